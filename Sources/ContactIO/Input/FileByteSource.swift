@@ -1,0 +1,76 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a file descriptor with plain `read(2)`: no Foundation buffering, so memory stays at the reader's buffer.
+public final class FileByteSource: ByteSource {
+    /// The name used in messages (`<stdin>` for standard input).
+    public let name: String
+    private var fd: Int32
+    private let ownsDescriptor: Bool
+
+    /// Opens `path` for reading, or standard input when `path` is `-`.
+    /// - Throws: ``ContactIOError`` with kind `.cannotOpen` and the system's reason.
+    public init(path: String) throws {
+        if path == "-" {
+            name = "<stdin>"
+            fd = STDIN_FILENO
+            ownsDescriptor = false
+            return
+        }
+        name = path
+        let opened = open(path, O_RDONLY | O_CLOEXEC)
+        guard opened >= 0 else {
+            throw ContactIOError(.cannotOpen, file: path, message: "cannot open: \(systemErrorMessage(errno))")
+        }
+        var info = stat()
+        if fstat(opened, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+            _ = Glibc.close(opened)
+            throw ContactIOError(.cannotOpen, file: path, message: "cannot open: it is a directory")
+        }
+        fd = opened
+        ownsDescriptor = true
+    }
+
+    /// Wraps an already open descriptor; `owns` says whether `close()` closes it.
+    public init(descriptor: Int32, name: String, owns: Bool) {
+        self.name = name
+        fd = descriptor
+        ownsDescriptor = owns
+    }
+
+    /// The file's size in bytes when it is a regular file (for progress and ETA), else nil.
+    public var regularFileSize: Int? {
+        var info = stat()
+        guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard fd >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            let count = Glibc.read(fd, base, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw ContactIOError(.readFailed, file: name, message: "read failed: \(systemErrorMessage(errno))")
+        }
+    }
+
+    public func close() {
+        if ownsDescriptor && fd >= 0 {
+            _ = Glibc.close(fd)
+        }
+        fd = -1
+    }
+
+    deinit {
+        close()
+    }
+}
+
+/// The system's text for an `errno` value.
+func systemErrorMessage(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}

@@ -1,0 +1,285 @@
+/// A byte-level JSON scanner: validates and decodes JSON text straight from a buffer.
+///
+/// Hand-written because NDJSON import must run several times faster than Foundation's parser one line at a time:
+/// it decodes strings (every escape, surrogate pairs) into a reused ``RecordBuffer`` and keeps nested values as
+/// their validated text instead of building objects. The input must already be valid UTF-8.
+struct JSONScanner {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var position: Int
+
+    /// Bytes that end a run inside a string: the quote, the backslash and control characters.
+    private static let stringStops: [Bool] = (0..<256).map { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    private static let maxDepth = 512
+
+    init(base: UnsafePointer<UInt8>, count: Int) {
+        self.base = base
+        end = count
+        position = 0
+    }
+
+    @inline(__always)
+    var atEnd: Bool { position >= end }
+
+    @inline(__always)
+    var peek: UInt8 { base[position] }
+
+    func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(offset: position, message: message)
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while position < end {
+            let byte = base[position]
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+            position += 1
+        }
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+        guard position < end else { throw error("unexpected end of line, expected \(what)") }
+        guard base[position] == byte else { throw error("expected \(what)") }
+        position += 1
+    }
+
+    // MARK: Strings
+
+    /// Decodes the string at the current `"` into `buffer`; returns the byte range of the decoded text.
+    mutating func decodeString(into buffer: RecordBuffer) throws(JSONSyntaxError) -> Range<Int> {
+        position += 1  // the opening quote
+        let start = buffer.byteCount
+        let stops = JSONScanner.stringStops
+        while true {
+            let run = position
+            while position < end && !stops[Int(base[position])] {
+                position += 1
+            }
+            if position > run {
+                buffer.append(base + run, count: position - run)
+            }
+            guard position < end else { throw error("unterminated string") }
+            let byte = base[position]
+            if byte == 0x22 {
+                position += 1
+                return start..<buffer.byteCount
+            }
+            if byte < 0x20 {
+                throw error("control character in a string must be escaped")
+            }
+            try decodeEscape(into: buffer)
+        }
+    }
+
+    private mutating func decodeEscape(into buffer: RecordBuffer) throws(JSONSyntaxError) {
+        position += 1  // the backslash
+        guard position < end else { throw error("unterminated escape") }
+        let byte = base[position]
+        position += 1
+        switch byte {
+        case 0x22, 0x5C, 0x2F: buffer.append(byte)
+        case UInt8(ascii: "b"): buffer.append(0x08)
+        case UInt8(ascii: "f"): buffer.append(0x0C)
+        case UInt8(ascii: "n"): buffer.append(0x0A)
+        case UInt8(ascii: "r"): buffer.append(0x0D)
+        case UInt8(ascii: "t"): buffer.append(0x09)
+        case UInt8(ascii: "u"):
+            let scalar = try decodeUnicodeEscape()
+            appendUTF8(scalar, to: buffer)
+        default:
+            position -= 1
+            throw error("invalid escape '\\\(Character(Unicode.Scalar(byte)))'")
+        }
+    }
+
+    /// Decodes `XXXX` after `\u`, joining a surrogate pair; lone surrogates are errors (as in Foundation).
+    private mutating func decodeUnicodeEscape() throws(JSONSyntaxError) -> UInt32 {
+        let first = try hex4()
+        if first >= 0xDC00 && first <= 0xDFFF {
+            throw error("unpaired low surrogate in \\u escape")
+        }
+        guard first >= 0xD800 && first <= 0xDBFF else { return first }
+        guard position + 1 < end, base[position] == 0x5C, base[position + 1] == UInt8(ascii: "u") else {
+            throw error("high surrogate not followed by a low surrogate")
+        }
+        position += 2
+        let second = try hex4()
+        guard second >= 0xDC00 && second <= 0xDFFF else {
+            throw error("high surrogate not followed by a low surrogate")
+        }
+        return 0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard position + 4 <= end else { throw error("incomplete \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = base[position]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | digit
+            position += 1
+        }
+        return value
+    }
+
+    private func appendUTF8(_ scalar: UInt32, to buffer: RecordBuffer) {
+        switch scalar {
+        case 0..<0x80:
+            buffer.append(UInt8(scalar))
+        case 0x80..<0x800:
+            buffer.append(UInt8(0xC0 | scalar >> 6))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        case 0x800..<0x10000:
+            buffer.append(UInt8(0xE0 | scalar >> 12))
+            buffer.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        default:
+            buffer.append(UInt8(0xF0 | scalar >> 18))
+            buffer.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+            buffer.append(UInt8(0x80 | scalar & 0x3F))
+        }
+    }
+
+    /// Validates the string at the current `"` without decoding it.
+    mutating func skipString() throws(JSONSyntaxError) {
+        position += 1
+        let stops = JSONScanner.stringStops
+        while true {
+            while position < end && !stops[Int(base[position])] {
+                position += 1
+            }
+            guard position < end else { throw error("unterminated string") }
+            let byte = base[position]
+            if byte == 0x22 {
+                position += 1
+                return
+            }
+            if byte < 0x20 {
+                throw error("control character in a string must be escaped")
+            }
+            position += 1
+            guard position < end else { throw error("unterminated escape") }
+            switch base[position] {
+            case 0x22, 0x5C, 0x2F, UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"),
+                UInt8(ascii: "t"):
+                position += 1
+            case UInt8(ascii: "u"):
+                position += 1
+                _ = try decodeUnicodeEscape()
+            default:
+                throw error("invalid escape '\\\(Character(Unicode.Scalar(base[position])))'")
+            }
+        }
+    }
+
+    // MARK: Numbers and literals
+
+    /// Validates the number at the current position (JSON grammar, no leading zeros or `+`).
+    mutating func skipNumber() throws(JSONSyntaxError) {
+        if position < end && base[position] == UInt8(ascii: "-") { position += 1 }
+        guard position < end, isDigit(base[position]) else { throw error("invalid number") }
+        if base[position] == UInt8(ascii: "0") {
+            position += 1
+        } else {
+            while position < end && isDigit(base[position]) { position += 1 }
+        }
+        if position < end && base[position] == UInt8(ascii: ".") {
+            position += 1
+            guard position < end, isDigit(base[position]) else { throw error("invalid number: digit expected after '.'") }
+            while position < end && isDigit(base[position]) { position += 1 }
+        }
+        if position < end && (base[position] | 0x20) == UInt8(ascii: "e") {
+            position += 1
+            if position < end && (base[position] == UInt8(ascii: "+") || base[position] == UInt8(ascii: "-")) {
+                position += 1
+            }
+            guard position < end, isDigit(base[position]) else {
+                throw error("invalid number: digit expected in the exponent")
+            }
+            while position < end && isDigit(base[position]) { position += 1 }
+        }
+    }
+
+    @inline(__always)
+    private func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    /// Consumes `true`, `false` or `null`; returns the literal's kind and whether it was `true`.
+    mutating func skipLiteral() throws(JSONSyntaxError) -> (FieldKind, Bool) {
+        func matches(_ word: StaticString) -> Bool {
+            let count = word.utf8CodeUnitCount
+            guard position + count <= end else { return false }
+            return memcmpEqual(base + position, word.utf8Start, count)
+        }
+        if matches("true") {
+            position += 4
+            return (.bool, true)
+        }
+        if matches("false") {
+            position += 5
+            return (.bool, false)
+        }
+        if matches("null") {
+            position += 4
+            return (.null, false)
+        }
+        throw error("invalid literal")
+    }
+
+    // MARK: Whole values
+
+    /// Validates any value at the current position, nested objects and arrays included.
+    mutating func skipValue(depth: Int = 0) throws(JSONSyntaxError) {
+        guard position < end else { throw error("unexpected end of line, expected a value") }
+        switch base[position] {
+        case 0x22:
+            try skipString()
+        case UInt8(ascii: "{"):
+            try skipContainer(close: UInt8(ascii: "}"), depth: depth, keyed: true)
+        case UInt8(ascii: "["):
+            try skipContainer(close: UInt8(ascii: "]"), depth: depth, keyed: false)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            _ = try skipLiteral()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try skipNumber()
+        default:
+            throw error("expected a value")
+        }
+    }
+
+    private mutating func skipContainer(close: UInt8, depth: Int, keyed: Bool) throws(JSONSyntaxError) {
+        guard depth < JSONScanner.maxDepth else { throw error("nesting deeper than \(JSONScanner.maxDepth) levels") }
+        position += 1
+        skipWhitespace()
+        if position < end && base[position] == close {
+            position += 1
+            return
+        }
+        while true {
+            if keyed {
+                guard position < end, base[position] == 0x22 else { throw error("expected a string key") }
+                try skipString()
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"), "':' after the key")
+                skipWhitespace()
+            }
+            try skipValue(depth: depth + 1)
+            skipWhitespace()
+            guard position < end else { throw error("unexpected end of line inside a nested value") }
+            let byte = base[position]
+            position += 1
+            if byte == close { return }
+            guard byte == UInt8(ascii: ",") else {
+                position -= 1
+                throw error(keyed ? "expected ',' or '}'" : "expected ',' or ']'")
+            }
+            skipWhitespace()
+        }
+    }
+}

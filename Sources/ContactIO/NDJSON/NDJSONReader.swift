@@ -1,0 +1,201 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A streaming NDJSON reader: one JSON object per line, each top-level key a field.
+///
+/// Strings are decoded, numbers and literals kept as their text, nested objects and arrays kept as validated JSON
+/// text (``FieldKind/object``, ``FieldKind/array``). Blank lines are skipped but counted; a line that is not a JSON
+/// object is a ``RowError`` with its line number and column.
+public final class NDJSONReader: RecordReader {
+    public let name: String
+    public let format = InputFormat.ndjson
+    public let current = RecordBuffer()
+
+    private let input: InputBuffer
+    private let options: ReaderOptions
+    private var line = 0
+    private var recordNumber = 0
+    private var repairScratch: [UInt8] = []
+
+    public var bytesRead: Int { input.totalRead }
+
+    init(input: InputBuffer, name: String, options: ReaderOptions) {
+        self.input = input
+        self.name = name
+        self.options = options
+        input.fill(atLeast: 3)
+        if input.available >= 3, input.bytes[input.start] == 0xEF, input.bytes[input.start + 1] == 0xBB,
+            input.bytes[input.start + 2] == 0xBF
+        {
+            input.start += 3
+        }
+    }
+
+    public func next() throws -> ReadResult? {
+        while true {
+            guard let (lineStart, lineLength, oversized) = nextLine() else {
+                if let failure = input.failure { throw failure }
+                return nil
+            }
+            line += 1
+            let lineBase = UnsafePointer(input.bytes + lineStart)
+            if !oversized && isBlank(lineBase, lineLength) {
+                continue
+            }
+            recordNumber += 1
+            current.reset()
+            current.number = recordNumber
+            current.line = line
+            if oversized {
+                return .rowError(
+                    RowError(
+                        file: name, line: line, recordNumber: recordNumber, reason: .recordTooLarge,
+                        message: "the line is longer than the limit of \(options.maxRecordBytes) bytes"))
+            }
+            if let bad = firstInvalidUTF8(lineBase, count: lineLength) {
+                guard options.invalidUTF8 == .replace else {
+                    return .rowError(
+                        RowError(
+                            file: name, line: line, recordNumber: recordNumber, reason: .invalidUTF8,
+                            message: "the line is not valid UTF-8 (byte \(bad + 1)); re-export the file as UTF-8 "
+                                + "or read it with --invalid-utf8 replace"))
+                }
+                let repaired = String(decoding: UnsafeBufferPointer(start: lineBase, count: lineLength), as: UTF8.self)
+                repairScratch = Array(repaired.utf8)
+                let result = repairScratch.withUnsafeBufferPointer { parseObject($0.baseAddress!, $0.count) }
+                if let result { return result }
+                return .record
+            }
+            if let result = parseObject(lineBase, lineLength) {
+                return result
+            }
+            return .record
+        }
+    }
+
+    /// Parses one line into ``current``; a row error, or nil on success.
+    private func parseObject(_ base: UnsafePointer<UInt8>, _ count: Int) -> ReadResult? {
+        var scanner = JSONScanner(base: base, count: count)
+        do throws(JSONSyntaxError) {
+            scanner.skipWhitespace()
+            guard !scanner.atEnd, scanner.peek == UInt8(ascii: "{") else {
+                var probe = scanner
+                let isOtherValue = (try? probe.skipValue()) != nil
+                return .rowError(
+                    RowError(
+                        file: name, line: line, recordNumber: recordNumber,
+                        reason: isOtherValue ? .notAnObject : .invalidJSON,
+                        message: isOtherValue
+                            ? "the line is a JSON value but not an object; NDJSON input needs one object per line"
+                            : scanner.error("expected '{'").description))
+            }
+            scanner.position += 1
+            scanner.skipWhitespace()
+            if !scanner.atEnd && scanner.peek == UInt8(ascii: "}") {
+                scanner.position += 1
+            } else {
+                try parseMembers(&scanner)
+            }
+            scanner.skipWhitespace()
+            if !scanner.atEnd {
+                throw scanner.error("unexpected text after the object")
+            }
+            return nil
+        } catch {
+            return .rowError(
+                RowError(
+                    file: name, line: line, recordNumber: recordNumber, reason: .invalidJSON,
+                    message: error.description))
+        }
+    }
+
+    private func parseMembers(_ scanner: inout JSONScanner) throws(JSONSyntaxError) {
+        let buffer = current
+        while true {
+            guard !scanner.atEnd, scanner.peek == 0x22 else { throw scanner.error("expected a string key") }
+            let key = try scanner.decodeString(into: buffer)
+            scanner.skipWhitespace()
+            try scanner.expect(UInt8(ascii: ":"), "':' after the key")
+            scanner.skipWhitespace()
+            guard !scanner.atEnd else { throw scanner.error("unexpected end of line, expected a value") }
+            let valueStart = scanner.position
+            let kind: FieldKind
+            switch scanner.peek {
+            case 0x22:
+                let value = try scanner.decodeString(into: buffer)
+                buffer.endField(key: key, value: value, kind: .string)
+                kind = .string
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                kind = scanner.peek == UInt8(ascii: "{") ? .object : .array
+                try scanner.skipValue()
+            case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+                (kind, _) = try scanner.skipLiteral()
+            default:
+                try scanner.skipNumber()
+                kind = .number
+            }
+            if kind != .string {
+                // Literals, numbers and nested values keep their JSON text; null keeps none.
+                let start = buffer.byteCount
+                if kind != .null {
+                    buffer.append(scanner.base + valueStart, count: scanner.position - valueStart)
+                }
+                buffer.endField(key: key, value: start..<buffer.byteCount, kind: kind)
+            }
+            scanner.skipWhitespace()
+            guard !scanner.atEnd else { throw scanner.error("unexpected end of line, expected ',' or '}'") }
+            let byte = scanner.peek
+            scanner.position += 1
+            if byte == UInt8(ascii: "}") { return }
+            guard byte == UInt8(ascii: ",") else {
+                scanner.position -= 1
+                throw scanner.error("expected ',' or '}'")
+            }
+            scanner.skipWhitespace()
+        }
+    }
+
+    private func isBlank(_ base: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        for index in 0..<count {
+            let byte = base[index]
+            if byte != 0x20 && byte != 0x09 && byte != 0x0D { return false }
+        }
+        return true
+    }
+
+    /// Finds the next line in the input: its start offset in the buffer, length (without the LF), and whether it
+    /// was longer than the limit (then its bytes were skipped). Nil at the end of the input.
+    private func nextLine() -> (Int, Int, Bool)? {
+        input.shrink(to: options.bufferSize)
+        var scanned = 0
+        var skipped = false
+        while true {
+            let base = input.bytes + input.start
+            if let found = memchr(base + scanned, 0x0A, input.available - scanned) {
+                let length = UnsafeMutablePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
+                let start = input.start
+                input.start += length + 1
+                return skipped || length > options.maxRecordBytes ? (start, 0, true) : (start, length, false)
+            }
+            scanned = input.available
+            if scanned > options.maxRecordBytes {
+                // Too long to keep: drop what we have and look for the end of the line in what follows.
+                skipped = true
+                input.start = input.start + input.available
+                scanned = 0
+            }
+            if input.start + input.available == input.capacity && input.start == 0 {
+                input.grow()
+            }
+            if !input.refill() {
+                if input.failure != nil { return nil }
+                let length = input.available
+                if length == 0 && !skipped { return nil }
+                let start = input.start
+                input.start += length
+                return skipped || length > options.maxRecordBytes ? (start, 0, true) : (start, length, false)
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+extension RecordBuffer {
+    /// Replaces every invalid UTF-8 sequence in keys and values with U+FFFD (the `--invalid-utf8 replace` policy).
+    func repairUTF8() {
+        let old = Array(UnsafeBufferPointer(start: bytes, count: byteCount))
+        let count = fieldCount
+        let ranges = (0..<count).map {
+            (Int(keyStart[$0])..<Int(keyEnd[$0]), Int(valueStart[$0])..<Int(valueEnd[$0]), kinds[$0])
+        }
+        let keyed = header == nil
+        reset()
+        old.withUnsafeBufferPointer { source in
+            func copyRepaired(_ range: Range<Int>) -> Range<Int> {
+                let start = byteCount
+                var text = String(decoding: UnsafeBufferPointer(rebasing: source[range]), as: UTF8.self)
+                text.withUTF8 { utf8 in if let base = utf8.baseAddress, !utf8.isEmpty { append(base, count: utf8.count) } }
+                return start..<byteCount
+            }
+            for (key, value, kind) in ranges {
+                let newKey = keyed ? copyRepaired(key) : 0..<0
+                let newValue = copyRepaired(value)
+                endField(key: newKey, value: newValue, kind: kind)
+            }
+        }
+    }
+}

@@ -1,0 +1,199 @@
+/// The current record of a reader: its fields' bytes in one reused storage, so reading allocates nothing per row.
+///
+/// A reader owns one `RecordBuffer` and refills it on every `next()`; what it holds is valid until then. Call
+/// ``makeRecord()`` to keep a record. Field values are unescaped (CSV `""`, JSON `\n`, `\u00e9`) and valid UTF-8.
+/// For a nested JSON value (``FieldKind/object`` or ``FieldKind/array``) the bytes are its JSON text.
+public final class RecordBuffer {
+    /// The 1-based number of the record in the file (the CSV header does not count).
+    public internal(set) var number = 0
+    /// The 1-based physical line on which the record starts.
+    public internal(set) var line = 0
+    /// The CSV header, shared by every record; nil for NDJSON, whose keys are per record.
+    public internal(set) var header: [String]?
+
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCount = 0
+    var byteCapacity: Int
+    /// For field i: value bytes are `bytes[valueStart[i]..<valueEnd[i]]`, key bytes (NDJSON) likewise.
+    var valueStart: UnsafeMutablePointer<Int32>
+    var valueEnd: UnsafeMutablePointer<Int32>
+    var keyStart: UnsafeMutablePointer<Int32>
+    var keyEnd: UnsafeMutablePointer<Int32>
+    var kinds: UnsafeMutablePointer<FieldKind>
+    public internal(set) var fieldCount = 0
+    var fieldCapacity: Int
+
+    init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
+        self.byteCapacity = byteCapacity
+        self.fieldCapacity = fieldCapacity
+        bytes = .allocate(capacity: byteCapacity)
+        valueStart = .allocate(capacity: fieldCapacity)
+        valueEnd = .allocate(capacity: fieldCapacity)
+        keyStart = .allocate(capacity: fieldCapacity)
+        keyEnd = .allocate(capacity: fieldCapacity)
+        kinds = .allocate(capacity: fieldCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        valueStart.deallocate()
+        valueEnd.deallocate()
+        keyStart.deallocate()
+        keyEnd.deallocate()
+        kinds.deallocate()
+    }
+
+    // MARK: Reading the current record
+
+    /// The bytes of field `index`'s value.
+    @inline(__always)
+    public func valueBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let start = Int(valueStart[index])
+        return UnsafeBufferPointer(start: bytes + start, count: Int(valueEnd[index]) - start)
+    }
+
+    /// Field `index`'s value as a string (for a nested value, its JSON text).
+    public func value(_ index: Int) -> String {
+        String(decoding: valueBytes(index), as: UTF8.self)
+    }
+
+    /// The JSON type of field `index`.
+    @inline(__always)
+    public func kind(_ index: Int) -> FieldKind {
+        kinds[index]
+    }
+
+    /// The name of field `index`: the header column for CSV, the key for NDJSON.
+    public func key(_ index: Int) -> String {
+        if let header {
+            return index < header.count ? header[index] : "column \(index + 1)"
+        }
+        let start = Int(keyStart[index])
+        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: Int(keyEnd[index]) - start), as: UTF8.self)
+    }
+
+    /// The index of the field named `name` (for NDJSON the last one, as JSON parsers keep the last duplicate).
+    public func index(ofKey name: String) -> Int? {
+        if let header {
+            return header.firstIndex(of: name)
+        }
+        var name = name
+        return name.withUTF8 { wanted in
+            var found: Int?
+            for index in 0..<fieldCount {
+                let start = Int(keyStart[index])
+                let length = Int(keyEnd[index]) - start
+                if length == wanted.count && memcmpEqual(bytes + start, wanted.baseAddress, length) {
+                    found = index
+                }
+            }
+            return found
+        }
+    }
+
+    /// A copy of the current record that outlives the next read.
+    public func makeRecord() -> Record {
+        var fields: [Record.Field] = []
+        fields.reserveCapacity(fieldCount)
+        for index in 0..<fieldCount {
+            fields.append(Record.Field(key: key(index), kind: kinds[index], text: value(index)))
+        }
+        return Record(number: number, line: line, fields: fields)
+    }
+
+    // MARK: Building (used by the readers)
+
+    @inline(__always)
+    func reset() {
+        byteCount = 0
+        fieldCount = 0
+    }
+
+    @inline(__always)
+    func append(_ source: UnsafePointer<UInt8>, count: Int) {
+        if byteCount + count > byteCapacity {
+            growBytes(to: byteCount + count)
+        }
+        (bytes + byteCount).update(from: source, count: count)
+        byteCount += count
+    }
+
+    @inline(__always)
+    func append(_ byte: UInt8) {
+        if byteCount == byteCapacity {
+            growBytes(to: byteCount + 1)
+        }
+        bytes[byteCount] = byte
+        byteCount += 1
+    }
+
+    /// Ends a field whose value started at byte `start`.
+    @inline(__always)
+    func endField(valueFrom start: Int, kind: FieldKind = .string) {
+        if fieldCount == fieldCapacity {
+            growFields()
+        }
+        valueStart[fieldCount] = Int32(truncatingIfNeeded: start)
+        valueEnd[fieldCount] = Int32(truncatingIfNeeded: byteCount)
+        kinds[fieldCount] = kind
+        fieldCount += 1
+    }
+
+    /// Ends a keyed field (NDJSON).
+    @inline(__always)
+    func endField(key: Range<Int>, value: Range<Int>, kind: FieldKind) {
+        if fieldCount == fieldCapacity {
+            growFields()
+        }
+        keyStart[fieldCount] = Int32(truncatingIfNeeded: key.lowerBound)
+        keyEnd[fieldCount] = Int32(truncatingIfNeeded: key.upperBound)
+        valueStart[fieldCount] = Int32(truncatingIfNeeded: value.lowerBound)
+        valueEnd[fieldCount] = Int32(truncatingIfNeeded: value.upperBound)
+        kinds[fieldCount] = kind
+        fieldCount += 1
+    }
+
+    private func growBytes(to needed: Int) {
+        var capacity = byteCapacity * 2
+        while capacity < needed { capacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        grown.update(from: bytes, count: byteCount)
+        bytes.deallocate()
+        bytes = grown
+        byteCapacity = capacity
+    }
+
+    private func growFields() {
+        let capacity = fieldCapacity * 2
+        func grow<T>(_ pointer: inout UnsafeMutablePointer<T>) {
+            let grown = UnsafeMutablePointer<T>.allocate(capacity: capacity)
+            grown.update(from: pointer, count: fieldCount)
+            pointer.deallocate()
+            pointer = grown
+        }
+        grow(&valueStart)
+        grow(&valueEnd)
+        grow(&keyStart)
+        grow(&keyEnd)
+        grow(&kinds)
+        fieldCapacity = capacity
+    }
+
+    /// Shrinks storage that one huge record grew, so memory stays flat after it.
+    func shrinkIfLarge(limit: Int) {
+        if byteCapacity > limit * 2 && byteCount == 0 {
+            bytes.deallocate()
+            byteCapacity = 4096
+            bytes = .allocate(capacity: byteCapacity)
+        }
+    }
+}
+
+@inline(__always)
+func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+    guard count > 0, let rhs else { return true }
+    for offset in 0..<count where lhs[offset] != rhs[offset] {
+        return false
+    }
+    return true
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import ContactIO
+
+/// The flags that say how to read an input file, shared by every command that reads one.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Input format: csv or ndjson. Default: detected from the content (a first '{' means NDJSON).")
+    var format: InputFormat?
+
+    @Option(help: "CSV delimiter: ',', ';', '|' or 'tab'. Default: detected from the header line.")
+    var delimiter: String?
+
+    @Option(
+        name: .customLong("invalid-utf8"),
+        help: "What to do with bytes that are not UTF-8: reject (the row is an error) or replace (with U+FFFD).")
+    var invalidUTF8: InvalidUTF8Policy = .reject
+
+    @Option(help: "A record larger than this many bytes is a row error.")
+    var maxRecordBytes: Int = 1 << 20
+
+    func validate() throws {
+        if let delimiter, InputOptions.delimiterByte(delimiter) == nil {
+            throw ValidationError("--delimiter must be one of ',', ';', '|', 'tab' (got '\(delimiter)')")
+        }
+        if maxRecordBytes < 1024 {
+            throw ValidationError("--max-record-bytes must be at least 1024")
+        }
+    }
+
+    var readerOptions: ReaderOptions {
+        ReaderOptions(
+            format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte), invalidUTF8: invalidUTF8,
+            maxRecordBytes: maxRecordBytes)
+    }
+
+    static func delimiterByte(_ text: String) -> UInt8? {
+        switch text {
+        case ",": UInt8(ascii: ",")
+        case ";": UInt8(ascii: ";")
+        case "|": UInt8(ascii: "|")
+        case "tab", "\\t", "\t": 0x09
+        default: nil
+        }
+    }
+}
+
+extension InputFormat: ExpressibleByArgument {}
+extension InvalidUTF8Policy: ExpressibleByArgument {}

@@ -1,0 +1,133 @@
+// contactio-bench: reads a file the way the import does and touches every field, for benchmarks/run_io.py.
+//
+//   contactio-bench read [--json-engine ours|foundation-serialization|foundation-decoder] FILE
+//
+// Prints one JSON line: records, row errors, fields, and a checksum over every field's length and first byte
+// (so that no reader can skip work the others do).
+import ContactIO
+import Foundation
+
+struct Totals {
+    var records = 0
+    var rowErrors = 0
+    var fields = 0
+    var checksum: UInt64 = 0
+
+    mutating func touch(_ bytes: UnsafeBufferPointer<UInt8>) {
+        fields += 1
+        checksum = checksum &* 31 &+ UInt64(bytes.count) &+ UInt64(bytes.first ?? 0)
+    }
+
+    var json: String {
+        "{\"records\":\(records),\"rowErrors\":\(rowErrors),\"fields\":\(fields),\"checksum\":\(checksum)}"
+    }
+}
+
+func readOurs(_ path: String) throws -> Totals {
+    let input = try InputOpener.open(path)
+    let reader = input.reader
+    let record = reader.current
+    var totals = Totals()
+    while let result = try reader.next() {
+        switch result {
+        case .record:
+            totals.records += 1
+            for index in 0..<record.fieldCount {
+                totals.touch(record.valueBytes(index))
+            }
+        case .rowError:
+            totals.rowErrors += 1
+        }
+    }
+    return totals
+}
+
+/// Foundation one line at a time, the way a quick Swift script would do it.
+func readFoundation(_ path: String, decoder useDecoder: Bool) throws -> Totals {
+    var totals = Totals()
+    guard let file = fopen(path, "r") else { throw CocoaError(.fileNoSuchFile) }
+    defer { fclose(file) }
+    var linePointer: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    let decoder = JSONDecoder()
+    while true {
+        let length = getline(&linePointer, &capacity, file)
+        if length < 0 { break }
+        if length <= 1 { continue }
+        let data = Data(bytesNoCopy: linePointer!, count: length, deallocator: .none)
+        if useDecoder {
+            guard let object = try? decoder.decode([String: AnyDecodable].self, from: data) else {
+                totals.rowErrors += 1
+                continue
+            }
+            totals.records += 1
+            for (_, value) in object {
+                var text = value.text
+                text.withUTF8 { totals.touch($0) }
+            }
+        } else {
+            guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+                totals.rowErrors += 1
+                continue
+            }
+            totals.records += 1
+            for (_, value) in object {
+                var text = (value as? String) ?? "\(value)"
+                text.withUTF8 { totals.touch($0) }
+            }
+        }
+    }
+    free(linePointer)
+    return totals
+}
+
+/// Any JSON value, decoded to a string (nested values by their description).
+struct AnyDecodable: Decodable {
+    var text: String
+
+    init(from decoder: Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let string = try? container.decode(String.self) {
+            text = string
+        } else if let number = try? container.decode(Double.self) {
+            text = String(number)
+        } else if let flag = try? container.decode(Bool.self) {
+            text = String(flag)
+        } else if container.decodeNil() {
+            text = ""
+        } else if let array = try? container.decode([AnyDecodable].self) {
+            text = array.map(\.text).joined(separator: ",")
+        } else {
+            text = (try container.decode([String: AnyDecodable].self)).map { "\($0.key)=\($0.value.text)" }
+                .joined(separator: ",")
+        }
+    }
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+guard arguments.first == "read" else {
+    FileHandle.standardError.write(Data("usage: contactio-bench read [--json-engine ENGINE] FILE\n".utf8))
+    exit(64)
+}
+arguments.removeFirst()
+var engine = "ours"
+if arguments.first == "--json-engine", arguments.count >= 2 {
+    engine = arguments[1]
+    arguments.removeFirst(2)
+}
+guard let path = arguments.first else {
+    FileHandle.standardError.write(Data("contactio-bench: missing FILE\n".utf8))
+    exit(64)
+}
+do {
+    let totals: Totals
+    switch engine {
+    case "foundation-serialization": totals = try readFoundation(path, decoder: false)
+    case "foundation-decoder": totals = try readFoundation(path, decoder: true)
+    default: totals = try readOurs(path)
+    }
+    print(totals.json)
+} catch {
+    FileHandle.standardError.write(Data("contactio-bench: \(error)\n".utf8))
+    exit(1)
+}

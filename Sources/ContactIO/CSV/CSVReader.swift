@@ -209,7 +209,6 @@ public final class CSVReader: RecordReader {
 
         while true {
             if input.available == 0 {
-                input.start = 0
                 if !input.refill() {
                     if input.failure != nil || !started {
                         return false

@@ -121,6 +121,12 @@ private final class Inflater: Sendable {
         }
 
         guard var chunk = pipe.takeEmpty() else { return }
+        // Whatever stops the stream, the bytes inflated before it reach the reader first.
+        defer {
+            if chunk.count > 0 {
+                pipe.putFull(chunk)
+            }
+        }
         while true {
             if stream.avail_in == 0 {
                 try refill(&stream)
@@ -158,21 +164,18 @@ private final class Inflater: Sendable {
                 inMember = false
             default:
                 let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                if chunk.count > 0 {
-                    pipe.putFull(chunk)
-                }
                 throw ContactIOError(
                     .corruptGzip, file: name, compressedOffset: consumedOffset,
                     message: "corrupt gzip data (\(reason))")
             }
             if chunk.count == chunk.storage.count {
                 pipe.putFull(chunk)
-                guard let next = pipe.takeEmpty() else { return }
+                guard let next = pipe.takeEmpty() else {
+                    chunk = ChunkPipe.Chunk(capacity: 0)
+                    return
+                }
                 chunk = next
             }
-        }
-        if chunk.count > 0 {
-            pipe.putFull(chunk)
         }
         if inMember {
             throw ContactIOError(

@@ -3,10 +3,11 @@ extension RecordBuffer {
     func repairUTF8() {
         let old = Array(UnsafeBufferPointer(start: bytes, count: byteCount))
         let count = fieldCount
-        let ranges = (0..<count).map {
-            (Int(keyStart[$0])..<Int(keyEnd[$0]), Int(valueStart[$0])..<Int(valueEnd[$0]), kinds[$0])
-        }
+        // CSV fields take their names from the header: their key ranges are never written, so never read.
         let keyed = header == nil
+        let ranges = (0..<count).map {
+            (keyed ? Int(keyStart[$0])..<Int(keyEnd[$0]) : 0..<0, Int(valueStart[$0])..<Int(valueEnd[$0]), kinds[$0])
+        }
         reset()
         old.withUnsafeBufferPointer { source in
             func copyRepaired(_ range: Range<Int>) -> Range<Int> {

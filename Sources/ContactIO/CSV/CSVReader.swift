@@ -35,14 +35,15 @@ public final class CSVReader: RecordReader {
     private let quotedStops: UnsafeMutablePointer<UInt8>
 
     /// The physical line of the next byte to be read.
-    private var line = 1
-    private var recordNumber = 0
-    private var pendingCR = false
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var recordNumber = 0
+    @exclusivity(unchecked) private var pendingCR = false
     // Per-record flags set by `parseRecord()`.
-    private var recordLine = 1
-    private var quoteLine = 0
-    private var unterminated = false
-    private var oversized = false
+    @exclusivity(unchecked) private var recordLine = 1
+    @exclusivity(unchecked) private var quoteLine = 0
+    @exclusivity(unchecked) private var unterminated = false
+    @exclusivity(unchecked) private var oversized = false
+    @exclusivity(unchecked) private var headerCount = 0
 
     public var bytesRead: Int { input.totalRead }
 
@@ -123,6 +124,7 @@ public final class CSVReader: RecordReader {
             names.append(String(decoding: bytes, as: UTF8.self).trimmingSpaces())
         }
         header = names
+        headerCount = names.count
         current.header = names
     }
 
@@ -149,7 +151,7 @@ public final class CSVReader: RecordReader {
                     file: name, line: recordLine, recordNumber: recordNumber, reason: .recordTooLarge,
                     message: "the record is larger than the limit of \(options.maxRecordBytes) bytes"))
         }
-        if current.fieldCount != header.count {
+        if current.fieldCount != headerCount {
             return .rowError(
                 RowError(
                     file: name, line: recordLine, recordNumber: recordNumber, reason: .fieldCountMismatch,

@@ -8,15 +8,15 @@ import Glibc
 /// of the data, so that the reader can still deliver every complete record before it and then throw.
 final class InputBuffer {
     let source: ByteSource
-    private(set) var bytes: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
+    @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var capacity: Int
     /// Unconsumed bytes are `bytes[start..<end]`.
-    var start = 0
-    private(set) var end = 0
-    private(set) var atEnd = false
+    @exclusivity(unchecked) var start = 0
+    @exclusivity(unchecked) private(set) var end = 0
+    @exclusivity(unchecked) private(set) var atEnd = false
     private(set) var failure: Error?
     /// Bytes delivered by the source so far (after decompression).
-    private(set) var totalRead = 0
+    @exclusivity(unchecked) private(set) var totalRead = 0
 
     init(source: ByteSource, capacity: Int) {
         self.source = source

@@ -14,8 +14,8 @@ public final class NDJSONReader: RecordReader {
 
     private let input: InputBuffer
     private let options: ReaderOptions
-    private var line = 0
-    private var recordNumber = 0
+    @exclusivity(unchecked) private var line = 0
+    @exclusivity(unchecked) private var recordNumber = 0
     private var repairScratch: [UInt8] = []
 
     public var bytesRead: Int { input.totalRead }

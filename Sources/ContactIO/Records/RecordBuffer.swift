@@ -5,23 +5,23 @@
 /// For a nested JSON value (``FieldKind/object`` or ``FieldKind/array``) the bytes are its JSON text.
 public final class RecordBuffer {
     /// The 1-based number of the record in the file (the CSV header does not count).
-    public internal(set) var number = 0
+    @exclusivity(unchecked) public internal(set) var number = 0
     /// The 1-based physical line on which the record starts.
-    public internal(set) var line = 0
+    @exclusivity(unchecked) public internal(set) var line = 0
     /// The CSV header, shared by every record; nil for NDJSON, whose keys are per record.
     public internal(set) var header: [String]?
 
-    var bytes: UnsafeMutablePointer<UInt8>
-    var byteCount = 0
-    var byteCapacity: Int
+    @exclusivity(unchecked) var bytes: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) var byteCount = 0
+    @exclusivity(unchecked) var byteCapacity: Int
     /// For field i: value bytes are `bytes[valueStart[i]..<valueEnd[i]]`, key bytes (NDJSON) likewise.
-    var valueStart: UnsafeMutablePointer<Int32>
-    var valueEnd: UnsafeMutablePointer<Int32>
-    var keyStart: UnsafeMutablePointer<Int32>
-    var keyEnd: UnsafeMutablePointer<Int32>
-    var kinds: UnsafeMutablePointer<FieldKind>
-    public internal(set) var fieldCount = 0
-    var fieldCapacity: Int
+    @exclusivity(unchecked) var valueStart: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var valueEnd: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var keyStart: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var keyEnd: UnsafeMutablePointer<Int32>
+    @exclusivity(unchecked) var kinds: UnsafeMutablePointer<FieldKind>
+    @exclusivity(unchecked) public internal(set) var fieldCount = 0
+    @exclusivity(unchecked) var fieldCapacity: Int
 
     init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
         self.byteCapacity = byteCapacity

@@ -1,0 +1,46 @@
+# intercom-etl: the commands a developer and CI use. `make test` is the test command CI runs.
+SWIFT ?= swift
+BIN_DIR = .build/debug
+RELEASE_BIN_DIR = .build/release
+SAMPLES = samples/hubspot-contacts.csv samples/salesforce-contacts.csv samples/mailchimp-members.csv.gz \
+	samples/contacts.ndjson
+
+.PHONY: build test demo bench bench-io fmt lint release clean
+
+build:
+	$(SWIFT) build
+
+## test: build everything (warnings are errors) and run every test.
+test:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+## demo: inspect every sample file (later: a full import and export against the sandbox).
+demo: build
+	@for f in $(SAMPLES); do \
+		echo "== intercom-etl inspect $$f"; \
+		$(BIN_DIR)/intercom-etl inspect $$f; \
+		code=$$?; \
+		if [ $$code -ne 0 ] && [ $$code -ne 1 ]; then exit $$code; fi; \
+		echo; \
+	done
+
+## bench: every benchmark, release build, results in benchmarks/RESULTS.md.
+bench: bench-io
+
+bench-io:
+	python3 benchmarks/run_io.py --write-results
+
+## fmt: format the sources in place; lint: fail if formatting would change anything.
+fmt:
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests benchmarks/ContactIOBench Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks/ContactIOBench Package.swift
+
+release:
+	$(SWIFT) build -c release --product intercom-etl
+	@echo "built $(RELEASE_BIN_DIR)/intercom-etl"
+
+clean:
+	rm -rf .build

@@ -7,6 +7,10 @@
 /// Handles quoted fields with `""` escapes, delimiters and LF/CRLF inside quotes, LF, CRLF or CR line ends (mixed
 /// too), a UTF-8 BOM, and blank lines (skipped, but counted for line numbers). A row with the wrong number of
 /// fields, an unterminated quote, invalid UTF-8 or an oversized record is a ``RowError``, never a crash.
+///
+/// Its hot stored properties are `@exclusivity(unchecked)`: Swift's dynamic exclusivity checks on them cost 2.5x in
+/// the read loop (measured in benchmarks/RESULTS.md). That is safe because a reader and its buffers are used by one
+/// thread at a time and no code here passes these properties `inout` while also reading them.
 public final class CSVReader: RecordReader {
     public let name: String
     public let format = InputFormat.csv

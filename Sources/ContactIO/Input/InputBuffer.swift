@@ -6,6 +6,10 @@ import Glibc
 ///
 /// A read failure (corrupt gzip, I/O error) does not throw at once: it is kept in ``failure`` and shows as the end
 /// of the data, so that the reader can still deliver every complete record before it and then throw.
+///
+/// Its hot stored properties are `@exclusivity(unchecked)`: Swift's dynamic exclusivity checks on them cost 2.5x in
+/// the read loop (measured in benchmarks/RESULTS.md). That is safe because a reader and its buffers are used by one
+/// thread at a time and no code here passes these properties `inout` while also reading them.
 final class InputBuffer {
     let source: ByteSource
     @exclusivity(unchecked) private(set) var bytes: UnsafeMutablePointer<UInt8>

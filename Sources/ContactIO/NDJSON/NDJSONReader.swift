@@ -7,6 +7,10 @@ import Glibc
 /// Strings are decoded, numbers and literals kept as their text, nested objects and arrays kept as validated JSON
 /// text (``FieldKind/object``, ``FieldKind/array``). Blank lines are skipped but counted; a line that is not a JSON
 /// object is a ``RowError`` with its line number and column.
+///
+/// Its hot stored properties are `@exclusivity(unchecked)`: Swift's dynamic exclusivity checks on them cost 2.5x in
+/// the read loop (measured in benchmarks/RESULTS.md). That is safe because a reader and its buffers are used by one
+/// thread at a time and no code here passes these properties `inout` while also reading them.
 public final class NDJSONReader: RecordReader {
     public let name: String
     public let format = InputFormat.ndjson

@@ -3,6 +3,10 @@
 /// A reader owns one `RecordBuffer` and refills it on every `next()`; what it holds is valid until then. Call
 /// ``makeRecord()`` to keep a record. Field values are unescaped (CSV `""`, JSON `\n`, `\u00e9`) and valid UTF-8.
 /// For a nested JSON value (``FieldKind/object`` or ``FieldKind/array``) the bytes are its JSON text.
+///
+/// Its hot stored properties are `@exclusivity(unchecked)`: Swift's dynamic exclusivity checks on them cost 2.5x in
+/// the read loop (measured in benchmarks/RESULTS.md). That is safe because a reader and its buffers are used by one
+/// thread at a time and no code here passes these properties `inout` while also reading them.
 public final class RecordBuffer {
     /// The 1-based number of the record in the file (the CSV header does not count).
     @exclusivity(unchecked) public internal(set) var number = 0

@@ -12,6 +12,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .systemLibrary(
@@ -25,10 +28,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "IntercomSandbox",
+            dependencies: [
+                "ContactIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ETLCommands",
             dependencies: [
                 "ContactIO",
+                "IntercomSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -46,6 +61,15 @@ let package = Package(
         .testTarget(
             name: "ContactIOTests",
             dependencies: ["ContactIO"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "IntercomSandboxTests",
+            dependencies: [
+                "IntercomSandbox",
+                "ContactIO",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,70 @@
+import ArgumentParser
+import IntercomSandbox
+import Logging
+
+extension IntercomETL {
+    /// `intercom-etl sandbox`: a local Intercom-compatible server to rehearse against.
+    struct Sandbox: AsyncParsableCommand, AsyncParsableCommandRunnable {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a local server that behaves like Intercom's REST API, to rehearse imports and exports.",
+            discussion: """
+                Serves contacts (create, get, update, delete, list with cursors, search with Intercom's grammar and \
+                limits, archive, find by external id), data attributes, messages and /me, with Intercom's JSON, \
+                errors, rate-limit headers and 429s. A created or changed contact reaches search only after \
+                --search-lag seconds, as on the real service. The workspace lives in memory. Stops cleanly on \
+                SIGINT and SIGTERM. Point other commands at it with --base-url.
+                """
+        )
+
+        @Option(help: "The address to listen on. Keep it on loopback unless you mean to share it.")
+        var host = "127.0.0.1"
+
+        @Option(help: "The port to listen on (0 picks a free one).")
+        var port = 4010
+
+        @Option(help: "The access token clients must send (a sandbox token, not a real Intercom one).")
+        var token = "sandbox-token"
+
+        @Option(name: .customLong("rate-limit"), help: "Calls per minute per token, in 10-second windows; 0 turns it off.")
+        var rateLimit = 10_000
+
+        @Option(help: "Extra latency added to every request, in milliseconds.")
+        var latency = 0
+
+        @Option(name: .customLong("search-lag"), help: "Seconds before a created or changed contact is visible to search.")
+        var searchLag = 0.0
+
+        @Option(help: "Injected failures, e.g. '5xx=0.05,drop=0.01,delay=0.02,delay_ms=500' (shares of requests).")
+        var faults = ""
+
+        @Option(help: "Seed for ids and fault decisions, so that runs repeat.")
+        var seed: UInt64 = 1
+
+        func validate() throws {
+            guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            guard rateLimit >= 0, latency >= 0, searchLag >= 0 else {
+                throw ValidationError("--rate-limit, --latency and --search-lag cannot be negative")
+            }
+            do {
+                _ = try FaultPlan(parsing: faults)
+            } catch {
+                throw ValidationError(error.description)
+            }
+        }
+
+        func run() async throws {
+            let configuration = SandboxConfiguration(
+                host: host, port: port, token: token, rateLimitPerMinute: rateLimit, latencyMilliseconds: latency,
+                searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed)
+            let token = self.token
+            let host = self.host
+            let app = buildApplication(configuration: configuration) { port in
+                StandardStreams.print("intercom-etl sandbox listening on http://\(host):\(port)")
+                StandardStreams.print("token: \(token)")
+                StandardStreams.print("try: curl -H 'Authorization: Bearer \(token)' -H 'Accept: application/json' "
+                    + "http://\(host):\(port)/me")
+            }
+            try await app.runService()
+        }
+    }
+}

@@ -1,0 +1,40 @@
+import Hummingbird
+import Logging
+
+/// Builds the sandbox application; the `sandbox` command and the tests both use it.
+/// - Parameters:
+///   - configuration: address, token and behaviours.
+///   - clock: the time source (a ``ManualSandboxClock`` in tests).
+///   - logger: where the server logs; quiet by default.
+///   - onServerRunning: called with the port once the server listens (useful with port 0).
+public func buildApplication(
+    configuration: SandboxConfiguration,
+    clock: SandboxClock = SystemSandboxClock(),
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(configuration: configuration, clock: clock)
+    var quiet = Logger(label: "intercom-sandbox")
+    quiet.logLevel = .warning
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "intercom-etl-sandbox"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger ?? quiet
+    )
+}
+
+/// Builds the router: the gateway middleware (token, rate limit, Accept, faults) in front of the endpoints.
+public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) -> Router<BasicRequestContext> {
+    let store = WorkspaceStore(
+        settings: WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed),
+        clock: clock)
+    let router = Router(context: BasicRequestContext.self)
+    router.add(
+        middleware: GatewayMiddleware(
+            configuration: configuration, clock: clock, rateLimiter: RateLimiter(limit: configuration.windowLimit),
+            faults: FaultInjector(plan: configuration.faults, seed: configuration.seed)))
+    SandboxRoutes(store: store, clock: clock).register(on: router)
+    return router
+}

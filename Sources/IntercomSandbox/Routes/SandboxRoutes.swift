@@ -1,0 +1,231 @@
+import ContactIO
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Synchronization
+
+/// The endpoints, each a thin translation between HTTP and ``WorkspaceStore``.
+struct SandboxRoutes: Sendable {
+    let store: WorkspaceStore
+    let clock: SandboxClock
+    let messageIDs = MessageCounter()
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/me") { _, _ in json(self.me) }
+        router.post("/contacts") { request, _ in
+            let contact = try store.create(try await body(request))
+            return json(render(contact, request))
+        }
+        router.get("/contacts") { request, _ in try list(request) }
+        router.post("/contacts/search") { request, _ in
+            let search = try SearchRequest(body: try await body(request), customAttributes: store.customAttributes())
+            let result = store.search(search)
+            return json(listJSON(result.contacts, request, total: result.total, page: result.page,
+                                 perPage: result.perPage, next: result.next?.encoded))
+        }
+        router.get("/contacts/find_by_external_id/:external_id") { request, context in
+            let externalID = try context.parameters.require("external_id")
+            return json(render(try store.contact(externalID: externalID), request))
+        }
+        router.get("/contacts/:id") { request, context in
+            json(render(try store.contact(id: try context.parameters.require("id")), request))
+        }
+        router.put("/contacts/:id") { request, context in
+            let contact = try store.update(id: try context.parameters.require("id"), try await body(request))
+            return json(render(contact, request))
+        }
+        router.delete("/contacts/:id") { _, context in
+            json(try store.delete(id: try context.parameters.require("id")).stub("deleted", true))
+        }
+        router.post("/contacts/:id/archive") { _, context in
+            json(try store.setArchived(id: try context.parameters.require("id"), true).stub("archived", true))
+        }
+        router.post("/contacts/:id/unarchive") { _, context in
+            json(try store.setArchived(id: try context.parameters.require("id"), false).stub("archived", false))
+        }
+        router.get("/data_attributes") { request, _ in
+            let model = request.uri.queryParameters["model"].map(String.init) ?? "contact"
+            switch model {
+            case "contact":
+                return json(.object(["type": .string("list"), "data": .array(store.dataAttributes().map(\.json))]))
+            case "company":
+                return json(.object(["type": .string("list"), "data": .array([])]))
+            default:
+                throw IntercomAPIError(
+                    .unprocessableContent, "parameter_invalid", "The model must be either contact or company")
+            }
+        }
+        router.post("/data_attributes") { request, _ in
+            json(try store.createDataAttribute(try await body(request)).json)
+        }
+        router.post("/messages") { request, _ in
+            json(try message(try await body(request)))
+        }
+    }
+
+    // MARK: Endpoint logic
+
+    private func list(_ request: Request) throws -> Response {
+        let query = request.uri.queryParameters
+        var perPage = 10  // What Intercom really answers without per_page (Intercom-OpenAPI PR #639).
+        if let text = query["per_page"] {
+            guard let value = Int(String(text)), (1...150).contains(value) else {
+                throw IntercomAPIError.invalid("per_page must be an integer from 1 to 150", field: "per_page")
+            }
+            perPage = value
+        }
+        var cursor: ListCursor?
+        if let text = query["starting_after"] {
+            guard let parsed = Self.decodeListCursor(String(text)) else { throw IntercomAPIError.invalidCursor }
+            cursor = parsed
+        }
+        let page = store.list(perPage: perPage, after: cursor)
+        return json(
+            listJSON(page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
+                     next: page.next.map(Self.encodeListCursor)))
+    }
+
+    private func message(_ body: JSONValue) throws -> JSONValue {
+        guard case .object = body else { throw IntercomAPIError.invalid("Body is required") }
+        let type = body["message_type"]?.stringValue ?? ""
+        guard ["inapp", "in_app", "email"].contains(type) else {
+            throw IntercomAPIError.invalid("message_type must be one of: in_app, email", field: "message_type")
+        }
+        guard let text = body["body"]?.stringValue, !text.isEmpty else {
+            throw IntercomAPIError.invalid("Body is required", field: "body")
+        }
+        let subject = body["subject"]?.stringValue
+        if type == "email" {
+            guard let subject, !subject.isEmpty else {
+                throw IntercomAPIError(.unprocessableContent, "parameter_not_found", "No subject supplied for email message")
+            }
+            guard let template = body["template"]?.stringValue, template == "plain" || template == "personal" else {
+                throw IntercomAPIError.invalid("template must be one of: plain, personal", field: "template")
+            }
+        }
+        let admin = store.settings.admin
+        guard let from = body["from"], from["type"]?.stringValue == "admin",
+            let adminID = from["id"]?.int64Value ?? from["id"]?.stringValue.flatMap({ Int64($0) })
+        else { throw IntercomAPIError.invalid("from must be an admin: {\"type\":\"admin\",\"id\":…}", field: "from") }
+        guard adminID == admin.id else {
+            throw IntercomAPIError(.notFound, "admin_not_found", "Admin not found", field: "from")
+        }
+        guard let to = body["to"], let toType = to["type"]?.stringValue, ["user", "lead", "contact"].contains(toType),
+            let contactID = to["id"]?.stringValue
+        else { throw IntercomAPIError.invalid("to must be a contact: {\"type\":\"user\",\"id\":…}", field: "to") }
+        guard (try? store.contact(id: contactID)) != nil else {
+            throw IntercomAPIError(.notFound, "not_found", "User Not Found", field: "to")
+        }
+        let id = messageIDs.next()
+        var result: JSONObject = [
+            "type": .string("admin_message"), "id": .string(String(id)),
+            "created_at": .number(String(Int(clock.now()))),
+        ]
+        if type == "email", let subject { result["subject"] = .string(subject) }
+        result["body"] = .string(text)
+        result["message_type"] = .string(type == "in_app" ? "inapp" : type)
+        result["conversation_id"] = .string(String(id + 600))
+        result["owner"] = .object([
+            "type": .string("admin"), "id": .string(String(admin.id)), "name": .string(admin.name),
+            "email": .string(admin.email), "away_mode_enabled": .bool(false), "away_mode_reassign": .bool(false),
+        ])
+        return .object(result)
+    }
+
+    private var me: JSONValue {
+        let admin = store.settings.admin
+        return .object([
+            "type": .string("admin"), "id": .string(String(admin.id)), "email": .string(admin.email),
+            "name": .string(admin.name), "email_verified": .bool(true), "away_mode_enabled": .bool(false),
+            "away_mode_reassign": .bool(false), "has_inbox_seat": .bool(true), "team_ids": .array([]),
+            "avatar": .object(["type": .string("avatar"), "image_url": .null]),
+            "app": .object([
+                "type": .string("app"), "id_code": .string(store.settings.workspaceID),
+                "name": .string("intercom-etl sandbox"), "created_at": .number("1767225600"),
+                "secure": .bool(false), "identity_verification": .bool(false), "timezone": .string("UTC"),
+                "region": .string("US"),
+            ]),
+        ])
+    }
+
+    // MARK: Helpers
+
+    private func body(_ request: Request) async throws -> JSONValue {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 4 << 20)
+        let bytes = buffer.readableBytesView
+        guard !bytes.isEmpty else { throw IntercomAPIError.invalid("Request body is empty; JSON is required") }
+        do {
+            return try JSONValue.parse(Array(bytes))
+        } catch {
+            throw IntercomAPIError.invalid("Request body is not valid JSON: \(error)")
+        }
+    }
+
+    private func render(_ contact: Contact, _ request: Request) -> JSONValue {
+        contact.json(workspaceID: store.settings.workspaceID, ownerAsInteger: Self.ownerAsInteger(request))
+    }
+
+    private func listJSON(
+        _ contacts: [Contact], _ request: Request, total: Int, page: Int, perPage: Int, next: String?
+    ) -> JSONValue {
+        var pages: JSONObject = [
+            "type": .string("pages"), "page": .number(String(page)), "per_page": .number(String(perPage)),
+            "total_pages": .number(String((total + perPage - 1) / perPage)),
+        ]
+        if let next {
+            pages["next"] = .object([
+                "page": .number(String(page + 1)), "per_page": .number(String(perPage)), "starting_after": .string(next),
+            ])
+        }
+        let ownerAsInteger = Self.ownerAsInteger(request)
+        return .object([
+            "type": .string("list"),
+            "data": .array(contacts.map { $0.json(workspaceID: store.settings.workspaceID, ownerAsInteger: ownerAsInteger) }),
+            "total_count": .number(String(total)),
+            "pages": .object(pages),
+        ])
+    }
+
+    /// API versions before 2.16 send `owner_id` as an integer.
+    static func ownerAsInteger(_ request: Request) -> Bool {
+        guard let version = request.headers[.intercomVersion] else { return false }
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        guard parts.count == 2 else { return false }
+        return parts[0] < 2 || (parts[0] == 2 && parts[1] < 16)
+    }
+
+    static func encodeListCursor(_ cursor: ListCursor) -> String {
+        Data("[\(cursor.sequence),\(cursor.page)]".utf8).base64EncodedString()
+    }
+
+    static func decodeListCursor(_ text: String) -> ListCursor? {
+        guard let data = Data(base64Encoded: text), case .array(let parts)? = try? JSONValue.parse(Array(data)),
+            parts.count == 2, let sequence = parts[0].int64Value, let page = parts[1].int64Value, sequence >= 0,
+            page >= 1
+        else { return nil }
+        return ListCursor(sequence: Int(sequence), page: Int(page))
+    }
+}
+
+/// Renders a JSON value as a 200 response.
+func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(2048)
+    value.appendJSON(to: &bytes)
+    return Response(
+        status: status, headers: [.contentType: "application/json; charset=utf-8"],
+        body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+}
+
+/// Message ids, counting up.
+final class MessageCounter: Sendable {
+    private let value = Mutex<Int>(0)
+
+    func next() -> Int {
+        value.withLock { value in
+            value += 1
+            return value
+        }
+    }
+}

@@ -1,0 +1,191 @@
+import ContactIO
+
+/// A validated `POST /contacts/search` query: a single filter or AND/OR groups, within Intercom's limits.
+indirect enum SearchQuery: Sendable {
+    case filter(SearchFilter)
+    case group(isAnd: Bool, [SearchQuery])
+
+    /// Intercom's limits: "max 2 nested filters" and "max 15 filters for each AND or OR group".
+    static let maxNesting = 2
+    static let maxGroupSize = 15
+
+    /// Parses and validates a query object.
+    /// - Throws: ``IntercomAPIError`` 400 naming what is wrong (emulator-defined wording, Intercom's codes).
+    static func parse(_ value: JSONValue, customAttributes: [String: DataAttribute], depth: Int = 0) throws
+        -> SearchQuery
+    {
+        guard case .object(let object) = value else {
+            throw IntercomAPIError.invalid("A query must be an object with field, operator and value, or a group")
+        }
+        guard case .string(let op)? = object["operator"] else {
+            throw IntercomAPIError.invalid("Each query needs an operator")
+        }
+        if object["field"] == nil, op == "AND" || op == "OR" {
+            guard depth < maxNesting else {
+                throw IntercomAPIError.invalid("Queries can be nested at most \(maxNesting) levels deep")
+            }
+            guard case .array(let children)? = object["value"], !children.isEmpty else {
+                throw IntercomAPIError.invalid("An \(op) group needs an array of queries as its value")
+            }
+            guard children.count <= maxGroupSize else {
+                throw IntercomAPIError.invalid("An \(op) group can hold at most \(maxGroupSize) filters")
+            }
+            return .group(
+                isAnd: op == "AND",
+                try children.map { try parse($0, customAttributes: customAttributes, depth: depth + 1) })
+        }
+        return .filter(try SearchFilter(object, operator: op, customAttributes: customAttributes))
+    }
+
+    func matches(_ contact: Contact) -> Bool {
+        switch self {
+        case .filter(let filter): filter.matches(contact)
+        case .group(true, let children): children.allSatisfy { $0.matches(contact) }
+        case .group(false, let children): children.contains { $0.matches(contact) }
+        }
+    }
+}
+
+/// One `{field, operator, value}` filter, with its value converted to the field's type.
+struct SearchFilter: Sendable {
+    enum Operator: String, Sendable {
+        case equal = "="
+        case notEqual = "!="
+        case isIn = "IN"
+        case notIn = "NIN"
+        case greater = ">"
+        case less = "<"
+        case greaterOrEqual = ">="
+        case lessOrEqual = "<="
+        case contains = "~"
+        case notContains = "!~"
+        case startsWith = "^"
+        case endsWith = "$"
+    }
+
+    let field: SearchField
+    let op: Operator
+    /// The values to compare with (one, or several for IN/NIN); nil stands for JSON null.
+    let values: [SearchValue?]
+
+    init(_ object: JSONObject, operator name: String, customAttributes: [String: DataAttribute]) throws {
+        guard case .string(let fieldName)? = object["field"] else {
+            throw IntercomAPIError.invalid("Each filter needs a field")
+        }
+        guard let field = SearchField(name: fieldName, customAttributes: customAttributes) else {
+            throw IntercomAPIError.invalid("'\(fieldName)' is not a searchable field", field: fieldName)
+        }
+        guard let op = Operator(rawValue: name) else {
+            throw IntercomAPIError.invalid("'\(name)' is not a valid operator", field: fieldName)
+        }
+        guard field.type.allows(op) else {
+            throw IntercomAPIError.invalid(
+                "The operator '\(name)' is not supported for the \(field.type.rawValue) field '\(fieldName)'",
+                field: fieldName)
+        }
+        let raw = object["value"] ?? .null
+        var values: [JSONValue]
+        if op == .isIn || op == .notIn {
+            guard case .array(let items) = raw else {
+                throw IntercomAPIError.invalid("The value of '\(name)' must be an array", field: fieldName)
+            }
+            values = items
+        } else {
+            values = [raw]
+        }
+        self.field = field
+        self.op = op
+        self.values = try values.map { value in
+            if value == .null { return nil }
+            guard let converted = SearchValue(value, as: field.type) else {
+                throw IntercomAPIError.invalid(
+                    "The value for '\(fieldName)' must be a \(field.type.rawValue)", field: fieldName)
+            }
+            return converted
+        }
+    }
+
+    func matches(_ contact: Contact) -> Bool {
+        let actual = field.value(of: contact)
+        switch op {
+        case .equal: return equals(actual, values[0])
+        case .notEqual: return !equals(actual, values[0])
+        case .isIn: return values.contains { equals(actual, $0) }
+        case .notIn: return !values.contains { equals(actual, $0) }
+        case .greater, .less, .greaterOrEqual, .lessOrEqual: return compare(actual, values[0])
+        case .contains, .notContains, .startsWith, .endsWith: return matchText(actual, values[0])
+        }
+    }
+
+    private func equals(_ actual: SearchValue?, _ wanted: SearchValue?) -> Bool {
+        guard let actual, let wanted else { return actual == nil && wanted == nil }
+        switch (actual, wanted) {
+        case (.text(let a), .text(let b)):
+            return field.caseInsensitive ? a.lowercased() == b.lowercased() : a == b
+        case (.number(let a), .number(let b)):
+            // Dates match by calendar day (the sandbox workspace's time zone is UTC), as Intercom does.
+            return field.type == .date ? Self.day(a) == Self.day(b) : a == b
+        case (.flag(let a), .flag(let b)):
+            return a == b
+        default:
+            return false
+        }
+    }
+
+    private func compare(_ actual: SearchValue?, _ wanted: SearchValue?) -> Bool {
+        guard case .number(let a)? = actual, case .number(let b)? = wanted else { return false }
+        if field.type == .date {
+            // `>` starts at the next day, `<` ends before the start of the given day.
+            let start = Self.day(b) * 86_400
+            return op == .greater ? a >= start + 86_400 : a < start
+        }
+        switch op {
+        case .greater: return a > b
+        case .less: return a < b
+        case .greaterOrEqual: return a >= b
+        default: return a <= b
+        }
+    }
+
+    private func matchText(_ actual: SearchValue?, _ wanted: SearchValue?) -> Bool {
+        let negate = op == .notContains
+        guard case .text(var a)? = actual, case .text(var b)? = wanted else { return negate }
+        if field.caseInsensitive {
+            a = a.lowercased()
+            b = b.lowercased()
+        }
+        switch op {
+        case .contains: return a.contains(b)
+        case .notContains: return !a.contains(b)
+        case .startsWith: return a.hasPrefix(b)
+        default: return a.hasSuffix(b)
+        }
+    }
+
+    static func day(_ seconds: Double) -> Double {
+        (seconds / 86_400).rounded(.down)
+    }
+}
+
+/// A comparable value of a contact field or of a filter.
+enum SearchValue: Sendable, Equatable {
+    case text(String)
+    case number(Double)
+    case flag(Bool)
+
+    init?(_ value: JSONValue, as type: SearchField.FieldType) {
+        switch (type, value) {
+        case (.string, .string(let text)): self = .text(text)
+        case (.string, .number(let text)): self = .text(text)
+        case (.integer, .number(let text)), (.float, .number(let text)), (.date, .number(let text)):
+            guard let number = Double(text) else { return nil }
+            self = .number(number)
+        case (.integer, .string(let text)), (.float, .string(let text)), (.date, .string(let text)):
+            guard let number = Double(text) else { return nil }
+            self = .number(number)
+        case (.boolean, .bool(let flag)): self = .flag(flag)
+        case (.boolean, .string(let text)) where text == "true" || text == "false": self = .flag(text == "true")
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,316 @@
+import ContactIO
+import Hummingbird
+import Synchronization
+
+/// The sandbox workspace: contacts, data attributes and admins, behind one lock, with an injected clock.
+///
+/// Two views of the contacts, as on the real service: the live one (get, list, conflicts) sees every write at once;
+/// the search index sees a write only `searchLag` seconds later, so the races of search-then-create integrations
+/// (duplicate creates, 409s) can be reproduced.
+final class WorkspaceStore: Sendable {
+    struct Settings: Sendable {
+        var workspaceID = "sandbox1"
+        var searchLag: Double = 0
+        var seed: UInt64 = 1
+        var admin = Admin(id: 991_267_816, name: "Sandbox Admin", email: "admin@sandbox.example")
+    }
+
+    struct Admin: Sendable {
+        var id: Int
+        var name: String
+        var email: String
+    }
+
+    struct State: Sendable {
+        var contacts: [String: Contact] = [:]
+        /// Contact ids by sequence - 1; nil where a contact was deleted.
+        var bySequence: [String?] = []
+        var liveCount = 0
+        var userIDByEmail: [String: String] = [:]
+        var idByExternalID: [String: String] = [:]
+        var customAttributes: [String: DataAttribute] = [:]
+        var customAttributeOrder: [String] = []
+        var nextAttributeID = 12_878
+        var ids: IdentifierGenerator
+        var search = SearchIndex()
+        /// Writes not yet visible to search: due time, contact id and the contact as written (nil: deleted), in due
+        /// order since the lag is constant.
+        var pendingIndex: [(Double, String, Contact?)] = []
+        var pendingHead = 0
+    }
+
+    let settings: Settings
+    let clock: SandboxClock
+    let state: Mutex<State>
+
+    init(settings: Settings, clock: SandboxClock) {
+        self.settings = settings
+        self.clock = clock
+        state = Mutex(State(ids: IdentifierGenerator(seed: settings.seed)))
+    }
+
+    var adminIDs: Set<Int> { [settings.admin.id] }
+
+    // MARK: Contacts
+
+    func create(_ body: JSONValue) throws -> Contact {
+        let now = clock.now()
+        return try state.withLock { state in
+            let changes = try ContactChanges(
+                body: body, customAttributes: state.customAttributes, adminIDs: adminIDs)
+            let role = changes.role ?? "user"
+            let email = changes.email ?? nil
+            let externalID = changes.externalID ?? nil
+            if role == "user" && email == nil && externalID == nil {
+                throw IntercomAPIError.invalid("A user must have an email or an external_id")
+            }
+            try checkConflicts(state, email: role == "user" ? email : nil, externalID: externalID, except: nil)
+            let seconds = Int(now)
+            var contact = Contact(
+                id: state.ids.next(time: now), sequence: state.bySequence.count + 1, role: role,
+                createdAt: seconds, updatedAt: seconds)
+            apply(changes, to: &contact)
+            if contact.signedUpAt == nil && role == "user" {
+                contact.signedUpAt = seconds
+            }
+            state.contacts[contact.id] = contact
+            state.bySequence.append(contact.id)
+            state.liveCount += 1
+            index(contact, previous: nil, in: &state)
+            scheduleSearchUpdate(contact.id, now: now, in: &state)
+            return contact
+        }
+    }
+
+    func update(id: String, _ body: JSONValue) throws -> Contact {
+        let now = clock.now()
+        return try state.withLock { state in
+            guard let existing = state.contacts[id] else { throw IntercomAPIError.contactNotFound }
+            let changes = try ContactChanges(
+                body: body, customAttributes: state.customAttributes, adminIDs: adminIDs)
+            if let role = changes.role, role == "lead", existing.role == "user" {
+                throw IntercomAPIError(.badRequest, "client_error", "Contact with user role can't be converted to a lead")
+            }
+            var contact = existing
+            apply(changes, to: &contact)
+            try checkConflicts(
+                state, email: contact.role == "user" ? contact.email : nil, externalID: contact.externalID, except: id)
+            guard contact != existing else { return existing }
+            contact.updatedAt = max(Int(now), existing.updatedAt)
+            state.contacts[id] = contact
+            index(contact, previous: existing, in: &state)
+            scheduleSearchUpdate(id, now: now, in: &state)
+            return contact
+        }
+    }
+
+    func contact(id: String) throws -> Contact {
+        try state.withLock { state in
+            guard let contact = state.contacts[id] else { throw IntercomAPIError.contactNotFound }
+            return contact
+        }
+    }
+
+    func delete(id: String) throws -> Contact {
+        let now = clock.now()
+        return try state.withLock { state in
+            guard let contact = state.contacts.removeValue(forKey: id) else { throw IntercomAPIError.contactNotFound }
+            state.bySequence[contact.sequence - 1] = nil
+            state.liveCount -= 1
+            unindex(contact, in: &state)
+            scheduleSearchUpdate(id, now: now, in: &state)
+            return contact
+        }
+    }
+
+    func setArchived(id: String, _ archived: Bool) throws -> Contact {
+        let now = clock.now()
+        return try state.withLock { state in
+            guard var contact = state.contacts[id] else { throw IntercomAPIError.contactNotFound }
+            guard contact.archived != archived else { return contact }
+            contact.archived = archived
+            state.contacts[id] = contact
+            scheduleSearchUpdate(id, now: now, in: &state)
+            return contact
+        }
+    }
+
+    func contact(externalID: String) throws -> Contact {
+        try state.withLock { state in
+            guard let id = state.idByExternalID[externalID], let contact = state.contacts[id],
+                contact.role == "user", !contact.archived
+            else { throw IntercomAPIError(.notFound, "not_found", "User Not Found") }
+            return contact
+        }
+    }
+
+    /// One page of `GET /contacts`, in insertion order (stable while contacts are added).
+    func list(perPage: Int, after cursor: ListCursor?) -> (contacts: [Contact], total: Int, next: ListCursor?) {
+        state.withLock { state in
+            var contacts: [Contact] = []
+            var index = cursor?.sequence ?? 0
+            while index < state.bySequence.count && contacts.count < perPage {
+                if let id = state.bySequence[index], let contact = state.contacts[id], !contact.archived {
+                    contacts.append(contact)
+                }
+                index += 1
+            }
+            var next: ListCursor?
+            if let last = contacts.last, contacts.count == perPage {
+                // Only announce a next page when one exists, as Intercom does.
+                var probe = last.sequence
+                while probe < state.bySequence.count {
+                    if let id = state.bySequence[probe], let contact = state.contacts[id], !contact.archived {
+                        next = ListCursor(sequence: last.sequence, page: (cursor?.page ?? 1) + 1)
+                        break
+                    }
+                    probe += 1
+                }
+            }
+            return (contacts, state.liveCount, next)
+        }
+    }
+
+    // MARK: Search
+
+    /// Runs a validated search against the (lagged) search index.
+    func search(_ request: SearchRequest) -> SearchResult {
+        let now = clock.now()
+        return state.withLock { state in
+            applyDueSearchUpdates(now: now, in: &state)
+            return state.search.run(request)
+        }
+    }
+
+    /// The custom attributes, for validating searches.
+    func customAttributes() -> [String: DataAttribute] {
+        state.withLock { $0.customAttributes }
+    }
+
+    // MARK: Data attributes
+
+    func dataAttributes() -> [DataAttribute] {
+        state.withLock { state in
+            DataAttribute.standardContactAttributes + state.customAttributeOrder.compactMap { state.customAttributes[$0] }
+        }
+    }
+
+    func createDataAttribute(_ body: JSONValue) throws -> DataAttribute {
+        let now = Int(clock.now())
+        return try state.withLock { state in
+            guard case .string(let name)? = body["name"], !name.isEmpty else {
+                throw IntercomAPIError(.badRequest, "parameter_not_found", "Name is required", field: "name")
+            }
+            guard case .string(let model)? = body["model"], model == "contact" || model == "company" else {
+                throw IntercomAPIError.invalid("The Data Attribute model field must be either contact or company")
+            }
+            guard case .string(let typeName)? = body["data_type"], let type = DataAttribute.DataType(rawValue: typeName)
+            else { throw IntercomAPIError.invalid("Data Type isn't an option") }
+            let allowed = name.unicodeScalars.allSatisfy {
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "_" || $0 == " "
+                    || $0.properties.generalCategory == .currencySymbol
+            }
+            guard allowed else {
+                throw IntercomAPIError.invalid(
+                    "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens")
+            }
+            if DataAttribute.standardContactAttributes.contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw IntercomAPIError.invalid("'\(name)' is one of our standard attributes for your people data")
+            }
+            if state.customAttributes[name] != nil {
+                throw IntercomAPIError.invalid("You already have '\(name)' in your people data")
+            }
+            var options: [String] = []
+            if case .array(let items)? = body["options"] {
+                options = items.compactMap { $0["value"]?.stringValue }
+            }
+            if type == .options && options.count < 2 {
+                throw IntercomAPIError.invalid("You must have at least two options on a list type data attribute")
+            }
+            let description = body["description"]?.stringValue ?? ""
+            let messengerWritable = body["messenger_writable"] == .bool(true)
+            let attribute = DataAttribute(
+                id: state.nextAttributeID, name: name, fullName: "custom_attributes.\(name)", label: name,
+                description: description, dataType: type == .datetime ? .date : type, options: options, custom: true,
+                apiWritable: true, messengerWritable: messengerWritable, createdAt: now, updatedAt: now)
+            state.nextAttributeID += 1
+            state.customAttributes[name] = attribute
+            state.customAttributeOrder.append(name)
+            return attribute
+        }
+    }
+
+    // MARK: Internals (called with the lock held)
+
+    private func apply(_ changes: ContactChanges, to contact: inout Contact) {
+        if let role = changes.role { contact.role = role }
+        if let value = changes.externalID { contact.externalID = value }
+        if let value = changes.email { contact.email = value }
+        if let value = changes.phone { contact.phone = value }
+        if let value = changes.name { contact.name = value }
+        if let value = changes.avatar { contact.avatar = value }
+        if let value = changes.ownerID { contact.ownerID = value }
+        if let value = changes.unsubscribedFromEmails { contact.unsubscribedFromEmails = value }
+        if let value = changes.signedUpAt { contact.signedUpAt = value }
+        if let value = changes.lastSeenAt { contact.lastSeenAt = value }
+        for (name, value) in changes.customAttributes {
+            contact.customAttributes[name] = value == .null ? nil : value
+        }
+    }
+
+    private func checkConflicts(_ state: State, email: String?, externalID: String?, except id: String?) throws {
+        var conflicting: String?
+        if let externalID, let other = state.idByExternalID[externalID], other != id {
+            conflicting = other
+        } else if let email, let other = state.userIDByEmail[email.lowercased()], other != id {
+            conflicting = other
+        }
+        guard let conflicting, let other = state.contacts[conflicting] else { return }
+        let message =
+            other.archived
+            ? "An archived contact matching those details already exists with id=\(other.id)"
+            : "A contact matching those details already exists with id=\(other.id)"
+        throw IntercomAPIError(.conflict, "conflict", message)
+    }
+
+    private func index(_ contact: Contact, previous: Contact?, in state: inout State) {
+        if let previous { unindex(previous, in: &state) }
+        if let externalID = contact.externalID { state.idByExternalID[externalID] = contact.id }
+        if contact.role == "user", let email = contact.email { state.userIDByEmail[email.lowercased()] = contact.id }
+    }
+
+    private func unindex(_ contact: Contact, in state: inout State) {
+        if let externalID = contact.externalID, state.idByExternalID[externalID] == contact.id {
+            state.idByExternalID[externalID] = nil
+        }
+        if let email = contact.email?.lowercased(), state.userIDByEmail[email] == contact.id {
+            state.userIDByEmail[email] = nil
+        }
+    }
+
+    private func scheduleSearchUpdate(_ id: String, now: Double, in state: inout State) {
+        if settings.searchLag <= 0 {
+            state.search.update(id: id, to: state.contacts[id])
+        } else {
+            state.pendingIndex.append((now + settings.searchLag, id, state.contacts[id]))
+        }
+    }
+
+    private func applyDueSearchUpdates(now: Double, in state: inout State) {
+        while state.pendingHead < state.pendingIndex.count && state.pendingIndex[state.pendingHead].0 <= now {
+            let (_, id, contact) = state.pendingIndex[state.pendingHead]
+            state.search.update(id: id, to: contact)
+            state.pendingHead += 1
+        }
+        if state.pendingHead > 4096 && state.pendingHead * 2 > state.pendingIndex.count {
+            state.pendingIndex.removeFirst(state.pendingHead)
+            state.pendingHead = 0
+        }
+    }
+}
+
+/// The position after the last contact of a `GET /contacts` page.
+struct ListCursor: Sendable, Equatable {
+    var sequence: Int
+    var page: Int
+}

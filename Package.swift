@@ -70,6 +70,7 @@ let package = Package(
                 "ContactIO",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            resources: [.copy("Resources")],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -61,15 +61,16 @@ struct SearchIndex: Sendable {
     private func candidates(_ query: SearchQuery) -> Set<Int>? {
         switch query {
         case .filter(let filter):
-            guard filter.op == .equal || filter.op == .isIn else { return nil }
+            guard filter.op == .equal || filter.op == .isIn,
+                ["email", "external_id", "id"].contains(filter.field.name)
+            else { return nil }
             var result = Set<Int>()
             for value in filter.values {
                 guard case .text(let text)? = value else { continue }
                 switch filter.field.name {
                 case "email": result.formUnion(byEmail[text.lowercased()] ?? [])
                 case "external_id": result.formUnion(byExternalID[text] ?? [])
-                case "id": if let sequence = sequenceByID[text] { result.insert(sequence) }
-                default: return nil
+                default: if let sequence = sequenceByID[text] { result.insert(sequence) }
                 }
             }
             return result

@@ -5,7 +5,7 @@ RELEASE_BIN_DIR = .build/release
 SAMPLES = samples/hubspot-contacts.csv samples/salesforce-contacts.csv samples/mailchimp-members.csv.gz \
 	samples/contacts.ndjson
 
-.PHONY: build test demo bench bench-io fmt lint release clean
+.PHONY: build test demo bench bench-io bench-sandbox fmt lint release clean
 
 build:
 	$(SWIFT) build
@@ -15,7 +15,8 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## demo: inspect every sample file (later: a full import and export against the sandbox).
+## demo: inspect every sample file, then start the sandbox, talk to it, and stop it
+## (the import and export commands join it as their issues land).
 demo: build
 	@for f in $(SAMPLES); do \
 		echo "== intercom-etl inspect $$f"; \
@@ -24,12 +25,16 @@ demo: build
 		if [ $$code -ne 0 ] && [ $$code -ne 1 ]; then exit $$code; fi; \
 		echo; \
 	done
+	@python3 scripts/demo_sandbox.py $(BIN_DIR)/intercom-etl
 
 ## bench: every benchmark, release build, results in benchmarks/RESULTS.md.
-bench: bench-io
+bench: bench-io bench-sandbox
 
 bench-io:
 	python3 benchmarks/run_io.py --write-results
+
+bench-sandbox:
+	python3 benchmarks/run_sandbox.py --write-results
 
 ## fmt: format the sources in place; lint: fail if formatting would change anything.
 fmt:

@@ -11,7 +11,8 @@ extension IntercomETL {
                 Serves contacts (create, get, update, delete, list with cursors, search with Intercom's grammar and \
                 limits, archive, find by external id), data attributes, messages and /me, with Intercom's JSON, \
                 errors, rate-limit headers and 429s. A created or changed contact reaches search only after \
-                --search-lag seconds, as on the real service. The workspace lives in memory. Stops cleanly on \
+                --search-lag seconds, as on the real service. The workspace lives in memory, or in the SQLite file \
+                given with --data so that it survives restarts. Stops cleanly on \
                 SIGINT and SIGTERM. Point other commands at it with --base-url.
                 """
         )
@@ -40,9 +41,17 @@ extension IntercomETL {
         @Option(help: "Seed for ids and fault decisions, so that runs repeat.")
         var seed: UInt64 = 1
 
+        @Option(
+            name: .customLong("preload-contacts"),
+            help: "Create this many synthetic users at start (user<N>@example.com, external id ext-<N>).")
+        var preloadContacts = 0
+
+        @Option(help: "An SQLite file that keeps the workspace across restarts (created if missing). Default: memory.")
+        var data: String?
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
-            guard rateLimit >= 0, latency >= 0, searchLag >= 0 else {
+            guard rateLimit >= 0, latency >= 0, searchLag >= 0, preloadContacts >= 0 else {
                 throw ValidationError("--rate-limit, --latency and --search-lag cannot be negative")
             }
             do {
@@ -55,10 +64,11 @@ extension IntercomETL {
         func run() async throws {
             let configuration = SandboxConfiguration(
                 host: host, port: port, token: token, rateLimitPerMinute: rateLimit, latencyMilliseconds: latency,
-                searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed)
+                searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed,
+                preloadContacts: preloadContacts, dataPath: data)
             let token = self.token
             let host = self.host
-            let app = buildApplication(configuration: configuration) { port in
+            let app = try buildApplication(configuration: configuration) { port in
                 StandardStreams.print("intercom-etl sandbox listening on http://\(host):\(port)")
                 StandardStreams.print("token: \(token)")
                 StandardStreams.print("try: curl -H 'Authorization: Bearer \(token)' -H 'Accept: application/json' "

@@ -7,13 +7,14 @@ import Logging
 ///   - clock: the time source (a ``ManualSandboxClock`` in tests).
 ///   - logger: where the server logs; quiet by default.
 ///   - onServerRunning: called with the port once the server listens (useful with port 0).
+/// - Throws: when the `--data` database cannot be opened or read.
 public func buildApplication(
     configuration: SandboxConfiguration,
     clock: SandboxClock = SystemSandboxClock(),
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
-    let router = buildRouter(configuration: configuration, clock: clock)
+) throws -> some ApplicationProtocol {
+    let router = try buildRouter(configuration: configuration, clock: clock)
     var quiet = Logger(label: "intercom-sandbox")
     quiet.logLevel = .warning
     return Application(
@@ -26,10 +27,14 @@ public func buildApplication(
 }
 
 /// Builds the router: the gateway middleware (token, rate limit, Accept, faults) in front of the endpoints.
-public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) -> Router<BasicRequestContext> {
-    let store = WorkspaceStore(
-        settings: WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed),
-        clock: clock)
+/// - Throws: when the `--data` database cannot be opened or read.
+public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) throws -> Router<BasicRequestContext> {
+    var settings = WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed)
+    if let path = configuration.dataPath {
+        settings.database = try WorkspaceDatabase(path: path)
+    }
+    let store = try WorkspaceStore(settings: settings, clock: clock)
+    store.preload(count: configuration.preloadContacts)
     let router = Router(context: BasicRequestContext.self)
     router.add(
         middleware: GatewayMiddleware(

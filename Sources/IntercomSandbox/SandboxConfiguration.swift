@@ -16,6 +16,10 @@ public struct SandboxConfiguration: Sendable {
     public var faults: FaultPlan
     /// Seeds ids and fault decisions, so runs are reproducible.
     public var seed: UInt64
+    /// Synthetic contacts created at start (for benchmarks and rehearsals).
+    public var preloadContacts: Int
+    /// An SQLite file that keeps the workspace across restarts; nil keeps it in memory.
+    public var dataPath: String?
 
     public init(
         host: String = "127.0.0.1",
@@ -25,7 +29,9 @@ public struct SandboxConfiguration: Sendable {
         latencyMilliseconds: Int = 0,
         searchLagSeconds: Double = 0,
         faults: FaultPlan = FaultPlan(),
-        seed: UInt64 = 1
+        seed: UInt64 = 1,
+        preloadContacts: Int = 0,
+        dataPath: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -35,6 +41,8 @@ public struct SandboxConfiguration: Sendable {
         self.searchLagSeconds = searchLagSeconds
         self.faults = faults
         self.seed = seed
+        self.preloadContacts = preloadContacts
+        self.dataPath = dataPath
     }
 
     /// The per-window limit: ceil(perMinute / 6).

@@ -8,6 +8,13 @@ struct IdentifierGenerator: Sendable {
         counter = seed &* 0x9E37_79B9 & 0xFF_FFFF_FFFF
     }
 
+    /// Makes sure later ids count past `id` (one loaded from a `--data` file).
+    mutating func skip(past id: String) {
+        if let used = UInt64(id.suffix(16), radix: 16), used >= counter {
+            counter = used
+        }
+    }
+
     mutating func next(time: Double) -> String {
         counter &+= 1
         let seconds = UInt32(truncatingIfNeeded: Int(time))

@@ -13,6 +13,8 @@ final class WorkspaceStore: Sendable {
         var searchLag: Double = 0
         var seed: UInt64 = 1
         var admin = Admin(id: 991_267_816, name: "Sandbox Admin", email: "admin@sandbox.example")
+        /// Where the workspace is kept across restarts; nil keeps it in memory only.
+        var database: WorkspaceDatabase?
     }
 
     struct Admin: Sendable {
@@ -43,10 +45,40 @@ final class WorkspaceStore: Sendable {
     let clock: SandboxClock
     let state: Mutex<State>
 
-    init(settings: Settings, clock: SandboxClock) {
+    /// - Throws: when the database of `settings` cannot be read.
+    init(settings: Settings, clock: SandboxClock) throws {
         self.settings = settings
         self.clock = clock
-        state = Mutex(State(ids: IdentifierGenerator(seed: settings.seed)))
+        var initial = State(ids: IdentifierGenerator(seed: settings.seed ^ UInt64(clock.now())))
+        if let database = settings.database {
+            let snapshot = try database.load()
+            initial.bySequence = Array(repeating: nil, count: snapshot.sequenceCount)
+            for contact in snapshot.contacts {
+                initial.contacts[contact.id] = contact
+                initial.ids.skip(past: contact.id)
+                initial.bySequence[contact.sequence - 1] = contact.id
+                initial.liveCount += 1
+                if let externalID = contact.externalID { initial.idByExternalID[externalID] = contact.id }
+                if contact.role == "user", let email = contact.email { initial.userIDByEmail[email.lowercased()] = contact.id }
+                initial.search.update(id: contact.id, to: contact)
+            }
+            for attribute in snapshot.attributes {
+                initial.customAttributes[attribute.name] = attribute
+                initial.customAttributeOrder.append(attribute.name)
+            }
+            initial.nextAttributeID = snapshot.nextAttributeID ?? initial.nextAttributeID
+        }
+        state = Mutex(initial)
+    }
+
+    /// Writes a change through to the database, if there is one; a failure is a 500, as a server's would be.
+    private func persist(_ write: (WorkspaceDatabase) throws -> Void) throws {
+        guard let database = settings.database else { return }
+        do {
+            try write(database)
+        } catch {
+            throw IntercomAPIError(.internalServerError, "server_error", "The sandbox could not save the change: \(error)")
+        }
     }
 
     var adminIDs: Set<Int> { [settings.admin.id] }
@@ -66,13 +98,17 @@ final class WorkspaceStore: Sendable {
             }
             try checkConflicts(state, email: role == "user" ? email : nil, externalID: externalID, except: nil)
             let seconds = Int(now)
+            var id = state.ids.next(time: now)
+            while state.contacts[id] != nil {
+                id = state.ids.next(time: now)
+            }
             var contact = Contact(
-                id: state.ids.next(time: now), sequence: state.bySequence.count + 1, role: role,
-                createdAt: seconds, updatedAt: seconds)
+                id: id, sequence: state.bySequence.count + 1, role: role, createdAt: seconds, updatedAt: seconds)
             apply(changes, to: &contact)
             if contact.signedUpAt == nil && role == "user" {
                 contact.signedUpAt = seconds
             }
+            try persist { try $0.save(contact) }
             state.contacts[contact.id] = contact
             state.bySequence.append(contact.id)
             state.liveCount += 1
@@ -97,6 +133,7 @@ final class WorkspaceStore: Sendable {
                 state, email: contact.role == "user" ? contact.email : nil, externalID: contact.externalID, except: id)
             guard contact != existing else { return existing }
             contact.updatedAt = max(Int(now), existing.updatedAt)
+            try persist { try $0.save(contact) }
             state.contacts[id] = contact
             index(contact, previous: existing, in: &state)
             scheduleSearchUpdate(id, now: now, in: &state)
@@ -114,7 +151,9 @@ final class WorkspaceStore: Sendable {
     func delete(id: String) throws -> Contact {
         let now = clock.now()
         return try state.withLock { state in
-            guard let contact = state.contacts.removeValue(forKey: id) else { throw IntercomAPIError.contactNotFound }
+            guard state.contacts[id] != nil else { throw IntercomAPIError.contactNotFound }
+            try persist { try $0.deleteContact(id: id) }
+            let contact = state.contacts.removeValue(forKey: id)!
             state.bySequence[contact.sequence - 1] = nil
             state.liveCount -= 1
             unindex(contact, in: &state)
@@ -129,6 +168,7 @@ final class WorkspaceStore: Sendable {
             guard var contact = state.contacts[id] else { throw IntercomAPIError.contactNotFound }
             guard contact.archived != archived else { return contact }
             contact.archived = archived
+            try persist { try $0.save(contact) }
             state.contacts[id] = contact
             scheduleSearchUpdate(id, now: now, in: &state)
             return contact
@@ -233,6 +273,7 @@ final class WorkspaceStore: Sendable {
                 id: state.nextAttributeID, name: name, fullName: "custom_attributes.\(name)", label: name,
                 description: description, dataType: type == .datetime ? .date : type, options: options, custom: true,
                 apiWritable: true, messengerWritable: messengerWritable, createdAt: now, updatedAt: now)
+            try persist { try $0.save(attribute, position: state.customAttributeOrder.count) }
             state.nextAttributeID += 1
             state.customAttributes[name] = attribute
             state.customAttributeOrder.append(name)
@@ -313,4 +354,31 @@ final class WorkspaceStore: Sendable {
 struct ListCursor: Sendable, Equatable {
     var sequence: Int
     var page: Int
+}
+
+extension WorkspaceStore {
+    /// Creates `count` synthetic users (`user<N>@example.com`, external id `ext-<N>`), created over the past year
+    /// in order, visible to search at once: a workspace to benchmark and rehearse against.
+    func preload(count: Int) {
+        guard count > 0 else { return }
+        let now = clock.now()
+        let span = 365.0 * 86_400
+        state.withLock { state in
+            state.bySequence.reserveCapacity(state.bySequence.count + count)
+            for index in 0..<count {
+                let created = Int(now - span + span * Double(index) / Double(count))
+                let contact = Contact(
+                    id: state.ids.next(time: Double(created)), sequence: state.bySequence.count + 1, role: "user",
+                    externalID: "ext-\(index)", email: "user\(index)@example.com", name: "User \(index)",
+                    createdAt: created, updatedAt: created, signedUpAt: created)
+                guard state.idByExternalID[contact.externalID!] == nil else { continue }
+                state.contacts[contact.id] = contact
+                state.bySequence.append(contact.id)
+                state.liveCount += 1
+                state.idByExternalID[contact.externalID!] = contact.id
+                state.userIDByEmail[contact.email!] = contact.id
+                state.search.update(id: contact.id, to: contact)
+            }
+        }
+    }
 }

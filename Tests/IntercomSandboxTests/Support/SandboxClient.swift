@@ -77,7 +77,7 @@ func withSandbox(
 ) async throws {
     var configuration = configuration
     configuration.port = 0
-    let app = buildApplication(configuration: configuration, clock: clock)
+    let app = try buildApplication(configuration: configuration, clock: clock)
     try await app.test(.live) { client in
         try await body(SandboxClient(client: client))
     }

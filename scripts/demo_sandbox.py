@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+"""`make demo`, second half: start the sandbox in the background, talk to it as a client would, stop it.
+
+Usage: demo_sandbox.py PATH_TO_INTERCOM_ETL. Only loopback; the server is always stopped, even on failure.
+"""
+import json, re, signal, subprocess, sys, urllib.error, urllib.request
+
+binary = sys.argv[1]
+server = subprocess.Popen([binary, "sandbox", "--port", "0", "--search-lag", "0"], stdout=subprocess.PIPE, text=True)
+try:
+    base = re.search(r"(http://127\.0\.0\.1:\d+)", server.stdout.readline()).group(1)
+    print(f"== sandbox started at {base}")
+
+    def call(method, path, body=None):
+        request = urllib.request.Request(
+            base + path, method=method, data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": "Bearer sandbox-token", "Accept": "application/json",
+                     "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return response.status, json.load(response), response.headers
+        except urllib.error.HTTPError as error:
+            return error.code, json.load(error), error.headers
+
+    status, me, _ = call("GET", "/me")
+    print(f"GET /me -> {status}: admin {me['name']} of workspace {me['app']['id_code']}")
+    status, ada, headers = call("POST", "/contacts", {"email": "ada@analytical.example", "name": "Ada Lovelace",
+                                                      "external_id": "10001"})
+    print(f"POST /contacts -> {status}: id {ada['id']}, role {ada['role']}; "
+          f"rate limit {headers['X-RateLimit-Remaining']}/{headers['X-RateLimit-Limit']} left in this window")
+    status, error, _ = call("POST", "/contacts", {"email": "ADA@analytical.example"})
+    print(f"POST /contacts again -> {status}: {error['errors'][0]['message']}")
+    status, found, _ = call("POST", "/contacts/search",
+                            {"query": {"field": "external_id", "operator": "IN", "value": ["10001", "10002"]}})
+    print(f"POST /contacts/search -> {status}: {found['total_count']} found")
+    status, _, _ = call("GET", "/contacts?per_page=150")
+    print(f"GET /contacts -> {status}")
+finally:
+    server.send_signal(signal.SIGINT)
+    server.wait(timeout=20)
+    print("== sandbox stopped")

@@ -152,3 +152,17 @@ actor StatusLog {
     var values: [Int] = []
     func add(_ value: Int) { values.append(value) }
 }
+
+struct LatencyAndDelayTests {
+    @Test func delayedAndSlowRequestsStillAnswer() async throws {
+        var faults = FaultPlan()
+        faults.delays = 1
+        faults.delayMilliseconds = 1
+        try await withSandbox(SandboxConfiguration(rateLimitPerMinute: 0, latencyMilliseconds: 1, faults: faults)) { api in
+            for _ in 0..<5 {
+                let response = try await api.get("/me")
+                #expect(response.status == .ok)
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+
+struct SandboxCommandTests {
+    /// Starts `intercom-etl sandbox --port 0`, waits for its first line, and returns the process and that line.
+    func start(_ extra: [String] = []) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["sandbox", "--port", "0"] + extra
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        return (process, String(decoding: line, as: UTF8.self))
+    }
+
+    @Test(arguments: [SIGTERM, SIGINT])
+    func printsItsURLAndStopsCleanlyOnSignal(signal: Int32) throws {
+        let (process, line) = try start()
+        #expect(line.hasPrefix("intercom-etl sandbox listening on http://127.0.0.1:"))
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test func badFaultSpecIsAUsageError() throws {
+        let output = try CommandRunner.run(["sandbox", "--faults", "5xx=2"])
+        #expect(output.status == 64)
+        #expect(output.stderr.contains("--faults"))
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IntercomAPI
 
 /// The exit codes of every command, distinct so that scripts and cron jobs can tell outcomes apart.
 public enum ETLExit {
@@ -6,6 +7,33 @@ public enum ETLExit {
     public static let rowProblems = ExitCode(1)
     /// The input or output could not be read or written (missing file, corrupt gzip, no header).
     public static let inputFailure = ExitCode(2)
+    /// Intercom refused the token (missing, expired, revoked).
+    public static let authentication = ExitCode(3)
+    /// The contact (or other resource) does not exist.
+    public static let notFound = ExitCode(4)
+    /// A contact with that email or external ID already exists.
+    public static let conflict = ExitCode(5)
+    /// Still rate limited after every retry.
+    public static let rateLimited = ExitCode(6)
+    /// Intercom failed (5xx) or could not be reached, after every retry.
+    public static let serverOrTransport = ExitCode(7)
+    /// Intercom refused a value (400/422) or the plan does not allow the call (403).
+    public static let refused = ExitCode(8)
     /// Wrong flags or arguments (ArgumentParser's own code for validation errors).
     public static let usage = ExitCode(64)
+    /// Bad local setup: no token, a base URL that is refused.
+    public static let configuration = ExitCode(78)
+
+    /// The exit code for a failed API call.
+    public static func code(for error: IntercomError) -> ExitCode {
+        switch error.kind {
+        case .configuration: configuration
+        case .authentication: authentication
+        case .notFound: notFound
+        case .conflict: conflict
+        case .rateLimited: rateLimited
+        case .server, .transport, .invalidResponse: serverOrTransport
+        case .validation, .forbidden: refused
+        }
+    }
 }

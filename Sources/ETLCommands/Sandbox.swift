@@ -35,7 +35,7 @@ extension IntercomETL {
         @Option(name: .customLong("search-lag"), help: "Seconds before a created or changed contact is visible to search.")
         var searchLag = 0.0
 
-        @Option(help: "Injected failures, e.g. '5xx=0.05,drop=0.01,delay=0.02,delay_ms=500' (shares of requests).")
+        @Option(help: "Injected failures, e.g. '5xx=0.05,drop=0.01,lost=0.01,delay=0.02,delay_ms=500' (shares of requests).")
         var faults = ""
 
         @Option(help: "Seed for ids and fault decisions, so that runs repeat.")

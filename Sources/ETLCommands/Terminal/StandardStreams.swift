@@ -27,6 +27,9 @@ enum StandardStreams {
         }
     }
 
+    /// Whether stdout is a terminal (JSON is indented only then).
+    static var stdoutIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
     /// Whether stderr is a terminal (progress lines are shown only then, never in cron mail).
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 }

@@ -42,6 +42,9 @@ struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
                 response = IntercomAPIError(status, "server_error", "Internal server error (sandbox fault)").makeResponse()
             case .drop:
                 return Self.droppedResponse()
+            case .lost:
+                _ = try await respond(request, context: context, next: next)
+                return Self.droppedResponse()
             case .delay(let milliseconds):
                 try await Task.sleep(for: .milliseconds(milliseconds))
                 response = try await respond(request, context: context, next: next)
@@ -107,6 +110,7 @@ final class FaultInjector: Sendable {
         case none
         case serverError(HTTPResponse.Status)
         case drop
+        case lost
         case delay(Int)
     }
 
@@ -129,7 +133,10 @@ final class FaultInjector: Sendable {
         if roll < plan.serverErrors + plan.drops {
             return .drop
         }
-        if roll < plan.serverErrors + plan.drops + plan.delays {
+        if roll < plan.serverErrors + plan.drops + plan.lostAnswers {
+            return .lost
+        }
+        if roll < plan.serverErrors + plan.drops + plan.lostAnswers + plan.delays {
             return .delay(plan.delayMilliseconds)
         }
         return .none

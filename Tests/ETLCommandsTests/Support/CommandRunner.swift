@@ -12,10 +12,16 @@ struct CommandRunner {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("intercom-etl")
     }
 
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Output {
+    static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        if let environment {
+            var merged = ProcessInfo.processInfo.environment
+            merged["INTERCOM_ACCESS_TOKEN"] = nil
+            merged.merge(environment) { $1 }
+            process.environment = merged
+        }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -43,4 +49,21 @@ func temporaryFile(named name: String, contents: Data) throws -> String {
     let url = directory.appendingPathComponent(name)
     try contents.write(to: url)
     return url.path
+}
+
+extension CommandRunner {
+    /// Runs the binary from a thread of its own and awaits it, so that waiting for the child never blocks Swift's
+    /// cooperative threads (an in-process sandbox needs them to answer the child).
+    static func runAwaiting(_ arguments: [String], environment: [String: String]? = nil) async throws -> Output {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                do {
+                    continuation.resume(returning: try run(arguments, environment: environment))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+            thread.start()
+        }
+    }
 }

@@ -1,0 +1,76 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ContactIO
+import IntercomAPI
+import Logging
+
+/// Where the workspace is and how to authenticate, shared by every command that calls Intercom.
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "Intercom's region: us, eu or au.")
+    var region: IntercomConfiguration.Region = .us
+
+    @Option(
+        name: .customLong("base-url"),
+        help: "The API root instead of the region's, e.g. the sandbox's http://127.0.0.1:4010 (plain http only on loopback).")
+    var baseURL: String?
+
+    @Option(
+        name: .customLong("token-file"),
+        help: "A file holding the access token. Default: the INTERCOM_ACCESS_TOKEN environment variable. The token is never taken as an argument.")
+    var tokenFile: String?
+
+    @Option(name: .customLong("intercom-version"), help: "The Intercom-Version header to send.")
+    var intercomVersion = "2.16"
+
+    @Option(help: "Seconds one request may take before it is retried as a transport failure.")
+    var timeout = 30.0
+
+    @Flag(help: "Log every request, wait and retry to stderr (never the token).")
+    var verbose = false
+
+    func configuration() throws(IntercomError) -> IntercomConfiguration {
+        let token = try AccessToken.fromEnvironmentOrFile(path: tokenFile)
+        return try IntercomConfiguration(
+            baseURL: baseURL ?? region.baseURL, token: token, version: intercomVersion, requestTimeout: timeout)
+    }
+
+    var logger: Logger {
+        var logger = Logger(label: "intercom-etl") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
+    }
+
+    /// Runs `body` with a client whose HTTP connections are shut down afterwards; failures become exit codes.
+    func withClient<T: Sendable>(_ body: (IntercomClient) async throws(IntercomError) -> T) async throws -> T {
+        let configuration: IntercomConfiguration
+        do {
+            configuration = try self.configuration()
+        } catch {
+            StandardStreams.printError("error: \(error)")
+            throw ETLExit.code(for: error)
+        }
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = IntercomClient(http: http, configuration: configuration, logger: logger)
+        let result: Result<T, IntercomError>
+        do {
+            result = .success(try await body(client))
+        } catch {
+            result = .failure(error)
+        }
+        try? await http.shutdown()
+        switch result {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            StandardStreams.printError("error: \(error)")
+            throw ETLExit.code(for: error)
+        }
+    }
+}
+
+extension IntercomConfiguration.Region: ExpressibleByArgument {}
+
+/// Prints a JSON result: indented on a terminal, one line otherwise (for pipes and scripts).
+func printJSON(_ value: JSONValue) {
+    StandardStreams.print(StandardStreams.stdoutIsTerminal ? value.prettyJSONText : value.jsonText)
+}

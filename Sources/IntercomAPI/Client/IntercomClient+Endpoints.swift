@@ -1,0 +1,116 @@
+import ContactIO
+import Foundation
+
+extension IntercomClient {
+    // MARK: Contacts
+
+    /// `POST /contacts`. A retry that meets the contact its own lost first attempt created returns that contact.
+    public func createContact(_ fields: JSONObject) async throws(IntercomError) -> IntercomContact {
+        try contact(from: try await send(.POST, "/contacts", body: .object(fields), endpoint: "POST /contacts"))
+    }
+
+    /// `PUT /contacts/{id}` with only the fields to change.
+    public func updateContact(id: String, _ fields: JSONObject) async throws(IntercomError) -> IntercomContact {
+        try contact(from: try await send(.PUT, "/contacts/\(Self.pathComponent(id))", body: .object(fields),
+                                          endpoint: "PUT /contacts/{id}"))
+    }
+
+    /// `GET /contacts/{id}`.
+    public func contact(id: String) async throws(IntercomError) -> IntercomContact {
+        try contact(from: try await send(.GET, "/contacts/\(Self.pathComponent(id))", endpoint: "GET /contacts/{id}"))
+    }
+
+    /// `DELETE /contacts/{id}`; returns the deleted contact's id.
+    @discardableResult
+    public func deleteContact(id: String) async throws(IntercomError) -> JSONValue {
+        try await send(.DELETE, "/contacts/\(Self.pathComponent(id))", endpoint: "DELETE /contacts/{id}")
+    }
+
+    /// `POST /contacts/{id}/archive` or `/unarchive`.
+    @discardableResult
+    public func setArchived(id: String, _ archived: Bool) async throws(IntercomError) -> JSONValue {
+        let action = archived ? "archive" : "unarchive"
+        return try await send(.POST, "/contacts/\(Self.pathComponent(id))/\(action)", endpoint: "POST /contacts/{id}/\(action)")
+    }
+
+    /// `GET /contacts/find_by_external_id/{external_id}` (users only).
+    public func contact(externalID: String) async throws(IntercomError) -> IntercomContact {
+        try contact(from: try await send(
+            .GET, "/contacts/find_by_external_id/\(Self.pathComponent(externalID))",
+            endpoint: "GET /contacts/find_by_external_id/{external_id}"))
+    }
+
+    /// One page of `GET /contacts` (always sends `per_page`, whose default differs between sources).
+    public func listContacts(perPage: Int = 150, startingAfter: String? = nil) async throws(IntercomError) -> ContactPage {
+        var query = [("per_page", String(perPage))]
+        if let startingAfter { query.append(("starting_after", startingAfter)) }
+        return try page(from: try await send(.GET, "/contacts", query: query, endpoint: "GET /contacts"))
+    }
+
+    /// One page of `POST /contacts/search`; pagination goes in the body, where Intercom reads it.
+    public func searchContacts(
+        query: JSONValue, perPage: Int = 150, startingAfter: String? = nil, sort: (field: String, ascending: Bool)? = nil
+    ) async throws(IntercomError) -> ContactPage {
+        var pagination: JSONObject = ["per_page": .number(String(perPage))]
+        if let startingAfter { pagination["starting_after"] = .string(startingAfter) }
+        var body: JSONObject = ["query": query, "pagination": .object(pagination)]
+        if let sort {
+            body["sort"] = .object(["field": .string(sort.field), "order": .string(sort.ascending ? "ascending" : "descending")])
+        }
+        return try page(from: try await send(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
+    }
+
+    // MARK: Data attributes, messages, admin
+
+    /// `GET /data_attributes?model=…`: the `data` array.
+    public func dataAttributes(model: String = "contact") async throws(IntercomError) -> [JSONValue] {
+        let json = try await send(.GET, "/data_attributes", query: [("model", model)], endpoint: "GET /data_attributes")
+        guard case .array(let items)? = json["data"] else {
+            throw IntercomError(.invalidResponse, message: "a data attribute list without 'data'")
+        }
+        return items
+    }
+
+    /// `POST /data_attributes`.
+    public func createDataAttribute(name: String, dataType: String, model: String = "contact", description: String? = nil)
+        async throws(IntercomError) -> JSONValue
+    {
+        var body: JSONObject = ["name": .string(name), "model": .string(model), "data_type": .string(dataType)]
+        if let description { body["description"] = .string(description) }
+        return try await send(.POST, "/data_attributes", body: .object(body), endpoint: "POST /data_attributes")
+    }
+
+    /// `POST /messages` with a request built by the caller.
+    public func sendMessage(_ body: JSONObject) async throws(IntercomError) -> JSONValue {
+        try await send(.POST, "/messages", body: .object(body), endpoint: "POST /messages")
+    }
+
+    /// `GET /me`: the admin (and workspace) of the token.
+    public func me() async throws(IntercomError) -> JSONValue {
+        try await send(.GET, "/me", endpoint: "GET /me")
+    }
+
+    // MARK: Decoding
+
+    private func contact(from json: JSONValue) throws(IntercomError) -> IntercomContact {
+        try IntercomContact(json: json)
+    }
+
+    private func page(from json: JSONValue) throws(IntercomError) -> ContactPage {
+        guard case .array(let items)? = json["data"] else {
+            throw IntercomError(.invalidResponse, message: "a contact list without 'data'")
+        }
+        var contacts: [IntercomContact] = []
+        contacts.reserveCapacity(items.count)
+        for item in items {
+            contacts.append(try IntercomContact(json: item))
+        }
+        return ContactPage(
+            contacts: contacts, totalCount: json["total_count"]?.int64Value.map(Int.init),
+            nextCursor: json["pages"]?["next"]?["starting_after"]?.stringValue)
+    }
+
+    static func pathComponent(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(.init(charactersIn: "/"))) ?? text
+    }
+}

@@ -1,0 +1,214 @@
+import AsyncHTTPClient
+import ContactIO
+import Foundation
+import Synchronization
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// The one way every feature talks to Intercom: pooled keep-alive HTTP, rate-limit pacing shared by all callers,
+/// bounded retries with backoff, typed errors, and statistics.
+///
+/// The `HTTPClient` is injected (and shut down) by the caller; the token is sent only in the `Authorization`
+/// header and never logged.
+public final class IntercomClient: Sendable {
+    public let configuration: IntercomConfiguration
+    private let http: HTTPClient
+    private let logger: Logger
+    private let clock: PacingClock
+    private let pacer: RateLimitPacer
+    private let recorder = StatisticsRecorder()
+    private let random = LockedRandom()
+
+    public init(http: HTTPClient, configuration: IntercomConfiguration, logger: Logger, clock: PacingClock = SystemPacingClock()) {
+        self.http = http
+        self.configuration = configuration
+        self.logger = logger
+        self.clock = clock
+        pacer = RateLimitPacer(clock: clock)
+    }
+
+    /// What the client has done so far.
+    public var statistics: ClientStatistics { recorder.snapshot }
+
+    /// A response: status, headers we use, and the body as JSON.
+    struct Reply {
+        var status: Int
+        var json: JSONValue
+    }
+
+    /// Sends a request, pacing and retrying as the policy allows; returns the JSON of a 2xx answer.
+    /// - Parameters:
+    ///   - endpoint: the path pattern for statistics (`POST /contacts`), not the concrete path.
+    ///   - isCreate: a `POST /contacts` whose retry may meet its own earlier, lost success as a 409.
+    func send(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        endpoint: String
+    ) async throws(IntercomError) -> JSONValue {
+        var attempt = 0
+        var rateLimitedAttempts = 0
+        var lastError: IntercomError?
+        while true {
+            attempt += 1
+            let wait = pacer.reserve()
+            if wait > 0 {
+                logger.debug("pacing: waiting for the rate limit", metadata: ["seconds": "\(wait)", "endpoint": "\(endpoint)"])
+                recorder.update { $0.rateLimitWait += wait }
+                try await sleep(wait)
+            }
+            let outcome = await execute(method, path, query: query, body: body)
+            switch outcome {
+            case .success(let reply, let remaining, let reset):
+                pacer.record(remaining: remaining, resetAt: reset)
+                recorder.call(endpoint, status: reply.status)
+                if (200..<300).contains(reply.status) {
+                    return reply.json
+                }
+                let error = Self.error(from: reply)
+                if reply.status == 429 {
+                    rateLimitedAttempts += 1
+                    recorder.update { $0.rateLimited += 1 }
+                    pacer.exhausted(until: reset)
+                    guard rateLimitedAttempts < configuration.retry.maxRateLimitedAttempts else { throw error }
+                    let until = Double(reset ?? Int(clock.now()) + 10) - clock.now()
+                    let pause = max(0, until) + random.uniform(0, 1)
+                    logger.debug("429: waiting for the window to reset", metadata: ["seconds": "\(pause)", "endpoint": "\(endpoint)"])
+                    recorder.update { $0.retries += 1; $0.rateLimitWait += pause }
+                    try await sleep(pause)
+                    attempt -= 1  // 429s have their own budget
+                    continue
+                }
+                if reply.status >= 500 {
+                    lastError = error
+                } else {
+                    if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind {
+                        // Our earlier attempt did create the contact, but its answer was lost: that contact is ours.
+                        logger.debug("create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
+                        return try await send(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
+                    }
+                    throw error
+                }
+            case .failure(let error):
+                pacer.cancel()
+                recorder.call(endpoint, status: 0)
+                lastError = error
+            }
+            guard attempt < configuration.retry.maxAttempts else { throw lastError! }
+            let cap = min(configuration.retry.maxDelay, configuration.retry.baseDelay * pow(2, Double(attempt - 1)))
+            let pause = random.uniform(0, cap)
+            logger.debug(
+                "retrying after a failure",
+                metadata: ["attempt": "\(attempt)", "seconds": "\(pause)", "endpoint": "\(endpoint)", "error": "\(lastError!.message)"])
+            recorder.update { $0.retries += 1; $0.backoffWait += pause }
+            try await sleep(pause)
+        }
+    }
+
+    private enum Outcome {
+        case success(Reply, remaining: Int?, reset: Int?)
+        case failure(IntercomError)
+    }
+
+    private func execute(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: JSONValue?) async -> Outcome {
+        var url = configuration.baseURL + path
+        if !query.isEmpty {
+            url += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(configuration.token.secret)")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "intercom-etl")
+        if let version = configuration.version {
+            request.headers.add(name: "Intercom-Version", value: version)
+        }
+        if let body {
+            var bytes: [UInt8] = []
+            body.appendJSON(to: &bytes)
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: bytes))
+        }
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            let buffer = try await response.body.collect(upTo: 32 << 20)
+            let bytes = Array(buffer.readableBytesView)
+            let json: JSONValue
+            if bytes.isEmpty {
+                json = .null
+            } else if let parsed = try? JSONValue.parse(bytes) {
+                json = parsed
+            } else if (500..<600).contains(Int(response.status.code)) {
+                json = .null
+            } else {
+                return .failure(IntercomError(
+                    .invalidResponse, status: Int(response.status.code),
+                    message: "the answer to \(method) \(path) is not JSON"))
+            }
+            let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap { Int($0) }
+            let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) }
+            return .success(Reply(status: Int(response.status.code), json: json), remaining: remaining, reset: reset)
+        } catch {
+            return .failure(IntercomError(.transport, message: "\(method) \(path): \(Self.describe(error))"))
+        }
+    }
+
+    private func sleep(_ seconds: Double) async throws(IntercomError) {
+        do {
+            try await clock.sleep(seconds: seconds)
+        } catch {
+            throw IntercomError(.transport, message: "interrupted while waiting")
+        }
+    }
+
+    /// The typed error for a non-2xx answer.
+    static func error(from reply: Reply) -> IntercomError {
+        var code: String?
+        var message = "HTTP \(reply.status)"
+        var field: String?
+        if case .array(let errors)? = reply.json["errors"], let first = errors.first {
+            code = first["code"]?.stringValue
+            message = first["message"]?.stringValue ?? message
+            field = first["field"]?.stringValue
+        }
+        let requestID = reply.json["request_id"]?.stringValue
+        let kind: IntercomError.Kind
+        switch reply.status {
+        case 401: kind = .authentication
+        case 403: kind = .forbidden
+        case 404, 410: kind = .notFound
+        case 409:
+            kind = .conflict(existingID: Self.conflictingID(in: message), archived: message.lowercased().contains("archived"))
+        case 429: kind = .rateLimited(resetAt: nil)
+        case 400, 422: kind = .validation(field: field)
+        case 500...: kind = .server(status: reply.status)
+        default: kind = .validation(field: field)
+        }
+        return IntercomError(kind, status: reply.status, code: code, message: message, requestID: requestID)
+    }
+
+    /// The id in "A contact matching those details already exists with id=…".
+    static func conflictingID(in message: String) -> String? {
+        guard let range = message.range(of: "id=") else { return nil }
+        let id = message[range.upperBound...].prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+        return id.isEmpty ? nil : String(id)
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
+    }
+
+    private static func describe(_ error: Error) -> String {
+        if let error = error as? HTTPClientError { return "\(error)" }
+        return String(describing: error)
+    }
+}
+
+/// Jitter, behind a lock so that concurrent callers can share it.
+final class LockedRandom: Sendable {
+    private let generator = Mutex(SystemRandomNumberGenerator())
+
+    func uniform(_ low: Double, _ high: Double) -> Double {
+        guard high > low else { return low }
+        return generator.withLock { Double.random(in: low..<high, using: &$0) }
+    }
+}

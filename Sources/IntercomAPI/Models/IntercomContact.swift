@@ -1,0 +1,75 @@
+import ContactIO
+
+/// A contact as Intercom returned it: the fields the tool uses, typed, and the whole object as sent.
+///
+/// Decoding is lenient where Intercom varies by version (`owner_id` integer or string, `avatar` string or object,
+/// unknown keys ignored) and strict where it matters (`id`, `role`, `created_at`, `updated_at`).
+public struct IntercomContact: Sendable, Equatable {
+    public var id: String
+    public var role: String
+    public var externalID: String?
+    public var email: String?
+    public var phone: String?
+    public var name: String?
+    public var avatarURL: String?
+    public var ownerID: String?
+    public var unsubscribedFromEmails: Bool
+    public var createdAt: Int
+    public var updatedAt: Int
+    public var signedUpAt: Int?
+    public var lastSeenAt: Int?
+    public var customAttributes: JSONObject
+    /// The object exactly as received (NDJSON export writes it as it is).
+    public var raw: JSONValue
+
+    /// - Throws: ``IntercomError`` `.invalidResponse` naming the missing or mistyped field.
+    public init(json: JSONValue) throws(IntercomError) {
+        func fail(_ field: String) -> IntercomError {
+            IntercomError(.invalidResponse, message: "a contact without a valid '\(field)'")
+        }
+        func string(_ key: String) -> String? {
+            switch json[key] {
+            case .string(let text)?: text.isEmpty ? nil : text
+            case .number(let text)?: text
+            default: nil
+            }
+        }
+        func integer(_ key: String) -> Int? { json[key]?.int64Value.map(Int.init) }
+        guard case .object = json else { throw IntercomError(.invalidResponse, message: "a contact that is not an object") }
+        guard let id = json["id"]?.stringValue, !id.isEmpty else { throw fail("id") }
+        guard let role = json["role"]?.stringValue, role == "user" || role == "lead" else { throw fail("role") }
+        guard let created = integer("created_at") else { throw fail("created_at") }
+        guard let updated = integer("updated_at") else { throw fail("updated_at") }
+        self.id = id
+        self.role = role
+        externalID = string("external_id")
+        email = string("email")
+        phone = string("phone")
+        name = string("name")
+        switch json["avatar"] {
+        case .string(let url)?: avatarURL = url
+        case .object?: avatarURL = json["avatar"]?["image_url"]?.stringValue
+        default: avatarURL = nil
+        }
+        ownerID = string("owner_id")
+        unsubscribedFromEmails = json["unsubscribed_from_emails"] == .bool(true)
+        createdAt = created
+        updatedAt = updated
+        signedUpAt = integer("signed_up_at")
+        lastSeenAt = integer("last_seen_at")
+        if case .object(let custom)? = json["custom_attributes"] {
+            customAttributes = custom
+        } else {
+            customAttributes = JSONObject()
+        }
+        raw = json
+    }
+}
+
+/// One page of a contact list or search.
+public struct ContactPage: Sendable {
+    public var contacts: [IntercomContact]
+    public var totalCount: Int?
+    /// The cursor of the next page; nil on the last one.
+    public var nextCursor: String?
+}

@@ -1,0 +1,131 @@
+import ContactIO
+import IntercomAPI
+import IntercomSandbox
+import Synchronization
+import Testing
+
+struct ResilienceTests {
+    @Test(arguments: [1, 8])
+    func pacingSpendsTheWindowsWithoutA429(concurrency: Int) async throws {
+        // 600 per minute: 100 calls per 10-second window. 2,000 calls need 20 windows.
+        let clock = ManualSandboxClock(1_800_000_000)
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 600), clock: clock) { client, _ in
+            let start = clock.now()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for worker in 0..<concurrency {
+                    group.addTask {
+                        for _ in stride(from: worker, to: 2000, by: concurrency) { _ = try await client.me() }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let statistics = client.statistics
+            #expect(statistics.rateLimited == 0)
+            #expect(statistics.totalCalls == 2000)
+            #expect(statistics.calls["GET /me"]?[200] == 2000)
+            #expect(clock.now() - start >= 190)
+        }
+    }
+
+    @Test func aSharedTokenExhaustedElsewhereGivesA429ThatIsRecovered() async throws {
+        let clock = ManualSandboxClock(1_800_000_000)
+        let logs = CapturedLogs()
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 60), clock: clock, logs: logs) { client, port in
+            // Spend the window with raw requests that the client does not see.
+            try await spendWindow(port: port)
+            _ = try await client.me()
+            #expect(client.statistics.rateLimited == 1)
+            #expect(client.statistics.retries == 1)
+            #expect(client.statistics.rateLimitWait > 0)
+            #expect(logs.lines.withLock { $0.contains { $0.contains("429: waiting for the window to reset") } })
+        }
+    }
+
+    @Test func serverErrorsAndDroppedConnectionsAreRetried() async throws {
+        var faults = FaultPlan()
+        faults.serverErrors = 0.2
+        faults.drops = 0.1
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 7),
+                             retry: RetryPolicy(maxAttempts: 8)) { client, _ in
+            for index in 0..<60 {
+                _ = try await client.createContact(["email": .string("r\(index)@example.com")])
+            }
+            let statistics = client.statistics
+            #expect(statistics.retries > 5)
+            #expect(statistics.backoffWait > 0)
+            #expect(statistics.calls["POST /contacts"]?[200] == 60)
+            #expect((statistics.calls["POST /contacts"]?[0] ?? 0) > 0)  // dropped connections
+        }
+    }
+
+    @Test func retriesGiveUpWithTheLastError() async throws {
+        var faults = FaultPlan()
+        faults.serverErrors = 1
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults),
+                             retry: RetryPolicy(maxAttempts: 3)) { client, _ in
+            let error = await #expect(throws: IntercomError.self) { _ = try await client.me() }
+            if case .server? = error?.kind {} else { Issue.record("expected a server error, got \(String(describing: error))") }
+            #expect(client.statistics.totalCalls == 3)
+        }
+    }
+
+    @Test func aCreateWhoseAnswerWasLostNeverMakesADuplicate() async throws {
+        var faults = FaultPlan()
+        faults.lostAnswers = 0.3
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
+                             retry: RetryPolicy(maxAttempts: 10)) { client, _ in
+            var ids = Set<String>()
+            for index in 0..<40 {
+                let contact = try await client.createContact(["email": .string("lost\(index)@example.com")])
+                #expect(contact.email == "lost\(index)@example.com")
+                ids.insert(contact.id)
+            }
+            #expect(ids.count == 40)
+            #expect((client.statistics.calls["POST /contacts"]?[409] ?? 0) > 0)  // met its own earlier success
+            var listed: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await client.listContacts(perPage: 150, startingAfter: cursor)
+                listed += page.contacts.map(\.id)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(listed.count == 40)
+            #expect(Set(listed) == ids)
+        }
+    }
+
+    @Test func theTokenNeverAppearsInLogsOrErrors() async throws {
+        let secret = "sk_live_very_secret_token_42"
+        let logs = CapturedLogs()
+        var faults = FaultPlan()
+        faults.serverErrors = 0.5
+        try await withClient(sandbox: SandboxConfiguration(token: secret, rateLimitPerMinute: 60, faults: faults),
+                             token: secret, logs: logs) { client, _ in
+            var texts: [String] = []
+            for index in 0..<20 {
+                do {
+                    _ = try await client.createContact(["email": .string("t\(index)@example.com")])
+                } catch {
+                    texts.append(String(describing: error))
+                    texts.append(String(reflecting: error))
+                }
+            }
+            texts.append(String(reflecting: client.configuration))
+            let lines = logs.lines.withLock { $0 }
+            #expect(lines.count > 10)
+            #expect(!lines.contains { $0.contains(secret) })
+            #expect(!texts.contains { $0.contains(secret) })
+        }
+        try await withClient(token: secret + "-wrong", logs: logs) { client, _ in
+            let error = await #expect(throws: IntercomError.self) { _ = try await client.me() }
+            #expect(error.map { !String(reflecting: $0).contains(secret) } == true)
+        }
+    }
+}
+
+/// Spends the current rate-limit window of `sandbox-token` with raw HTTP calls.
+func spendWindow(port: Int) async throws {
+    let http = HTTPClientForTests()
+    for _ in 0..<10 { try await http.get("http://127.0.0.1:\(port)/me") }
+    try await http.client.shutdown()
+}

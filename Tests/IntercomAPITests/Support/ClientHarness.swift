@@ -1,0 +1,78 @@
+import AsyncHTTPClient
+import ContactIO
+import Foundation
+import Testing
+import Hummingbird
+import HummingbirdTesting
+import IntercomAPI
+import IntercomSandbox
+import Logging
+import Synchronization
+
+/// The client's clock in tests: reads the sandbox's manual clock and "sleeps" by moving it, so that rate-limit
+/// windows and backoff pass without waiting.
+struct SimulatedPacingClock: PacingClock {
+    let clock: ManualSandboxClock
+
+    func now() -> Double { clock.now() }
+
+    func sleep(seconds: Double) async throws {
+        if seconds > 0 { clock.advance(by: seconds) }
+    }
+}
+
+/// Keeps every log line in memory, to prove the token never reaches a log.
+final class CapturedLogs: Sendable {
+    let lines = Mutex<[String]>([])
+
+    func handler(label: String) -> LogHandler {
+        CapturingHandler(sink: self)
+    }
+
+    struct CapturingHandler: LogHandler {
+        let sink: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let text = "\(event.level) \(event.message) \(event.metadata ?? [:]) \(metadata)"
+            sink.lines.withLock { $0.append(text) }
+        }
+    }
+}
+
+/// Starts the sandbox on a loopback port and gives `body` a client pointed at it.
+func withClient(
+    sandbox: SandboxConfiguration = SandboxConfiguration(rateLimitPerMinute: 0),
+    token: String = "sandbox-token",
+    clock: ManualSandboxClock = ManualSandboxClock(),
+    retry: RetryPolicy = RetryPolicy(),
+    logs: CapturedLogs? = nil,
+    _ body: @escaping @Sendable (IntercomClient, Int) async throws -> Void
+) async throws {
+    var sandbox = sandbox
+    sandbox.port = 0
+    let app = try buildApplication(configuration: sandbox, clock: clock)
+    try await app.test(.live) { testClient in
+        let port = try #require(testClient.port)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        var logger = Logger(label: "test") { label in logs?.handler(label: label) ?? SwiftLogNoOpLogHandler() }
+        logger.logLevel = .trace
+        let configuration = try IntercomConfiguration(
+            baseURL: "http://127.0.0.1:\(port)", token: AccessToken(token), retry: retry)
+        let client = IntercomClient(
+            http: http, configuration: configuration, logger: logger, clock: SimulatedPacingClock(clock: clock))
+        do {
+            try await body(client, port)
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+    }
+}

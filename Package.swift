@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -42,6 +43,14 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ContactMapping",
+            dependencies: [
+                "ContactIO",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "IntercomAPI",
             dependencies: [
                 "ContactIO",
@@ -56,6 +65,7 @@ let package = Package(
             name: "ETLCommands",
             dependencies: [
                 "ContactIO",
+                "ContactMapping",
                 "IntercomAPI",
                 "IntercomSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -78,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "ContactIOTests",
             dependencies: ["ContactIO"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ContactMappingTests",
+            dependencies: ["ContactMapping", "ContactIO"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -19,6 +19,10 @@ public enum ETLExit {
     public static let serverOrTransport = ExitCode(7)
     /// Intercom refused a value (400/422) or the plan does not allow the call (403).
     public static let refused = ExitCode(8)
+    /// The run stopped before the end (--max-errors, authentication, interrupted).
+    public static let stoppedEarly = ExitCode(10)
+    /// The mapping file is invalid or does not fit the input's columns.
+    public static let mappingInvalid = ExitCode(65)
     /// Wrong flags or arguments (ArgumentParser's own code for validation errors).
     public static let usage = ExitCode(64)
     /// Bad local setup: no token, a base URL that is refused.

@@ -1,0 +1,197 @@
+import Foundation
+import Yams
+
+extension MappingFile {
+    /// Reads a mapping file.
+    /// - Throws: ``MappingError`` naming the file and line of the first problem.
+    public static func load(path: String) throws(MappingError) -> MappingFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw MappingError(file: path, line: nil, message: "cannot read the mapping file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// Parses mapping YAML; `path` names it in errors.
+    public static func parse(_ yaml: String, path: String) throws(MappingError) -> MappingFile {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            throw MappingError(file: path, line: error.line, message: "not valid YAML: \(error.problem)")
+        } catch {
+            throw MappingError(file: path, line: nil, message: "not valid YAML: \(error)")
+        }
+        guard let root, case .mapping(let top) = root else {
+            throw MappingError(file: path, line: root?.mark?.line, message: "a mapping file is a YAML mapping with 'fields:'")
+        }
+        var mapping = MappingFile(path: path)
+        func fail(_ node: Node?, _ message: String) -> MappingError {
+            MappingError(file: path, line: node?.mark?.line, message: message)
+        }
+        var sawFields = false
+        for (keyNode, value) in top {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "role":
+                mapping.role = try parseRole(value, fail: fail)
+            case "match":
+                guard let text = value.string, let match = MatchKey(rawValue: text) else {
+                    throw fail(value, "match must be one of: email, external_id, id")
+                }
+                mapping.match = match
+            case "empty":
+                guard let text = value.string, let empty = EmptyCells(rawValue: text) else {
+                    throw fail(value, "empty must be skip (send nothing) or clear (send null)")
+                }
+                mapping.empty = empty
+            case "fields":
+                sawFields = true
+                guard case .mapping(let fields) = value else { throw fail(value, "fields must be a mapping of field: rule") }
+                for (nameNode, ruleNode) in fields {
+                    let name = nameNode.string ?? ""
+                    guard let type = contactFields[name] else {
+                        let known = contactFields.keys.sorted().joined(separator: ", ")
+                        throw fail(nameNode, "'\(name)' is not a contact field (known: \(known); put others under custom_attributes)")
+                    }
+                    mapping.rules.append(try parseRule(name, type: type, custom: false, ruleNode, line: nameNode.mark?.line, fail: fail))
+                }
+            case "custom_attributes":
+                guard case .mapping(let attributes) = value else {
+                    throw fail(value, "custom_attributes must be a mapping of attribute: rule")
+                }
+                for (nameNode, ruleNode) in attributes {
+                    let name = nameNode.string ?? ""
+                    guard !name.isEmpty, contactFields[name] == nil else {
+                        throw fail(nameNode, "'\(name)' is a standard field: map it under fields")
+                    }
+                    var typeName = "string"
+                    if case .mapping(let ruleMapping) = ruleNode, let typeNode = ruleMapping["type"] {
+                        typeName = typeNode.string ?? ""
+                    }
+                    guard let type = ValueType(rawValue: typeName), [.string, .integer, .float, .boolean, .date].contains(type) else {
+                        throw fail(ruleNode, "custom attribute '\(name)': type must be string, integer, float, boolean or date")
+                    }
+                    mapping.rules.append(try parseRule(name, type: type, custom: true, ruleNode, line: nameNode.mark?.line, fail: fail))
+                }
+            default:
+                throw fail(keyNode, "unknown key '\(key)' (known: role, match, empty, fields, custom_attributes)")
+            }
+        }
+        guard sawFields else { throw MappingError(file: path, line: nil, message: "the mapping has no 'fields:'") }
+        let matchField = mapping.match.rawValue
+        guard mapping.rules.contains(where: { !$0.isCustomAttribute && $0.name == matchField }) else {
+            throw MappingError(file: path, line: nil, message: "match is '\(matchField)' but no field '\(matchField)' is mapped")
+        }
+        return mapping
+    }
+
+    private static func parseRole(_ node: Node, fail: (Node?, String) -> MappingError) throws(MappingError) -> RoleRule {
+        if let text = node.string {
+            guard text == "user" || text == "lead" else { throw fail(node, "role must be user, lead, or {column: …}") }
+            return .fixed(text)
+        }
+        guard case .mapping(let rule) = node, let column = rule["column"]?.string else {
+            throw fail(node, "role must be user, lead, or {column: NAME, map: {value: user|lead}, default: user|lead}")
+        }
+        var map: [String: String] = [:]
+        if let mapNode = rule["map"] {
+            guard case .mapping(let pairs) = mapNode else { throw fail(mapNode, "role map must be a mapping") }
+            for (from, to) in pairs {
+                guard let target = to.string, target == "user" || target == "lead" else {
+                    throw fail(to, "role map values must be user or lead")
+                }
+                map[from.string ?? ""] = target
+            }
+        }
+        let defaultRole = rule["default"]?.string
+        if let defaultRole, defaultRole != "user" && defaultRole != "lead" {
+            throw fail(rule["default"], "role default must be user or lead")
+        }
+        return .column(column, map: map, defaultRole: defaultRole)
+    }
+
+    private static func parseRule(
+        _ name: String, type: ValueType, custom: Bool, _ node: Node, line: Int?, fail: (Node?, String) -> MappingError
+    ) throws(MappingError) -> Rule {
+        // A bare string is shorthand for {column: NAME}.
+        if let column = node.string {
+            return Rule(name: name, isCustomAttribute: custom, type: type, source: .column(column), line: line)
+        }
+        guard case .mapping(let spec) = node else { throw fail(node, "'\(name)': a rule is a column name or a mapping") }
+        var source: Source?
+        var rule = Rule(name: name, isCustomAttribute: custom, type: type, source: .constant(""), line: line)
+        for (keyNode, value) in spec {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "column":
+                guard let column = value.string else { throw fail(value, "'\(name)': column must be a column name") }
+                source = .column(column)
+            case "constant":
+                guard let constant = value.string else { throw fail(value, "'\(name)': constant must be a value") }
+                source = .constant(constant)
+            case "concat":
+                guard case .sequence(let items) = value, !items.isEmpty else {
+                    throw fail(value, "'\(name)': concat must be a list of column names")
+                }
+                let separator = spec["separator"]?.string ?? " "
+                source = .concat(items.map { $0.string ?? "" }, separator: separator)
+            case "separator", "type":
+                continue
+            case "transforms":
+                guard case .sequence(let items) = value else { throw fail(value, "'\(name)': transforms must be a list") }
+                for item in items {
+                    guard let transform = TextTransform(rawValue: item.string ?? "") else {
+                        throw fail(item, "'\(name)': unknown transform '\(item.string ?? "")' (known: trim, lower, upper)")
+                    }
+                    rule.transforms.append(transform)
+                }
+            case "default":
+                rule.defaultValue = value.string
+            case "map":
+                guard case .mapping(let pairs) = value else { throw fail(value, "'\(name)': map must be a mapping") }
+                for (from, to) in pairs { rule.valueMap[from.string ?? ""] = to.string ?? "" }
+            case "phone":
+                guard type == .phone, let country = value.string?.uppercased() else {
+                    throw fail(value, "'\(name)': phone: COUNTRY applies to the phone field")
+                }
+                guard let code = PhoneNumbers.callingCodes[country] else {
+                    throw fail(value, "'\(name)': unknown country '\(country)' (use an ISO code such as US, GB, FR)")
+                }
+                rule.callingCode = code
+            case "date":
+                guard type == .date else { throw fail(value, "'\(name)': date formats apply to date fields") }
+                let names: [String]
+                if case .sequence(let items) = value { names = items.map { $0.string ?? "" } } else { names = [value.string ?? ""] }
+                var formats: [DateFormat] = []
+                for formatName in names {
+                    guard let format = DateFormat(formatName) else {
+                        throw fail(value, "'\(name)': bad date format '\(formatName)' (iso8601, epoch, or a pattern with yyyy, MM, dd, HH, mm, ss)")
+                    }
+                    formats.append(format)
+                }
+                rule.dateFormats = formats
+            default:
+                throw fail(keyNode, "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, phone, date, type)")
+            }
+        }
+        guard let source else { throw fail(node, "'\(name)': give a column, a constant or a concat") }
+        rule.source = source
+        return rule
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    var problem: String {
+        switch self {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _): problem
+        default: "\(self)"
+        }
+    }
+}

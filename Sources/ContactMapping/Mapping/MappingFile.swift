@@ -1,0 +1,111 @@
+/// A mapping file: how the columns of one export become Intercom contacts.
+///
+/// ```yaml
+/// role: user                      # user | lead | {column: Type, map: {Customer: user, Prospect: lead}, default: lead}
+/// match: email                    # the key that identifies a contact: email | external_id | id
+/// empty: skip                     # an empty cell sends nothing (skip) or clears the field in Intercom (clear)
+/// fields:
+///   email: {column: Email, transforms: [trim, lower]}
+///   external_id: {column: Record ID}
+///   name: {concat: [First Name, Last Name], separator: " "}
+///   phone: {column: Phone Number, phone: US}
+///   signed_up_at: {column: Create Date, date: [iso8601, MM/dd/yyyy]}
+///   unsubscribed_from_emails: {column: Opted Out, map: {Yes: "true", No: "false"}}
+///   owner_id: {constant: "512"}
+/// custom_attributes:
+///   plan: {column: Plan, type: string, transforms: [lower], default: free}
+///   seats: {column: Seats, type: integer}
+/// ```
+public struct MappingFile: Sendable {
+    /// The standard contact fields a mapping can fill, with the type each must have.
+    public static let contactFields: [String: ValueType] = [
+        "email": .email, "external_id": .string, "name": .string, "phone": .phone, "avatar": .url,
+        "signed_up_at": .date, "last_seen_at": .date, "owner_id": .integer, "unsubscribed_from_emails": .boolean,
+        "id": .string,
+    ]
+
+    /// What a value must be to be sent.
+    public enum ValueType: String, Sendable, CaseIterable {
+        case string
+        case integer
+        case float
+        case boolean
+        case date
+        case email
+        case phone
+        case url
+    }
+
+    public enum MatchKey: String, Sendable, CaseIterable {
+        case email
+        case externalID = "external_id"
+        case id
+    }
+
+    public enum EmptyCells: String, Sendable {
+        /// An empty cell sends nothing, so an import never blanks data in Intercom by accident.
+        case skip
+        /// An empty cell sends null, clearing the field.
+        case clear
+    }
+
+    /// Where a value comes from.
+    public enum Source: Sendable, Equatable {
+        case column(String)
+        case constant(String)
+        /// The non-empty values of several columns, joined (first + last name).
+        case concat([String], separator: String)
+    }
+
+    public enum TextTransform: String, Sendable, CaseIterable {
+        case trim
+        case lower
+        case upper
+    }
+
+    /// How one contact field or custom attribute is filled.
+    public struct Rule: Sendable {
+        /// `email`, `signed_up_at`, … or a custom attribute's name.
+        public var name: String
+        public var isCustomAttribute: Bool
+        public var type: ValueType
+        public var source: Source
+        public var transforms: [TextTransform] = []
+        /// Used when the value is empty after the transforms.
+        public var defaultValue: String?
+        /// Exact replacements applied after the transforms ("Yes" → "true").
+        public var valueMap: [String: String] = [:]
+        /// For phones: the calling code of the default country.
+        public var callingCode: String?
+        /// For dates: the formats to try, in order.
+        public var dateFormats: [DateFormat] = [.iso8601, .epoch]
+        /// The line of the rule in the mapping file, for messages.
+        public var line: Int?
+    }
+
+    /// How the role is chosen.
+    public enum RoleRule: Sendable {
+        case fixed(String)
+        case column(String, map: [String: String], defaultRole: String?)
+    }
+
+    public var path: String
+    public var role: RoleRule = .fixed("user")
+    public var match: MatchKey = .email
+    public var empty: EmptyCells = .skip
+    public var rules: [Rule] = []
+
+    /// The columns the mapping reads, for checking them against a header.
+    public var columns: [(String, Int?)] {
+        var result: [(String, Int?)] = []
+        if case .column(let column, _, _) = role { result.append((column, nil)) }
+        for rule in rules {
+            switch rule.source {
+            case .column(let column): result.append((column, rule.line))
+            case .concat(let columns, _): result += columns.map { ($0, rule.line) }
+            case .constant: break
+            }
+        }
+        return result
+    }
+}

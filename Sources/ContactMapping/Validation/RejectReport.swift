@@ -1,0 +1,107 @@
+import ContactIO
+
+/// One rejected row as the reject report and the summary show it.
+public struct RejectedRow: Sendable, Equatable {
+    public var file: String
+    public var line: Int
+    public var recordNumber: Int
+    public var field: String?
+    public var value: String?
+    /// A `RejectReason` or a reader `RowError.Reason` raw value.
+    public var reason: String
+    public var message: String
+
+    public var description: String {
+        let fieldPart = field.map { ", field '\($0)'" } ?? ""
+        return "\(file):\(line): record \(recordNumber)\(fieldPart): \(message)"
+    }
+}
+
+/// Writes rejected rows with their original values, so that a user can fix them and re-run only them.
+///
+/// CSV (by the path's extension, `.csv` / `.csv.gz`): the columns `_line`, `_record`, `_field`, `_value`,
+/// `_reason`, `_message`, then the input's own columns. NDJSON (`.ndjson`, `.jsonl`): one object per reject with
+/// those keys and `record` holding the original fields. The file appears only when complete.
+public final class RejectReport {
+    private let file: OutputFile
+    private let csv: CSVWriter?
+    private let ndjson: NDJSONWriter?
+    private let header: [String]?
+    public private(set) var count = 0
+
+    /// - Parameter header: the input's CSV header (nil for NDJSON input).
+    public init(path: String, header: [String]?) throws {
+        file = try OutputFile(path: path)
+        let lower = path.lowercased()
+        let gzip = lower.hasSuffix(".gz")
+        let sink: ByteSink = gzip ? try GzipSink(next: file, name: path) : file
+        let base = gzip ? String(lower.dropLast(3)) : lower
+        self.header = header
+        if base.hasSuffix(".ndjson") || base.hasSuffix(".jsonl") || base.hasSuffix(".json") {
+            ndjson = NDJSONWriter(sink: sink)
+            csv = nil
+        } else {
+            let columns = ["_line", "_record", "_field", "_value", "_reason", "_message"] + (header ?? ["_original"])
+            csv = try CSVWriter(sink: sink, header: columns)
+            ndjson = nil
+        }
+    }
+
+    /// Adds a reject with the original record's fields (those the reader could read).
+    public func add(_ reject: RejectedRow, original: RecordBuffer?) throws {
+        count += 1
+        if let csv {
+            var row = [String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
+                       reject.reason, reject.message]
+            if let header {
+                row += (0..<header.count).map { index in
+                    guard let original, index < original.fieldCount else { return "" }
+                    return original.value(index)
+                }
+            } else {
+                row.append(original.map { Self.objectText($0) } ?? "")
+            }
+            try csv.write(row: row)
+        } else if let ndjson {
+            var object: JSONObject = [
+                "line": .number(String(reject.line)), "record": .number(String(reject.recordNumber)),
+                "field": reject.field.map(JSONValue.string) ?? .null, "value": reject.value.map(JSONValue.string) ?? .null,
+                "reason": .string(reject.reason), "message": .string(reject.message),
+            ]
+            object["original"] = original.map { Self.object($0) } ?? .null
+            try ndjson.write(.object(object))
+        }
+    }
+
+    /// Completes the file and moves it into place.
+    public func finish() throws {
+        if let csv { try csv.finish() }
+        if let ndjson { try ndjson.finish() }
+    }
+
+    /// Drops the partial file.
+    public func abort() {
+        file.abort()
+    }
+
+    private static func object(_ record: RecordBuffer) -> JSONValue {
+        var object = JSONObject()
+        for index in 0..<record.fieldCount {
+            let text = record.value(index)
+            let value: JSONValue
+            switch record.kind(index) {
+            case .string: value = .string(text)
+            case .null: value = .null
+            case .number: value = .number(text)
+            case .bool: value = .bool(text == "true")
+            case .object, .array: value = (try? JSONValue.parse(text)) ?? .string(text)
+            }
+            object.members.append(JSONObject.Member(key: record.key(index), value: value))
+        }
+        return .object(object)
+    }
+
+    private static func objectText(_ record: RecordBuffer) -> String {
+        object(record).jsonText
+    }
+}

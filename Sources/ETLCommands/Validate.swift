@@ -1,0 +1,130 @@
+import ArgumentParser
+import ContactIO
+import ContactMapping
+
+extension IntercomETL {
+    /// `intercom-etl validate FILE --mapping M`: the whole file mapped and checked, offline.
+    struct Validate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Map and validate every row of a file offline, and report what would be rejected and why.",
+            discussion: """
+                Reads the file (CSV or NDJSON, plain or gzip, or '-' for stdin), applies the mapping and the \
+                validation rules Intercom enforces, and prints counts by outcome and reason, the first rejects \
+                with their lines, and keys that appear more than once. With --rejects PATH (.csv or .ndjson, \
+                optionally .gz) it writes every rejected row with its original values, so that the rejects can be \
+                fixed and re-run alone. Exit codes: 0 nothing rejected, 1 rows rejected, 2 the file could not be \
+                read, 10 stopped by --max-errors, 65 the mapping file is invalid.
+                """
+        )
+
+        @Argument(help: "The file to validate, or '-' for standard input.")
+        var file: String
+
+        @Option(help: "The mapping file (YAML).")
+        var mapping: String
+
+        @Option(help: "Write the rejected rows here (.csv or .ndjson, optionally .gz).")
+        var rejects: String?
+
+        @Option(name: .customLong("max-errors"), help: "Stop after more than N rejected rows, or a share such as 5%.")
+        var maxErrors: String?
+
+        @Option(help: "How many rejects to list.")
+        var showRejects = 10
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            if let maxErrors, MaxErrors(maxErrors) == nil {
+                throw ValidationError("--max-errors takes a count (50) or a share (5%), got '\(maxErrors)'")
+            }
+        }
+
+        func run() throws {
+            let mappingFile: MappingFile
+            do {
+                mappingFile = try MappingFile.load(path: mapping)
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.mappingInvalid
+            }
+            let opened: OpenedInput
+            do {
+                opened = try InputOpener.open(file, options: input.readerOptions)
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.inputFailure
+            }
+            var report: RejectReport?
+            if let rejects {
+                do {
+                    report = try RejectReport(path: rejects, header: (opened.reader as? CSVReader)?.header)
+                } catch {
+                    StandardStreams.printError("error: \(error)")
+                    throw ETLExit.inputFailure
+                }
+            }
+            let progress = ProgressLine()
+            let size = opened.compression == .none ? opened.fileSize : nil
+            let summary: ValidationSummary
+            do {
+                summary = try ValidationRun.run(
+                    opened, mapping: mappingFile, rejects: report, maxErrors: maxErrors.flatMap(MaxErrors.init),
+                    keep: max(0, showRejects)
+                ) { bytes in progress.update(ProgressText.bytes(bytes, of: size)) }
+            } catch let error as MappingError {
+                report?.abort()
+                progress.clear()
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.mappingInvalid
+            }
+            progress.clear()
+            do {
+                try report?.finish()
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.inputFailure
+            }
+            StandardStreams.print(summary.text(rejectsPath: rejects))
+            if let failure = summary.failure {
+                StandardStreams.printError("error: \(failure)")
+                throw ETLExit.inputFailure
+            }
+            if let stopped = summary.stoppedEarly {
+                StandardStreams.printError("stopped early: \(stopped)")
+                throw ETLExit.stoppedEarly
+            }
+            if summary.rejected > 0 {
+                throw ETLExit.rowProblems
+            }
+        }
+    }
+}
+
+extension ValidationSummary {
+    /// The summary for a person.
+    func text(rejectsPath: String?) -> String {
+        var lines = [
+            "file:          \(name)",
+            "rows read:     \(read)",
+            "valid:         \(valid)",
+            "rejected:      \(rejected)",
+        ]
+        for (reason, count) in rejectedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+            lines.append("               \(count) \(reason)")
+        }
+        lines.append("duplicate keys: \(duplicateKeys) (later rows update the contact of the first, in file order)")
+        if !firstRejects.isEmpty {
+            lines.append("first rejects:")
+            lines += firstRejects.map { "  \($0.description)" }
+        }
+        if !firstDuplicates.isEmpty {
+            lines.append("first duplicate keys:")
+            lines += firstDuplicates.map { "  line \($0.line): '\($0.key)' already on line \($0.firstLine)" }
+        }
+        if let rejectsPath, rejected > 0 {
+            lines.append("reject report: \(rejectsPath)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

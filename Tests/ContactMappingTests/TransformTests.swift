@@ -1,0 +1,70 @@
+import ContactMapping
+import Testing
+
+struct TransformTests {
+    func parse(_ format: String, _ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { DateFormat(format)!.parse($0) }
+    }
+
+    @Test(arguments: [
+        ("iso8601", "2024-03-01", 1_709_251_200),
+        ("iso8601", "2024-03-01T09:30:00Z", 1_709_285_400),
+        ("iso8601", "2024-03-01 09:30:00+02:00", 1_709_278_200),
+        ("iso8601", "2024-03-01T09:30:00.123Z", 1_709_285_400),
+        ("epoch", "1709251200", 1_709_251_200),
+        ("epoch", "1709251200000", 1_709_251_200),
+        ("MM/dd/yyyy", "03/01/2024", 1_709_251_200),
+        ("MM/dd/yyyy", "3/1/2024", 1_709_251_200),
+        ("dd/MM/yyyy", "01/03/2024", 1_709_251_200),
+        ("dd.MM.yyyy HH:mm", "29.02.2024 12:00", 1_709_208_000),
+        ("yyyy-MM-dd HH:mm:ss", "1970-01-01 00:00:01", 1),
+    ])
+    func datesParseToEpochSeconds(format: String, text: String, expected: Int) {
+        #expect(parse(format, text) == expected)
+    }
+
+    @Test(arguments: [
+        ("MM/dd/yyyy", "31/31/2020"), ("MM/dd/yyyy", "02/30/2024"), ("dd.MM.yyyy", "29.02.2023"),
+        ("iso8601", "2024-13-01"), ("iso8601", "yesterday"), ("iso8601", "2024-03-01T25:00:00Z"), ("epoch", "12a"),
+        ("MM/dd/yyyy", "03/01/24"), ("iso8601", "2024-03-01T09:30:00Zjunk"),
+    ])
+    func invalidDatesAreRefused(format: String, text: String) {
+        #expect(parse(format, text) == nil)
+    }
+
+    @Test func unknownFormatTokensAreRefused() {
+        #expect(DateFormat("MMM d, yyyy") == nil)
+        #expect(DateFormat("yy-MM-dd") == nil)
+        #expect(DateFormat("HH:mm") == nil)
+        #expect(DateFormat("iso8601") == .iso8601)
+    }
+
+    @Test(arguments: [
+        ("+1 (415) 555-0123", nil, "+14155550123"),
+        ("(415) 555-0123", "1", "+14155550123"),
+        ("1-415-555-0123", "1", "+14155550123"),
+        ("020 7946 0001", "44", "+442079460001"),
+        ("0044 20 7946 0001", nil, "+442079460001"),
+        ("+33 1 55 55 01 07", "44", "+33155550107"),
+        ("06 12 34 56 78", "33", "+33612345678"),
+    ] as [(String, String?, String)])
+    func phonesBecomeE164(text: String, callingCode: String?, expected: String) {
+        #expect(PhoneNumbers.e164(text, defaultCallingCode: callingCode) == expected)
+    }
+
+    @Test(arguments: ["555-0100", "+1 415 555 0123 ext 4", "+12", "call me", ""])
+    func badPhonesAreRefused(text: String) {
+        #expect(PhoneNumbers.e164(text, defaultCallingCode: nil) == nil)
+    }
+
+    @Test func booleansAndEmails() {
+        for yes in ["true", "Yes", "Y", "1", "on", "TRUE", "x"] { #expect(Booleans.parse(yes) == true) }
+        for no in ["false", "No", "n", "0", "off"] { #expect(Booleans.parse(no) == false) }
+        #expect(Booleans.parse("maybe") == nil)
+        for good in ["a@b.co", "ann.smith+tag@mail.example.com"] { #expect(EmailAddresses.isPlausible(good)) }
+        for bad in ["bob@", "no-at-sign", "a@b", "a b@c.com", "a@b..com", "@x.com", "a@.com", "a@b.c,d@e.f"] {
+            #expect(!EmailAddresses.isPlausible(bad), "\(bad)")
+        }
+    }
+}

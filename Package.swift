@@ -81,7 +81,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "contactio-bench",
-            dependencies: ["ContactIO"],
+            dependencies: ["ContactIO", "ContactMapping"],
             path: "benchmarks/ContactIOBench",
             swiftSettings: strictSettings
         ),

@@ -141,6 +141,9 @@ class Result:
     error: str | None = None
 
 
+MAPPING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "contacts.mapping.yml")
+
+
 def make_cases(bin_path: str) -> list[Case]:
     py = sys.executable
     ours = [
@@ -161,6 +164,11 @@ def make_cases(bin_path: str) -> list[Case]:
     ] + [
         Case(name, inp, [bin_path, "read", *extra], f"`contactio-bench read {' '.join([*extra, inp])}`", ours=True)
         for name, inp, extra in ours
+    ] + [
+        # Issue #5: read + map + validate must stay within 1.5x of reading alone (ours-csv).
+        Case("ours-csv-validate", CSV, [bin_path, "validate", "--mapping", MAPPING],
+             "`contactio-bench validate --mapping benchmarks/contacts.mapping.yml contacts.csv` "
+             "(records = valid rows, rowErrors = rejected rows)", ours=True),
     ]
 
 

@@ -1,10 +1,12 @@
 // contactio-bench: reads a file the way the import does and touches every field, for benchmarks/run_io.py.
 //
 //   contactio-bench read [--json-engine ours|foundation-serialization|foundation-decoder] FILE
+//   contactio-bench validate --mapping MAPPING FILE      (read + map + validate, as `intercom-etl validate`)
 //
 // Prints one JSON line: records, row errors, fields, and a checksum over every field's length and first byte
 // (so that no reader can skip work the others do).
 import ContactIO
+import ContactMapping
 import Foundation
 
 struct Totals {
@@ -104,7 +106,27 @@ struct AnyDecodable: Decodable {
     }
 }
 
+/// `validate`: records = valid rows, rowErrors = rejected rows (reader errors included).
+func validateFile(_ path: String, mapping: String) throws -> Totals {
+    let summary = try ValidationRun.run(
+        try InputOpener.open(path), mapping: try MappingFile.load(path: mapping), rejects: nil, maxErrors: nil)
+    var totals = Totals()
+    totals.records = summary.valid
+    totals.rowErrors = summary.rejected
+    totals.checksum = UInt64(summary.duplicateKeys)
+    return totals
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "validate", arguments.count == 4, arguments[1] == "--mapping" {
+    do {
+        print(try validateFile(arguments[3], mapping: arguments[2]).json)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("contactio-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 guard arguments.first == "read" else {
     FileHandle.standardError.write(Data("usage: contactio-bench read [--json-engine ENGINE] FILE\n".utf8))
     exit(64)

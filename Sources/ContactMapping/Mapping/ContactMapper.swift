@@ -48,6 +48,8 @@ public struct ContactMapper: Sendable {
     public let mapping: MappingFile
     /// Column indices by column name for CSV (nil for NDJSON, whose keys are looked up per record).
     private let columnIndex: [String: Int]?
+    /// For CSV, each rule's source columns resolved to indices once, instead of a lookup per row.
+    private let ruleColumns: [[Int]]
 
     /// Binds `mapping` to a CSV header (or to NDJSON records when `header` is nil).
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
@@ -55,6 +57,7 @@ public struct ContactMapper: Sendable {
         self.mapping = mapping
         guard let header else {
             columnIndex = nil
+            ruleColumns = []
             return
         }
         var index: [String: Int] = [:]
@@ -67,6 +70,13 @@ public struct ContactMapper: Sendable {
                 file: mapping.path, line: line, message: "column '\(column)' is not in the header\(near)")
         }
         columnIndex = index
+        ruleColumns = mapping.rules.map { rule in
+            switch rule.source {
+            case .column(let column): [index[column]!]
+            case .concat(let columns, _): columns.map { index[$0]! }
+            case .constant: []
+            }
+        }
     }
 
     /// Maps and validates the record in `record`.
@@ -94,18 +104,18 @@ public struct ContactMapper: Sendable {
         payload.members.append(JSONObject.Member(key: "role", value: .string(role)))
         var custom = JSONObject()
         var matchKey: String?
-        for rule in mapping.rules {
-            var text = source(rule.source, in: record)
+        for (position, rule) in mapping.rules.enumerated() {
+            var text = columnIndex == nil ? source(rule.source, in: record) : source(rule.source, ruleColumns[position], in: record)
             for transform in rule.transforms {
                 switch transform {
                 case .trim: text = text.trimmingSpaces()
-                case .lower: text = text.lowercased()
+                case .lower: text = text.lowercasedFast()
                 case .upper: text = text.uppercased()
                 }
             }
             if let mapped = rule.valueMap[text] { text = mapped }
-            if text.trimmingSpaces().isEmpty, let fallback = rule.defaultValue { text = fallback }
-            if text.trimmingSpaces().isEmpty {
+            if text.isBlank, let fallback = rule.defaultValue { text = fallback }
+            if text.isBlank {
                 if mapping.empty == .clear && rule.name != "id" {
                     append(.null, for: rule, to: &payload, custom: &custom)
                 }
@@ -156,6 +166,22 @@ public struct ContactMapper: Sendable {
         return record.kind(index) == .null ? "" : record.value(index)
     }
 
+    private func source(_ source: MappingFile.Source, _ columns: [Int], in record: RecordBuffer) -> String {
+        switch source {
+        case .column:
+            return columns[0] < record.fieldCount ? record.value(columns[0]) : ""
+        case .constant(let constant):
+            return constant
+        case .concat(_, let separator):
+            var parts: [String] = []
+            for column in columns where column < record.fieldCount {
+                let part = record.value(column).trimmingSpaces()
+                if !part.isEmpty { parts.append(part) }
+            }
+            return parts.joined(separator: separator)
+        }
+    }
+
     private func source(_ source: MappingFile.Source, in record: RecordBuffer) -> String {
         switch source {
         case .column(let column): return value(of: column, in: record)
@@ -174,12 +200,12 @@ public struct ContactMapper: Sendable {
         let text = raw.trimmingSpaces()
         switch rule.type {
         case .string:
-            guard raw.count <= Self.maxStringLength else {
+            guard raw.utf8.count <= Self.maxStringLength || raw.count <= Self.maxStringLength else {
                 return reject(.tooLong, "\(rule.name) is \(raw.count) characters; Intercom keeps at most \(Self.maxStringLength)")
             }
             return .success(.string(raw))
         case .email:
-            let email = text.lowercased()
+            let email = text.lowercasedFast()
             guard EmailAddresses.isPlausible(email) else {
                 return reject(.invalidEmail, "'\(Self.shorten(raw))' is not a valid email address")
             }

@@ -14,37 +14,42 @@ public enum PhoneNumbers {
     /// The E.164 form of `text`, or nil when it cannot be one (letters, too few or too many digits).
     /// - Parameter defaultCountry: the calling code (e.g. "1") for numbers written without `+` or `00`.
     public static func e164(_ text: String, defaultCallingCode: String?) -> String? {
-        var digits = ""
+        // Byte by byte: this runs on every row, and phone numbers are ASCII (anything else is refused).
+        var digits: [UInt8] = []
+        digits.reserveCapacity(16)
         var international = false
-        var sawDigit = false
-        for character in text {
-            switch character {
-            case "0"..."9":
-                digits.append(character)
-                sawDigit = true
-            case "+" where !sawDigit && !international:
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits.append(byte)
+            case UInt8(ascii: "+") where digits.isEmpty && !international:
                 international = true
-            case " ", "-", ".", "(", ")", "/", "\u{00A0}":
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"),
+                UInt8(ascii: "/"), 0x09:
                 continue
             default:
                 return nil
             }
         }
-        if !international && digits.hasPrefix("00") {
+        var start = 0
+        if !international && digits.count > 2 && digits[0] == UInt8(ascii: "0") && digits[1] == UInt8(ascii: "0") {
             international = true
-            digits.removeFirst(2)
+            start = 2
         }
+        var number = digits[start...]
+        var prefix: [UInt8] = []
         if !international {
             guard let code = defaultCallingCode else { return nil }
-            if code == "1" && digits.count == 11 && digits.hasPrefix("1") {
-                digits.removeFirst()  // 1 415 555 0123 written with the NANP trunk prefix
-            } else if digits.hasPrefix("0") && code != "39" {
-                digits.removeFirst()  // the national trunk prefix (kept in Italy, where it is part of the number)
+            if code == "1" && number.count == 11 && number.first == UInt8(ascii: "1") {
+                number = number.dropFirst()  // 1 415 555 0123 written with the NANP trunk prefix
+            } else if number.first == UInt8(ascii: "0") && code != "39" {
+                number = number.dropFirst()  // the national trunk prefix (kept in Italy, where it is part of the number)
             }
-            digits = code + digits
+            prefix = Array(code.utf8)
         }
-        guard (8...15).contains(digits.count), !digits.hasPrefix("0") else { return nil }
-        return "+" + digits
+        let total = prefix.count + number.count
+        guard (8...15).contains(total), (prefix.first ?? number.first) != UInt8(ascii: "0") else { return nil }
+        return String(decoding: [UInt8(ascii: "+")] + prefix + number, as: UTF8.self)
     }
 }
 
@@ -62,14 +67,30 @@ public enum Booleans {
 /// A practical email check (not a full RFC 5322 parser): one `@`, a local part, a dotted domain, no spaces.
 public enum EmailAddresses {
     public static func isPlausible(_ email: String) -> Bool {
-        let bytes = Array(email.utf8)
-        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")), at > 0, at < bytes.count - 3
-        else { return false }
-        let domain = bytes[(at + 1)...]
-        guard !domain.contains(UInt8(ascii: "@")), let dot = domain.lastIndex(of: UInt8(ascii: ".")),
-            dot > at + 1, dot < bytes.count - 1, domain.first != UInt8(ascii: "."),
-            !bytes.contains(where: { $0 <= 0x20 || $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: ";") })
-        else { return false }
-        return !email.contains("..")
+        // One pass over the bytes: this runs on every row.
+        var at = -1
+        var lastDot = -1
+        var previous: UInt8 = 0
+        var count = 0
+        for byte in email.utf8 {
+            switch byte {
+            case 0...0x20, UInt8(ascii: ","), UInt8(ascii: ";"), 0x7F:
+                return false
+            case UInt8(ascii: "@"):
+                guard at < 0 else { return false }
+                at = count
+            case UInt8(ascii: "."):
+                if previous == UInt8(ascii: ".") { return false }
+                if at >= 0 {
+                    if previous == UInt8(ascii: "@") { return false }
+                    lastDot = count
+                }
+            default:
+                break
+            }
+            previous = byte
+            count += 1
+        }
+        return count <= 254 && at > 0 && lastDot > at + 1 && lastDot < count - 1
     }
 }

@@ -1,0 +1,190 @@
+import Foundation
+
+/// Writes a starter mapping for an export: recognises the usual column names of HubSpot, Salesforce, Zendesk,
+/// Mailchimp and Intercom's own export, guesses date formats and custom-attribute types from sample rows, and
+/// comments on what it could not place.
+public enum MappingDraft {
+    /// Normalised column names (lower case, letters and digits only) for each contact field.
+    static let synonyms: [(field: String, names: [String])] = [
+        ("email", ["email", "emailaddress", "mail", "primaryemail", "workemail", "contactemail"]),
+        ("external_id", ["externalid", "userid", "recordid", "contactid", "customerid", "crmid", "leadid"]),
+        ("phone", ["phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone"]),
+        ("avatar", ["avatar", "avatarurl", "photo", "photourl", "pictureurl", "profilepicture", "imageurl"]),
+        ("signed_up_at", ["signedupat", "signupdate", "signedup", "createdate", "createddate", "createdat",
+                          "datecreated", "optintime", "registrationdate", "joindate"]),
+        ("last_seen_at", ["lastseenat", "lastseen", "lastactivitydate", "lastlogin", "lastloginat", "lastvisit"]),
+        ("owner_id", ["ownerid", "owner", "contactowner", "accountowner"]),
+        ("unsubscribed_from_emails", ["unsubscribedfromemails", "unsubscribed", "emailoptout", "optedout",
+                                      "hasoptedoutofemail", "donotemail"]),
+        ("name", ["name", "fullname", "contactname", "displayname"]),
+    ]
+    static let firstNames = ["firstname", "first", "givenname", "fname"]
+    static let lastNames = ["lastname", "last", "surname", "familyname", "lname"]
+    /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
+    static let ignored = ["id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
+                          "locationcountry", "locationregion", "locationcity", "type"]
+
+    /// The mapping YAML for a file with `header` whose first rows are `samples`.
+    public static func make(header: [String], samples: [[String]], source: String) -> String {
+        var used = Set<Int>()
+        var fields: [(String, String)] = []
+        var notes: [String] = []
+        func normalised(_ text: String) -> String {
+            String(text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+        }
+        let keys = header.map(normalised)
+        func values(_ column: Int) -> [String] {
+            samples.compactMap { column < $0.count ? $0[column].trimmingSpaces() : nil }.filter { !$0.isEmpty }
+        }
+        // Intercom's own export writes the role and custom attributes as columns of their own.
+        let roleColumn = header.firstIndex { normalised($0) == "role" }
+        for (field, names) in synonyms {
+            guard let column = keys.indices.first(where: { !used.contains($0) && names.contains(keys[$0]) }) else { continue }
+            used.insert(column)
+            fields.append((field, rule(field, header[column], values(column))))
+        }
+        if !fields.contains(where: { $0.0 == "name" }),
+            let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),
+            let last = keys.indices.first(where: { !used.contains($0) && lastNames.contains(keys[$0]) })
+        {
+            used.formUnion([first, last])
+            fields.append(("name", "{concat: [\(quote(header[first])), \(quote(header[last]))], separator: \" \"}"))
+        }
+        if let roleColumn { used.insert(roleColumn) }
+        var custom: [(String, String)] = []
+        for (column, name) in header.enumerated() where !used.contains(column) {
+            let key = keys[column]
+            if ignored.contains(key) {
+                notes.append("# '\(name)' is kept by Intercom itself and is not imported.")
+                continue
+            }
+            let sample = values(column)
+            if sample.isEmpty {
+                notes.append("# '\(name)' was empty in the sample: map it under custom_attributes if you need it.")
+                continue
+            }
+            var attribute = attributeName(name)
+            if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
+            let type = guessType(sample)
+            var text = "{column: \(quote(name)), type: \(type.0)"
+            if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
+            custom.append((attribute, text + "}"))
+        }
+        let mapped = Set(fields.map(\.0))
+        let match = mapped.contains("email") ? "email" : mapped.contains("external_id") ? "external_id" : "email"
+        var lines = [
+            "# Starter mapping written by `intercom-etl mapping init \(source)`.",
+            "# Check it, then: intercom-etl validate \(source) --mapping THIS_FILE",
+        ]
+        if let roleColumn {
+            lines.append("role: {column: \(quote(header[roleColumn])), default: user}")
+        } else {
+            lines.append("role: user                 # or lead, or {column: NAME, map: {value: user|lead}, default: user}")
+        }
+        lines.append("match: \(match)               # the key that finds the contact in Intercom: email, external_id or id")
+        lines.append("empty: skip                # an empty cell sends nothing; 'clear' would blank the field in Intercom")
+        lines.append("fields:")
+        if fields.isEmpty { lines.append("  # no column looked like a contact field: map email or external_id here") }
+        if !mapped.contains("email") && !mapped.contains("external_id") {
+            notes.append("# No email or external ID column was recognised: a user needs one of them.")
+        }
+        lines += fields.map { "  \($0.0): \($0.1)" }
+        if !custom.isEmpty {
+            lines.append("custom_attributes:         # each must exist in Intercom (import --create-attributes makes them)")
+            lines += custom.map { "  \($0.0): \($0.1)" }
+        }
+        if !notes.isEmpty {
+            lines.append("")
+            lines += notes
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func rule(_ field: String, _ column: String, _ sample: [String]) -> String {
+        switch field {
+        case "email": return "{column: \(quote(column)), transforms: [trim, lower]}"
+        case "phone":
+            let national = sample.contains { !$0.hasPrefix("+") && !$0.hasPrefix("00") }
+            return national
+                ? "{column: \(quote(column)), phone: US}   # numbers without +: check the default country"
+                : "{column: \(quote(column))}"
+        case "signed_up_at", "last_seen_at":
+            let formats = guessDateFormats(sample) ?? ["iso8601"]
+            let note = guessDateFormats(sample) == nil ? "   # could not recognise the dates in the sample: check" : ""
+            return "{column: \(quote(column)), date: [\(formats.map(quote).joined(separator: ", "))]}" + note
+        case "unsubscribed_from_emails":
+            return "{column: \(quote(column))}   # yes/no, true/false, 1/0 are understood"
+        default:
+            return quote(column)
+        }
+    }
+
+    /// The date formats that read every sample value, most specific first; nil if none does.
+    static func guessDateFormats(_ sample: [String]) -> [String]? {
+        guard !sample.isEmpty else { return nil }
+        let candidates = ["iso8601", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
+                          "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd"]
+        func reads(_ format: DateFormat, _ value: String) -> Bool {
+            var value = value
+            return value.withUTF8 { format.parse($0) } != nil
+        }
+        // One format that reads every value settles day-first against month-first (31/12 only reads as dd/MM).
+        for name in candidates {
+            if let format = DateFormat(name), sample.allSatisfy({ reads(format, $0) }) { return [name] }
+        }
+        var chosen: [String] = []
+        var remaining = sample
+        for name in candidates {
+            guard let format = DateFormat(name) else { continue }
+            let parsed = remaining.filter { value in
+                var value = value
+                return value.withUTF8 { format.parse($0) } != nil
+            }
+            if !parsed.isEmpty {
+                // MM/dd and dd/MM both read 03/04/2024; keep the first that reads what is left.
+                chosen.append(name)
+                remaining.removeAll { parsed.contains($0) }
+            }
+            if remaining.isEmpty { return chosen }
+        }
+        return nil
+    }
+
+    /// The custom attribute type for sample values, and the date formats for dates.
+    static func guessType(_ sample: [String]) -> (String, [String]?) {
+        if sample.allSatisfy({ Int64($0) != nil }) {
+            // Ten-digit numbers that all look like recent epoch seconds are dates.
+            if sample.allSatisfy({ $0.count == 10 && (Int64($0) ?? 0) > 946_684_800 }) { return ("date", ["epoch"]) }
+            return ("integer", nil)
+        }
+        if sample.allSatisfy({ Double($0) != nil }) { return ("float", nil) }
+        if sample.allSatisfy({ ["true", "false", "yes", "no"].contains($0.lowercased()) }) { return ("boolean", nil) }
+        if let formats = guessDateFormats(sample), !formats.contains("epoch") { return ("date", formats) }
+        return ("string", nil)
+    }
+
+    /// A custom attribute name Intercom accepts: letters, digits and underscores.
+    static func attributeName(_ column: String) -> String {
+        var name = ""
+        for scalar in column.lowercased().unicodeScalars {
+            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
+                name.unicodeScalars.append(scalar)
+            } else if !name.isEmpty && !name.hasSuffix("_") {
+                name += "_"
+            }
+        }
+        while name.hasSuffix("_") { name.removeLast() }
+        return name.isEmpty ? "attribute" : name
+    }
+
+    /// A YAML scalar, quoted when it needs to be.
+    static func quote(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
+            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == " "
+                || $0 == "-" || $0 == "/" || $0 == "."
+        } && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !["yes", "no", "true", "false", "null", "on", "off", "y", "n"].contains(text.lowercased())
+            && Double(text) == nil
+        if plain { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

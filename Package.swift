@@ -62,10 +62,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ContactSync",
+            dependencies: ["ContactIO", "ContactMapping", "IntercomAPI"],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ETLCommands",
             dependencies: [
                 "ContactIO",
                 "ContactMapping",
+                "ContactSync",
                 "IntercomAPI",
                 "IntercomSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -93,6 +99,19 @@ let package = Package(
         .testTarget(
             name: "ContactMappingTests",
             dependencies: ["ContactMapping", "ContactIO"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ContactSyncTests",
+            dependencies: [
+                "ContactSync",
+                "ContactMapping",
+                "IntercomAPI",
+                "IntercomSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

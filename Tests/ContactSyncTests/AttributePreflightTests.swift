@@ -1,0 +1,76 @@
+import AsyncHTTPClient
+import ContactMapping
+import ContactSync
+import Hummingbird
+import HummingbirdTesting
+import IntercomAPI
+import IntercomSandbox
+import Logging
+import Testing
+
+struct AttributePreflightTests {
+    let yaml = """
+        match: email
+        fields:
+          email: Email
+        custom_attributes:
+          plan: {column: Plan, type: string}
+          seats: {column: Seats, type: integer}
+          renewal: {column: Renewal, type: date}
+        """
+
+    func withClient(_ body: @escaping @Sendable (IntercomClient) async throws -> Void) async throws {
+        let app = try buildApplication(configuration: SandboxConfiguration(port: 0, rateLimitPerMinute: 0))
+        try await app.test(.live) { testClient in
+            let http = HTTPClient(eventLoopGroupProvider: .singleton)
+            let client = IntercomClient(
+                http: http,
+                configuration: try IntercomConfiguration(
+                    baseURL: "http://127.0.0.1:\(try #require(testClient.port))", token: AccessToken("sandbox-token")),
+                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            do {
+                try await body(client)
+            } catch {
+                try? await http.shutdown()
+                throw error
+            }
+            try await http.shutdown()
+        }
+    }
+
+    @Test func missingAttributesStopTheRunWithOneMessageListingThem() async throws {
+        let mapping = try MappingFile.parse(yaml, path: "m.yml")
+        try await withClient { client in
+            _ = try await client.createDataAttribute(name: "plan", dataType: "string")
+            let error = await #expect(throws: PreflightError.self) {
+                _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: false)
+            }
+            #expect(error?.description == "custom attributes missing from the workspace: seats (integer), renewal (date); "
+                + "create them in Intercom or run with --create-attributes")
+            #expect(client.statistics.calls["POST /data_attributes"]?[200] == 1)  // only the test's own
+        }
+    }
+
+    @Test func createAttributesMakesTheMissingOnesWithTheirTypes() async throws {
+        let mapping = try MappingFile.parse(yaml, path: "m.yml")
+        try await withClient { client in
+            let created = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)
+            #expect(created == ["plan", "seats", "renewal"])
+            let attributes = try await client.dataAttributes()
+            #expect(attributes.contains { $0["name"] == .string("seats") && $0["data_type"] == .string("integer") })
+            #expect(try await AttributePreflight.run(mapping: mapping, client: client, createMissing: false) == [])
+        }
+    }
+
+    @Test func aTypeMismatchIsReportedEvenWithCreateAttributes() async throws {
+        let mapping = try MappingFile.parse(yaml, path: "m.yml")
+        try await withClient { client in
+            _ = try await client.createDataAttribute(name: "seats", dataType: "string")
+            let error = await #expect(throws: PreflightError.self) {
+                _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)
+            }
+            #expect(error?.description == "custom attributes with another type in the workspace: seats is string in "
+                + "Intercom but integer in the mapping; change the mapping's type")
+        }
+    }
+}

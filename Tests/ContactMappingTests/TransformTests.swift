@@ -68,3 +68,19 @@ struct TransformTests {
         }
     }
 }
+
+struct PhoneValidityTests {
+    /// `isValid` (validation's fast path) must agree with building the E.164 form, on every kind of input.
+    @Test func isValidAgreesWithE164() {
+        let pieces = ["+", "0", "00", "1", "4", "(", ")", " ", "-", "5", "55", "0123", "x", "9", "44", "."]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...9, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            for code in [nil, "1", "44", "39", "33"] as [String?] {
+                var bytes = text
+                let fast = bytes.withUTF8 { PhoneNumbers.isValid($0, defaultCallingCode: code) }
+                #expect(fast == (PhoneNumbers.e164(text, defaultCallingCode: code) != nil), "'\(text)' \(code ?? "-")")
+            }
+        }
+    }
+}

@@ -50,6 +50,8 @@ public struct ContactMapper: Sendable {
     private let columnIndex: [String: Int]?
     /// For CSV, each rule's source columns resolved to indices once, instead of a lookup per row.
     private let ruleColumns: [[Int]]
+    /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
+    let fastPlans: [FastPlan]?
 
     /// Binds `mapping` to a CSV header (or to NDJSON records when `header` is nil).
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
@@ -58,6 +60,7 @@ public struct ContactMapper: Sendable {
         guard let header else {
             columnIndex = nil
             ruleColumns = []
+            fastPlans = nil
             return
         }
         var index: [String: Int] = [:]
@@ -77,6 +80,7 @@ public struct ContactMapper: Sendable {
             case .constant: []
             }
         }
+        fastPlans = FastPlan.plans(mapping, columns: ruleColumns)
     }
 
     /// Maps and validates the record in `record`.

@@ -14,11 +14,55 @@ public enum PhoneNumbers {
     /// The E.164 form of `text`, or nil when it cannot be one (letters, too few or too many digits).
     /// - Parameter defaultCountry: the calling code (e.g. "1") for numbers written without `+` or `00`.
     public static func e164(_ text: String, defaultCallingCode: String?) -> String? {
+        e164Bytes(text.utf8, defaultCallingCode: defaultCallingCode).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// Whether `text` has an E.164 form, without building it (what validation needs, on every row).
+    public static func isValid(_ text: UnsafeBufferPointer<UInt8>, defaultCallingCode: String?) -> Bool {
+        var digits = 0
+        var leadingZeros = 0
+        var first: UInt8 = 0
+        var second: UInt8 = 0
+        var international = false
+        for byte in text {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if digits == 0 { first = byte } else if digits == 1 { second = byte }
+                if digits == leadingZeros && byte == UInt8(ascii: "0") { leadingZeros += 1 }
+                digits += 1
+            case UInt8(ascii: "+") where digits == 0 && !international:
+                international = true
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"),
+                UInt8(ascii: "/"), 0x09:
+                continue
+            default:
+                return false
+            }
+        }
+        // The same arithmetic as e164Bytes, on counts.
+        if !international && digits > 2 && first == UInt8(ascii: "0") && second == UInt8(ascii: "0") {
+            return (8...15).contains(digits - 2) && leadingZeros == 2
+        }
+        if international {
+            return (8...15).contains(digits) && first != UInt8(ascii: "0")
+        }
+        guard let code = defaultCallingCode else { return false }
+        var number = digits
+        if code == "1" && digits == 11 && first == UInt8(ascii: "1") {
+            number -= 1
+        } else if first == UInt8(ascii: "0") && code != "39" {
+            number -= 1
+        }
+        return (8...15).contains(code.utf8.count + number)
+    }
+
+    /// The E.164 form as bytes.
+    public static func e164Bytes(_ text: some Sequence<UInt8>, defaultCallingCode: String?) -> [UInt8]? {
         // Byte by byte: this runs on every row, and phone numbers are ASCII (anything else is refused).
         var digits: [UInt8] = []
         digits.reserveCapacity(16)
         var international = false
-        for byte in text.utf8 {
+        for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 digits.append(byte)
@@ -49,7 +93,7 @@ public enum PhoneNumbers {
         }
         let total = prefix.count + number.count
         guard (8...15).contains(total), (prefix.first ?? number.first) != UInt8(ascii: "0") else { return nil }
-        return String(decoding: [UInt8(ascii: "+")] + prefix + number, as: UTF8.self)
+        return [UInt8(ascii: "+")] + prefix + number
     }
 }
 
@@ -67,12 +111,17 @@ public enum Booleans {
 /// A practical email check (not a full RFC 5322 parser): one `@`, a local part, a dotted domain, no spaces.
 public enum EmailAddresses {
     public static func isPlausible(_ email: String) -> Bool {
+        isPlausible(bytes: email.utf8)
+    }
+
+    /// The same check on bytes (case does not matter to it).
+    public static func isPlausible(bytes: some Sequence<UInt8>) -> Bool {
         // One pass over the bytes: this runs on every row.
         var at = -1
         var lastDot = -1
         var previous: UInt8 = 0
         var count = 0
-        for byte in email.utf8 {
+        for byte in bytes {
             switch byte {
             case 0...0x20, UInt8(ascii: ","), UInt8(ascii: ";"), 0x7F:
                 return false

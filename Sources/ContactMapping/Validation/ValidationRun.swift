@@ -72,17 +72,16 @@ public enum ValidationRun {
                         original: error.reason == .fieldCountMismatch ? reader.current : nil)
                 case .record:
                     let record = reader.current
-                    switch mapper.map(record) {
-                    case .contact(let contact):
+                    switch mapper.check(record) {
+                    case .valid(let keyHash):
                         summary.valid += 1
-                        let key = contact.matchKey
-                        if let first = firstLineByKey[key.hashValue] {
+                        if let first = firstLineByKey[keyHash] {
                             summary.duplicateKeys += 1
-                            if summary.firstDuplicates.count < keep {
-                                summary.firstDuplicates.append((key, record.line, Int(first)))
+                            if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
+                                summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
                             }
                         } else {
-                            firstLineByKey[key.hashValue] = Int32(truncatingIfNeeded: record.line)
+                            firstLineByKey[keyHash] = Int32(truncatingIfNeeded: record.line)
                         }
                     case .rejected(let fieldReject):
                         try reject(

@@ -1,0 +1,165 @@
+import ContactIO
+
+extension ContactMapper {
+    /// The verdict of a validation-only pass over one record.
+    public enum CheckResult: Sendable, Equatable {
+        /// The row maps; `keyHash` identifies its match key for duplicate detection.
+        case valid(keyHash: Int)
+        case rejected(FieldReject)
+    }
+
+    /// The hash of a match key, the same whether computed from a String or from bytes.
+    public static func keyHash(_ key: String) -> Int {
+        var key = key
+        return key.withUTF8 { keyHash(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash of a match key's UTF-8 bytes, in one call to the hasher.
+    public static func keyHash(bytes: UnsafeRawBufferPointer) -> Int {
+        var hasher = Hasher()
+        hasher.combine(bytes: bytes)
+        return hasher.finalize()
+    }
+
+    /// The same verdict as ``map(_:)`` without building the payload: straight from the record's bytes for the usual
+    /// rules, falling back to ``map(_:)`` for a row with anything unusual (so messages are identical). This is what
+    /// keeps `validate` near the reader's speed.
+    public func check(_ record: RecordBuffer) -> CheckResult {
+        guard let plans = fastPlans, case .fixed(let role) = mapping.role else { return checkBySlowPath(record) }
+        var hasEmail = false
+        var hasExternalID = false
+        var keyHash: Int?
+        for plan in plans {
+            guard plan.column < record.fieldCount || plan.concat != nil else { return checkBySlowPath(record) }
+            switch plan.verdict(record) {
+            case .blank:
+                if plan.defaultValue { return checkBySlowPath(record) }
+                continue
+            case .slow:
+                return checkBySlowPath(record)
+            case .valid(let hash):
+                if plan.isEmail { hasEmail = true }
+                if plan.isExternalID { hasExternalID = true }
+                if plan.isMatch { keyHash = hash }
+            }
+        }
+        guard keyHash != nil, role == "lead" || hasEmail || hasExternalID else { return checkBySlowPath(record) }
+        return .valid(keyHash: keyHash!)
+    }
+
+    private func checkBySlowPath(_ record: RecordBuffer) -> CheckResult {
+        switch map(record) {
+        case .contact(let contact): .valid(keyHash: Self.keyHash(contact.matchKey))
+        case .rejected(let reject): .rejected(reject)
+        }
+    }
+}
+
+/// How `check` handles one rule from bytes; built once per mapper, nil when some rule needs the full path.
+struct FastPlan: Sendable {
+    enum Verdict {
+        case blank
+        case valid(hash: Int)
+        case slow
+    }
+
+    var column: Int
+    var concat: [Int]?
+    var type: MappingFile.ValueType
+    var trim: Bool
+    var lower: Bool
+    var callingCode: String?
+    var dateFormats: [DateFormat]
+    var isEmail: Bool
+    var isExternalID: Bool
+    var isMatch: Bool
+    var defaultValue: Bool
+
+    /// Builds the plans for a CSV mapping, or nil when a rule is outside what `check` does from bytes.
+    static func plans(_ mapping: MappingFile, columns: [[Int]]) -> [FastPlan]? {
+        guard mapping.empty == .skip else { return nil }
+        var plans: [FastPlan] = []
+        for (rule, ruleColumns) in zip(mapping.rules, columns) {
+            guard rule.valueMap.isEmpty, !rule.transforms.contains(.upper), rule.name != "id" || rule.isCustomAttribute
+            else { return nil }
+            var concat: [Int]?
+            switch rule.source {
+            case .column: break
+            case .concat: guard rule.type == .string else { return nil }; concat = ruleColumns
+            case .constant: return nil
+            }
+            guard [.string, .email, .phone, .date, .url].contains(rule.type) else { return nil }
+            let standard = !rule.isCustomAttribute
+            plans.append(FastPlan(
+                column: ruleColumns.first ?? 0, concat: concat, type: rule.type, trim: rule.transforms.contains(.trim),
+                lower: rule.transforms.contains(.lower), callingCode: rule.callingCode, dateFormats: rule.dateFormats,
+                isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
+                isMatch: standard && rule.name == mapping.match.rawValue, defaultValue: rule.defaultValue != nil))
+        }
+        return plans
+    }
+
+    func verdict(_ record: RecordBuffer) -> Verdict {
+        if let concat {
+            var length = 0
+            var parts = 0
+            for column in concat where column < record.fieldCount {
+                let part = Self.trimmed(record.valueBytes(column))
+                if !part.isEmpty {
+                    length += part.count
+                    parts += 1
+                }
+            }
+            if parts == 0 { return .blank }
+            // Joined with a separator of a few bytes: only a long result needs the exact count.
+            return length + parts * 8 <= ContactMapper.maxStringLength && !isMatch ? .valid(hash: 0) : .slow
+        }
+        let raw = record.valueBytes(column)
+        let value = trim ? Self.trimmed(raw) : raw
+        if Self.trimmed(value).isEmpty { return .blank }
+        let ascii = !value.contains { $0 >= 0x80 }
+        switch type {
+        case .string:
+            guard value.count <= ContactMapper.maxStringLength, ascii || !lower else { return .slow }
+            return .valid(hash: isMatch ? Self.hash(value, lower: lower) : 0)
+        case .email:
+            let bytes = Self.trimmed(value)
+            guard ascii, EmailAddresses.isPlausible(bytes: bytes) else { return .slow }
+            return .valid(hash: isMatch ? Self.hash(bytes, lower: true) : 0)
+        case .phone:
+            guard !isMatch, PhoneNumbers.isValid(value, defaultCallingCode: callingCode) else { return .slow }
+            return .valid(hash: 0)
+        case .date:
+            let bytes = Self.trimmed(value)
+            guard !isMatch, dateFormats.contains(where: { $0.parse(bytes) != nil }) else { return .slow }
+            return .valid(hash: 0)
+        case .url:
+            let bytes = Self.trimmed(value)
+            let https = bytes.starts(with: "https://".utf8) || bytes.starts(with: "http://".utf8)
+            guard !isMatch, ascii, https, bytes.count > 10, !bytes.contains(0x20) else { return .slow }
+            return .valid(hash: 0)
+        default:
+            return .slow
+        }
+    }
+
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>, lower: Bool) -> Int {
+        guard lower, bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else {
+            return ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(bytes))
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lowered in
+            for (index, byte) in bytes.enumerated() {
+                lowered[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
+            }
+            return ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(lowered))
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ContactIO
+import ContactMapping
+import Foundation
+import Testing
+
+/// `check` (bytes, for validate) must reach exactly the verdict of `map` (strings, for import) on every row.
+struct CheckEquivalenceTests {
+    func compare(_ text: String, _ yaml: String) throws -> Int {
+        let input = try InputOpener.open(source: MemoryByteSource(text), name: "x.csv")
+        let mapper = try ContactMapper(mapping: try MappingFile.parse(yaml, path: "m.yml"), header: (input.reader as? CSVReader)?.header)
+        var compared = 0
+        while let result = try input.reader.next() {
+            guard case .record = result else { continue }
+            let record = input.reader.current
+            switch (mapper.map(record), mapper.check(record)) {
+            case (.contact(let contact), .valid(let hash)):
+                #expect(hash == ContactMapper.keyHash(contact.matchKey), "line \(record.line)")
+            case (.rejected(let a), .rejected(let b)):
+                #expect(a == b, "line \(record.line)")
+            case (let mapped, let checked):
+                Issue.record("line \(record.line): map \(mapped) but check \(checked)")
+            }
+            compared += 1
+        }
+        return compared
+    }
+
+    @Test func randomMessyRowsGetTheSameVerdict() throws {
+        var random = SystemRandomNumberGenerator()
+        let emails = ["a@x.com", " Ann@X.COM ", "bad@", "", "  ", "é@x.com", "a..b@x.com", "x@y.z", "Z@Q.IO\t"]
+        let phones = ["+14155550123", "(415) 555-0123", "555", "", "+44 20 7946 0001", "call", "00 33 1 55 55 01 07"]
+        let dates = ["2024-03-01", "03/01/2024", "31/31/2020", "", "2024-03-01T09:30:00Z", "yesterday", " 2024-02-29 "]
+        let urls = ["https://img.example/a.png", "ftp://x", "", "http://é.example/long", "https://x"]
+        let names = ["Ann", "", " ", "Élodie", String(repeating: "n", count: 260), "O\"Brien"]
+        var text = "email,first,last,phone,signed,avatar,plan,id\n"
+        for index in 0..<3000 {
+            let row = [emails.randomElement(using: &random)!, names.randomElement(using: &random)!,
+                       names.randomElement(using: &random)!, phones.randomElement(using: &random)!,
+                       dates.randomElement(using: &random)!, urls.randomElement(using: &random)!,
+                       ["Gold", "free", "", "ÉLITE"].randomElement(using: &random)!, index % 7 == 0 ? "" : "id-\(index % 500)"]
+            text += row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
+        }
+        let byEmail = """
+            role: user
+            match: email
+            fields:
+              email: {column: email, transforms: [trim, lower]}
+              external_id: id
+              name: {concat: [first, last]}
+              phone: {column: phone, phone: US}
+              signed_up_at: {column: signed, date: [iso8601, MM/dd/yyyy]}
+              avatar: avatar
+            custom_attributes:
+              plan: {column: plan, type: string, transforms: [lower]}
+            """
+        #expect(try compare(text, byEmail) == 3000)
+        let byExternalID = byEmail.replacingOccurrences(of: "match: email", with: "match: external_id")
+            .replacingOccurrences(of: "role: user", with: "role: lead")
+        #expect(try compare(text, byExternalID) == 3000)
+    }
+}

@@ -95,6 +95,11 @@ public enum ValidationRun {
                     summary.stoppedEarly = reason
                     break
                 }
+                if summary.read == 4096, let size = input.fileSize, input.compression == .none, reader.bytesRead > 0 {
+                    // Size the key table once from the average row length: growing it a million rows at a time
+                    // rehashes everything again and again.
+                    firstLineByKey.reserveCapacity(Int(Double(size) / Double(reader.bytesRead) * 4096 * 1.05))
+                }
                 if let progress, summary.read & 0xFFFF == 0 { progress(reader.bytesRead) }
             }
         } catch let error as ContactIOError {

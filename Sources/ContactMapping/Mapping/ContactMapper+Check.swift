@@ -26,25 +26,32 @@ extension ContactMapper {
     /// keeps `validate` near the reader's speed.
     public func check(_ record: RecordBuffer) -> CheckResult {
         guard let plans = fastPlans, case .fixed(let role) = mapping.role else { return checkBySlowPath(record) }
-        var hasEmail = false
-        var hasExternalID = false
-        var keyHash: Int?
-        for plan in plans {
-            guard plan.column < record.fieldCount || plan.concat != nil else { return checkBySlowPath(record) }
-            switch plan.verdict(record) {
-            case .blank:
-                if plan.defaultValue { return checkBySlowPath(record) }
-                continue
-            case .slow:
-                return checkBySlowPath(record)
-            case .valid(let hash):
-                if plan.isEmail { hasEmail = true }
-                if plan.isExternalID { hasExternalID = true }
-                if plan.isMatch { keyHash = hash }
+        // Borrow the plans in place: iterating the array would copy (retain and release) each plan for every row.
+        let verdict = plans.withUnsafeBufferPointer { plans -> (fast: Bool, email: Bool, externalID: Bool, key: Int?) in
+            var hasEmail = false
+            var hasExternalID = false
+            var keyHash: Int?
+            for index in 0..<plans.count {
+                guard plans[index].column < record.fieldCount || plans[index].concat != nil else {
+                    return (false, false, false, nil)
+                }
+                switch plans[index].verdict(record) {
+                case .blank:
+                    if plans[index].defaultValue { return (false, false, false, nil) }
+                case .slow:
+                    return (false, false, false, nil)
+                case .valid(let hash):
+                    if plans[index].isEmail { hasEmail = true }
+                    if plans[index].isExternalID { hasExternalID = true }
+                    if plans[index].isMatch { keyHash = hash }
+                }
             }
+            return (true, hasEmail, hasExternalID, keyHash)
         }
-        guard keyHash != nil, role == "lead" || hasEmail || hasExternalID else { return checkBySlowPath(record) }
-        return .valid(keyHash: keyHash!)
+        guard verdict.fast, let keyHash = verdict.key, role == "lead" || verdict.email || verdict.externalID else {
+            return checkBySlowPath(record)
+        }
+        return .valid(keyHash: keyHash)
     }
 
     private func checkBySlowPath(_ record: RecordBuffer) -> CheckResult {
@@ -135,12 +142,21 @@ struct FastPlan: Sendable {
             return .valid(hash: 0)
         case .url:
             let bytes = Self.trimmed(value)
-            let https = bytes.starts(with: "https://".utf8) || bytes.starts(with: "http://".utf8)
+            let https = Self.hasPrefix(bytes, Self.https) || Self.hasPrefix(bytes, Self.http)
             guard !isMatch, ascii, https, bytes.count > 10, !bytes.contains(0x20) else { return .slow }
             return .valid(hash: 0)
         default:
             return .slow
         }
+    }
+
+    static let https = Array("https://".utf8)
+    static let http = Array("http://".utf8)
+
+    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
+        guard bytes.count >= prefix.count else { return false }
+        for index in 0..<prefix.count where bytes[index] != prefix[index] { return false }
+        return true
     }
 
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -78,26 +78,35 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         return bytes.count == 13 ? value / 1000 : value
     }
 
+    /// `digits` decimal digits at `index`, advancing it; nil if they are not all there.
+    @inline(__always)
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, _ digits: Int) -> Int? {
+        guard index + digits <= bytes.count else { return nil }
+        var value = 0
+        for offset in 0..<digits {
+            let digit = bytes[index + offset] &- 48
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        index += digits
+        return value
+    }
+
+    @inline(__always)
+    private static func expect(_ bytes: UnsafeBufferPointer<UInt8>, _ index: inout Int, _ byte: UInt8) -> Bool {
+        guard index < bytes.count, bytes[index] == byte else { return false }
+        index += 1
+        return true
+    }
+
     static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Plain static helpers with an inout index, not nested closures: those capture the index in a box that is
+        // checked for exclusive access on every digit.
         var index = 0
-        func number(_ digits: Int) -> Int? {
-            guard index + digits <= bytes.count else { return nil }
-            var value = 0
-            for offset in 0..<digits {
-                let digit = bytes[index + offset] &- 48
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int(digit)
-            }
-            index += digits
-            return value
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            guard index < bytes.count, bytes[index] == byte else { return false }
-            index += 1
-            return true
-        }
-        guard let year = number(4), expect(UInt8(ascii: "-")), let month = number(2), expect(UInt8(ascii: "-")),
-            let day = number(2)
+        let dash = UInt8(ascii: "-")
+        let colon = UInt8(ascii: ":")
+        guard let year = number(bytes, &index, 4), expect(bytes, &index, dash), let month = number(bytes, &index, 2),
+            expect(bytes, &index, dash), let day = number(bytes, &index, 2)
         else { return nil }
         var hour = 0
         var minute = 0
@@ -106,13 +115,14 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         if index < bytes.count {
             guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: " ") else { return nil }
             index += 1
-            guard let h = number(2), expect(UInt8(ascii: ":")), let m = number(2) else { return nil }
+            guard let h = number(bytes, &index, 2), expect(bytes, &index, colon), let m = number(bytes, &index, 2)
+            else { return nil }
             hour = h
             minute = m
-            if expect(UInt8(ascii: ":")) {
-                guard let s = number(2) else { return nil }
+            if expect(bytes, &index, colon) {
+                guard let s = number(bytes, &index, 2) else { return nil }
                 second = s
-                if expect(UInt8(ascii: ".")) || expect(UInt8(ascii: ",")) {
+                if expect(bytes, &index, UInt8(ascii: ".")) || expect(bytes, &index, UInt8(ascii: ",")) {
                     while index < bytes.count && bytes[index] &- 48 < 10 { index += 1 }
                 }
             }
@@ -120,11 +130,11 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
                 let sign = bytes[index]
                 if sign == UInt8(ascii: "Z") {
                     index += 1
-                } else if sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") {
+                } else if sign == UInt8(ascii: "+") || sign == dash {
                     index += 1
-                    guard let oh = number(2) else { return nil }
-                    _ = expect(UInt8(ascii: ":"))
-                    guard let om = number(2), oh < 24, om < 60 else { return nil }
+                    guard let oh = number(bytes, &index, 2) else { return nil }
+                    _ = expect(bytes, &index, colon)
+                    guard let om = number(bytes, &index, 2), oh < 24, om < 60 else { return nil }
                     offset = (oh * 3600 + om * 60) * (sign == UInt8(ascii: "+") ? 1 : -1)
                 } else {
                     return nil

@@ -25,13 +25,7 @@ extension IntercomETL {
         var json = false
 
         func run() throws {
-            let opened: OpenedInput
-            do {
-                opened = try InputOpener.open(file, options: input.readerOptions)
-            } catch let error as ContactIOError {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.inputFailure
-            }
+            let opened = try input.open(file)
             let progress = ProgressLine()
             let size = opened.compression == .none ? opened.fileSize : nil
             let report = InputInspection.inspect(opened, keepErrors: max(0, showErrors)) { bytes in

@@ -34,34 +34,15 @@ extension IntercomETL.Mapping {
         @OptionGroup var input: InputOptions
 
         func run() throws {
-            let opened: OpenedInput
+            let opened = try input.open(file)
+            let (columns, rows): ([String], [[String]])
             do {
-                opened = try InputOpener.open(file, options: input.readerOptions)
+                (columns, rows) = try MappingDraft.sample(opened.reader, limit: sample)
             } catch {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            var header = (opened.reader as? CSVReader)?.header
-            var rows: [[String]] = []
-            var keys: [String] = []
-            do {
-                while rows.count < sample, let result = try opened.reader.next() {
-                    guard case .record = result else { continue }
-                    let record = opened.reader.current.makeRecord()
-                    if header == nil {
-                        for field in record.fields where !keys.contains(field.key) { keys.append(field.key) }
-                        rows.append(keys.map { record[$0] ?? "" })
-                    } else {
-                        rows.append(record.values)
-                    }
-                }
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.inputFailure
-            }
-            let columns = header ?? keys
-            header = columns
-            let yaml = MappingDraft.make(header: columns, samples: rows.map { $0 + Array(repeating: "", count: max(0, columns.count - $0.count)) }, source: file)
+            let yaml = MappingDraft.make(header: columns, samples: rows, source: file)
             if output == "-" {
                 StandardStreams.write(yaml, to: 1)
                 return

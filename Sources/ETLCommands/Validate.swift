@@ -48,13 +48,7 @@ extension IntercomETL {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.mappingInvalid
             }
-            let opened: OpenedInput
-            do {
-                opened = try InputOpener.open(file, options: input.readerOptions)
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.inputFailure
-            }
+            let opened = try input.open(file)
             var report: RejectReport?
             if let rejects {
                 do {

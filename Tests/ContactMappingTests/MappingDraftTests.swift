@@ -6,22 +6,8 @@ import Testing
 struct MappingDraftTests {
     func draft(_ file: String) throws -> (String, MappingFile, OpenedInput) {
         let path = ValidationRunTests.samples.appendingPathComponent(file).path
-        let input = try InputOpener.open(path)
-        var header = (input.reader as? CSVReader)?.header
-        var keys: [String] = []
-        var rows: [[String]] = []
-        while let result = try input.reader.next() {
-            guard case .record = result else { continue }
-            let record = input.reader.current.makeRecord()
-            if header == nil {
-                for field in record.fields where !keys.contains(field.key) { keys.append(field.key) }
-                rows.append(keys.map { record[$0] ?? "" })
-            } else {
-                rows.append(record.values)
-            }
-        }
-        header = header ?? keys
-        let yaml = MappingDraft.make(header: header!, samples: rows.map { $0 + Array(repeating: "", count: max(0, header!.count - $0.count)) }, source: file)
+        let (header, rows) = try MappingDraft.sample(try InputOpener.open(path).reader, limit: 1000)
+        let yaml = MappingDraft.make(header: header, samples: rows, source: file)
         return (yaml, try MappingFile.parse(yaml, path: "draft.yml"), try InputOpener.open(path))
     }
 

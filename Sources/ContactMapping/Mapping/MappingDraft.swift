@@ -1,3 +1,4 @@
+import ContactIO
 import Foundation
 
 /// Writes a starter mapping for an export: recognises the usual column names of HubSpot, Salesforce, Zendesk,
@@ -23,6 +24,25 @@ public enum MappingDraft {
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = ["id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
                           "locationcountry", "locationregion", "locationcity", "type"]
+
+    /// The column names and the first `limit` rows of an input (for NDJSON, keys in order of first appearance).
+    public static func sample(_ reader: RecordReader, limit: Int) throws -> (header: [String], rows: [[String]]) {
+        var keys = (reader as? CSVReader)?.header ?? []
+        let keyed = !(reader is CSVReader)
+        var rows: [[String]] = []
+        while rows.count < limit, let result = try reader.next() {
+            guard case .record = result else { continue }
+            let record = reader.current.makeRecord()
+            if keyed {
+                for field in record.fields where !keys.contains(field.key) { keys.append(field.key) }
+                rows.append(keys.map { record[$0] ?? "" })
+            } else {
+                rows.append(record.values)
+            }
+        }
+        // Rows read before a later key appeared are shorter: pad them.
+        return (keys, rows.map { $0 + Array(repeating: "", count: max(0, keys.count - $0.count)) })
+    }
 
     /// The mapping YAML for a file with `header` whose first rows are `samples`.
     public static func make(header: [String], samples: [[String]], source: String) -> String {

@@ -26,6 +26,16 @@ struct InputOptions: ParsableArguments {
         }
     }
 
+    /// Opens `file` with these options; an unreadable file is reported on stderr and ends the command (exit 2).
+    func open(_ file: String) throws -> OpenedInput {
+        do {
+            return try InputOpener.open(file, options: readerOptions)
+        } catch {
+            StandardStreams.printError("error: \(error)")
+            throw ETLExit.inputFailure
+        }
+    }
+
     var readerOptions: ReaderOptions {
         ReaderOptions(
             format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte), invalidUTF8: invalidUTF8,

@@ -14,7 +14,7 @@ It prints one markdown table (requests/s, ratio to the baseline, latency) plus t
 and with --write-results replaces the sandbox section of benchmarks/RESULTS.md. Targets (issue #3):
 GET >= 5,000 req/s, search >= 2,000 req/s over 100k contacts, on this 2-core machine.
 """
-import argparse, json, os, re, signal, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
 from datetime import date
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -85,6 +85,8 @@ def main():
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("run_sandbox: wrk is not installed; install it with: apt-get install -y wrk")
     if not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
     binary = os.path.join(ROOT, ".build/release/intercom-etl")

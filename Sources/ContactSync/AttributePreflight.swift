@@ -17,8 +17,9 @@ public struct PreflightError: Error, CustomStringConvertible, Sendable, Equatabl
         var parts: [String] = []
         if !missing.isEmpty {
             let list = missing.map { "\($0.name) (\($0.type))" }.joined(separator: ", ")
-            parts.append("custom attributes missing from the workspace: \(list); create them in Intercom or run with "
-                + "--create-attributes")
+            parts.append(
+                "custom attributes missing from the workspace: \(list); create them in Intercom or run with "
+                    + "--create-attributes")
         }
         if !mismatched.isEmpty {
             let list = mismatched.map { "\($0.name) is \($0.workspace) in Intercom but \($0.mapped) in the mapping" }

@@ -36,7 +36,8 @@ struct ContactFieldOptions: ParsableArguments {
 
     func validate() throws {
         if let phone, !phone.hasPrefix("+") {
-            throw ValidationError("--phone must start with '+' and the country code, e.g. +14155550123 (got '\(phone)')")
+            throw ValidationError(
+                "--phone must start with '+' and the country code, e.g. +14155550123 (got '\(phone)')")
         }
         if let avatar, !(avatar.hasPrefix("https://") || avatar.hasPrefix("http://")) {
             throw ValidationError("--avatar must be an http(s) URL (got '\(avatar)')")
@@ -61,7 +62,8 @@ enum ContactRole: String, ExpressibleByArgument, CaseIterable {
 
 extension IntercomETL.Contacts {
     struct Create: AsyncParsableCommand, AsyncParsableCommandRunnable {
-        static let configuration = CommandConfiguration(abstract: "Create a contact (a user needs an email or an external ID).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a contact (a user needs an email or an external ID).")
 
         @Option(help: "user or lead.")
         var role: ContactRole
@@ -71,7 +73,8 @@ extension IntercomETL.Contacts {
 
         func validate() throws {
             if role == .user && fields.email == nil && fields.externalID == nil {
-                throw ValidationError("a user contact requires an email or an external ID; supply one, or set role to lead")
+                throw ValidationError(
+                    "a user contact requires an email or an external ID; supply one, or set role to lead")
             }
         }
 
@@ -86,7 +89,8 @@ extension IntercomETL.Contacts {
     }
 
     struct Update: AsyncParsableCommand, AsyncParsableCommandRunnable {
-        static let configuration = CommandConfiguration(abstract: "Update fields of a contact; fields not given are left as they are.")
+        static let configuration = CommandConfiguration(
+            abstract: "Update fields of a contact; fields not given are left as they are.")
 
         @Argument(help: "The contact's Intercom id.")
         var id: String
@@ -129,7 +133,9 @@ extension IntercomETL.Contacts {
 
         func run() async throws {
             let id = self.id
-            let contact = try await connection.withClient { client throws(IntercomError) in try await client.contact(id: id) }
+            let contact = try await connection.withClient { client throws(IntercomError) in
+                try await client.contact(id: id)
+            }
             printJSON(contact.raw)
         }
     }
@@ -144,7 +150,9 @@ extension IntercomETL.Contacts {
 
         func run() async throws {
             let id = self.id
-            printJSON(try await connection.withClient { client throws(IntercomError) in try await client.deleteContact(id: id) })
+            printJSON(
+                try await connection.withClient { client throws(IntercomError) in try await client.deleteContact(id: id)
+                })
         }
     }
 
@@ -169,7 +177,9 @@ extension IntercomETL.Contacts {
         }
 
         func run() async throws {
-            let (email, perPage, startingAfter) = (self.email?.trimmingSpaces().lowercased(), self.perPage, self.startingAfter)
+            let (email, perPage, startingAfter) = (
+                self.email?.trimmingSpaces().lowercased(), self.perPage, self.startingAfter
+            )
             let page = try await connection.withClient { client throws(IntercomError) in
                 if let email {
                     return try await client.searchContacts(
@@ -202,9 +212,14 @@ extension IntercomETL.Contacts {
         func run() async throws {
             let query: JSONValue =
                 if let email {
-                    .object(["field": .string("email"), "operator": .string("="), "value": .string(email.trimmingSpaces().lowercased())])
+                    .object([
+                        "field": .string("email"), "operator": .string("="),
+                        "value": .string(email.trimmingSpaces().lowercased()),
+                    ])
                 } else {
-                    .object(["field": .string("external_id"), "operator": .string("="), "value": .string(externalID ?? "")])
+                    .object([
+                        "field": .string("external_id"), "operator": .string("="), "value": .string(externalID ?? ""),
+                    ])
                 }
             let page = try await connection.withClient { client throws(IntercomError) in
                 try await client.searchContacts(query: query)

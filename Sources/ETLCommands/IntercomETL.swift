@@ -10,7 +10,9 @@ public struct IntercomETL: ParsableCommand {
             contacts at the speed of Intercom's rate limit; exports a whole workspace to CSV or NDJSON.
             """,
         version: "0.1.0",
-        subcommands: [Inspect.self, Mapping.self, Validate.self, Contacts.self, Messages.self, Whoami.self, Sandbox.self]
+        subcommands: [
+            Inspect.self, Mapping.self, Validate.self, Contacts.self, Messages.self, Whoami.self, Sandbox.self,
+        ]
     )
 
     public init() {}

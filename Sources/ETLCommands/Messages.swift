@@ -58,12 +58,16 @@ extension IntercomETL.Messages {
             var message: JSONObject = [
                 "message_type": .string(type == .email ? "email" : "inapp"),
                 "body": .string(body), "template": .string(template.rawValue),
-                "from": .object(["type": .string("admin"), "id": Int(from).map { .number(String($0)) } ?? .string(from)]),
+                "from": .object([
+                    "type": .string("admin"), "id": Int(from).map { .number(String($0)) } ?? .string(from),
+                ]),
                 "to": .object(["type": .string(toRole.rawValue), "id": .string(to)]),
             ]
             if let subject, type == .email { message["subject"] = .string(subject) }
             let request = message
-            printJSON(try await connection.withClient { client throws(IntercomError) in try await client.sendMessage(request) })
+            printJSON(
+                try await connection.withClient { client throws(IntercomError) in try await client.sendMessage(request)
+                })
         }
     }
 }
@@ -71,7 +75,8 @@ extension IntercomETL.Messages {
 extension IntercomETL {
     /// `intercom-etl whoami`: checks the token.
     struct Whoami: AsyncParsableCommand, AsyncParsableCommandRunnable {
-        static let configuration = CommandConfiguration(abstract: "Check the token and print the admin and workspace it belongs to.")
+        static let configuration = CommandConfiguration(
+            abstract: "Check the token and print the admin and workspace it belongs to.")
 
         @OptionGroup var connection: ConnectionOptions
 

@@ -26,16 +26,20 @@ extension IntercomETL {
         @Option(help: "The access token clients must send (a sandbox token, not a real Intercom one).")
         var token = "sandbox-token"
 
-        @Option(name: .customLong("rate-limit"), help: "Calls per minute per token, in 10-second windows; 0 turns it off.")
+        @Option(
+            name: .customLong("rate-limit"), help: "Calls per minute per token, in 10-second windows; 0 turns it off.")
         var rateLimit = 10_000
 
         @Option(help: "Extra latency added to every request, in milliseconds.")
         var latency = 0
 
-        @Option(name: .customLong("search-lag"), help: "Seconds before a created or changed contact is visible to search.")
+        @Option(
+            name: .customLong("search-lag"), help: "Seconds before a created or changed contact is visible to search.")
         var searchLag = 0.0
 
-        @Option(help: "Injected failures, e.g. '5xx=0.05,drop=0.01,lost=0.01,delay=0.02,delay_ms=500' (shares of requests).")
+        @Option(
+            help: "Injected failures, e.g. '5xx=0.05,drop=0.01,lost=0.01,delay=0.02,delay_ms=500' (shares of requests)."
+        )
         var faults = ""
 
         @Option(help: "Seed for ids and fault decisions, so that runs repeat.")
@@ -71,8 +75,9 @@ extension IntercomETL {
             let app = try buildApplication(configuration: configuration) { port in
                 StandardStreams.print("intercom-etl sandbox listening on http://\(host):\(port)")
                 StandardStreams.print("token: \(token)")
-                StandardStreams.print("try: curl -H 'Authorization: Bearer \(token)' -H 'Accept: application/json' "
-                    + "http://\(host):\(port)/me")
+                StandardStreams.print(
+                    "try: curl -H 'Authorization: Bearer \(token)' -H 'Accept: application/json' "
+                        + "http://\(host):\(port)/me")
             }
             try await app.runService()
         }

@@ -104,7 +104,9 @@ extension ValidationSummary {
             "valid:         \(valid)",
             "rejected:      \(rejected)",
         ]
-        for (reason, count) in rejectedByReason.sorted(by: { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }) {
+        for (reason, count) in rejectedByReason.sorted(by: {
+            $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key)
+        }) {
             lines.append("               \(count) \(reason)")
         }
         lines.append("duplicate keys: \(duplicateKeys) (later rows update the contact of the first, in file order)")

@@ -28,7 +28,8 @@ public func buildApplication(
 
 /// Builds the router: the gateway middleware (token, rate limit, Accept, faults) in front of the endpoints.
 /// - Throws: when the `--data` database cannot be opened or read.
-public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) throws -> Router<BasicRequestContext> {
+public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) throws -> Router<BasicRequestContext>
+{
     var settings = WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed)
     if let path = configuration.dataPath {
         settings.database = try WorkspaceDatabase(path: path)

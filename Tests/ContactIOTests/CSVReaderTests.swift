@@ -4,14 +4,16 @@ import Testing
 struct CSVReaderTests {
     @Test(arguments: boundaryReadSizes)
     func quotedFieldsWithEscapesDelimitersAndNewlines(readSize: Int) throws {
-        let text = "id,name,notes\n1,\"Smith, Ann\",\"she said \"\"hi\"\"\"\n2,Bob,\"two\nlines\"\n3,Cy,\"crlf\r\ninside\"\n"
+        let text =
+            "id,name,notes\n1,\"Smith, Ann\",\"she said \"\"hi\"\"\"\n2,Bob,\"two\nlines\"\n3,Cy,\"crlf\r\ninside\"\n"
         let (records, errors) = try readAll(text, readSize: readSize)
         #expect(errors.isEmpty)
-        #expect(records.map(\.values) == [
-            ["1", "Smith, Ann", "she said \"hi\""],
-            ["2", "Bob", "two\nlines"],
-            ["3", "Cy", "crlf\r\ninside"],
-        ])
+        #expect(
+            records.map(\.values) == [
+                ["1", "Smith, Ann", "she said \"hi\""],
+                ["2", "Bob", "two\nlines"],
+                ["3", "Cy", "crlf\r\ninside"],
+            ])
         #expect(records.map(\.line) == [2, 3, 5])
         #expect(records.map(\.number) == [1, 2, 3])
     }
@@ -33,7 +35,8 @@ struct CSVReaderTests {
 
     @Test(arguments: [",", ";", "\t", "|"])
     func delimiterIsDetectedFromTheHeader(delimiter: String) throws {
-        let text = ["email", "first name", "notes"].joined(separator: delimiter) + "\n"
+        let text =
+            ["email", "first name", "notes"].joined(separator: delimiter) + "\n"
             + ["a@b.c", "Ann", "x,y;z|w"].map { $0.contains(delimiter) ? "\"\($0)\"" : $0 }.joined(separator: delimiter)
             + "\n"
         let input = try InputOpener.open(source: MemoryByteSource(text), name: "d.csv")
@@ -126,7 +129,8 @@ struct CSVReaderTests {
 
     @Test func emptyFileHasNoHeader() throws {
         #expect(throws: ContactIOError.self) {
-            _ = try InputOpener.open(source: MemoryByteSource(""), name: "empty.csv", options: ReaderOptions(format: .csv))
+            _ = try InputOpener.open(
+                source: MemoryByteSource(""), name: "empty.csv", options: ReaderOptions(format: .csv))
         }
     }
 

@@ -7,7 +7,8 @@ import Testing
 struct JSONFuzzTests {
     // U+FEFF is left out: Foundation on Linux drops it (and sometimes the characters after it) from strings, which
     // is its bug, not a difference of ours; `byteOrderMarkInsideStringsIsKept` covers it.
-    static let characterPool: [Unicode.Scalar] = Array("aZ09 ,:{}[]\"\\/\t\n\r\u{0}\u{1}\u{1F}éß中😀𝄞\u{7F}\u{2028}".unicodeScalars)
+    static let characterPool: [Unicode.Scalar] = Array(
+        "aZ09 ,:{}[]\"\\/\t\n\r\u{0}\u{1}\u{1F}éß中😀𝄞\u{7F}\u{2028}".unicodeScalars)
 
     func randomString(_ random: inout SeededRandom) -> String {
         var scalars = String.UnicodeScalarView()
@@ -33,7 +34,9 @@ struct JSONFuzzTests {
         case 1: return .bool(Bool.random(using: &random))
         case 2: return .number(randomNumber(&random))
         case 3, 4: return .string(randomString(&random))
-        case 5: return .array((0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(&random, depth: depth + 1) })
+        case 5:
+            return .array(
+                (0..<Int.random(in: 0...4, using: &random)).map { _ in randomValue(&random, depth: depth + 1) })
         default: return .object(randomObject(&random, depth: depth + 1))
         }
     }
@@ -52,7 +55,9 @@ struct JSONFuzzTests {
     /// Serialises with random whitespace and random (but valid) escapes, so the parser sees every spelling.
     func spell(_ value: JSONValue, _ random: inout SeededRandom, into text: inout String) {
         func space() {
-            for _ in 0..<Int.random(in: 0...2, using: &random) { text += [" ", "\t", "\r", " "].randomElement(using: &random)! }
+            for _ in 0..<Int.random(in: 0...2, using: &random) {
+                text += [" ", "\t", "\r", " "].randomElement(using: &random)!
+            }
         }
         space()
         switch value {
@@ -173,7 +178,9 @@ struct JSONFuzzTests {
                 // Known differences, both things RFC 8259 forbids and Foundation on Linux lets through: raw control
                 // characters inside strings, and a trailing comma before ']' or '}'. We report them.
                 if !isKnownFoundationLeniency(ourError, in: bytes) {
-                    Issue.record("we rejected what Foundation accepts (\(ourError.map(String.init(describing:)) ?? "")): \(shown)")
+                    Issue.record(
+                        "we rejected what Foundation accepts (\(ourError.map(String.init(describing:)) ?? "")): \(shown)"
+                    )
                 }
             }
         }
@@ -221,7 +228,9 @@ struct JSONFuzzTests {
     }
 
     @Test func byteOrderMarkInsideStringsIsKept() throws {
-        #expect(try JSONValue.parse("[\"\u{FEFF}a\", \"\\uFEFFb\"]") == .array([.string("\u{FEFF}a"), .string("\u{FEFF}b")]))
+        #expect(
+            try JSONValue.parse("[\"\u{FEFF}a\", \"\\uFEFFb\"]")
+                == .array([.string("\u{FEFF}a"), .string("\u{FEFF}b")]))
     }
 
     @Test func encodingRoundTrips() throws {

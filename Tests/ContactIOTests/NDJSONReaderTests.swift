@@ -23,7 +23,8 @@ struct NDJSONReaderTests {
         let second = records[1]
         #expect(second.fields.map(\.kind) == [.array, .object, .object])
         #expect(second["tags"] == "[\"vip\", {\"k\": [1, 2]}]")
-        #expect(try JSONValue.parse(second["address"]!) == .object(["city": .string("Paris"), "zip": .string("75001")]))
+        #expect(
+            try JSONValue.parse(second["address"]!) == .object(["city": .string("Paris"), "zip": .string("75001")]))
         #expect(records.map(\.line) == [1, 3, 4])
         #expect(records.map(\.number) == [1, 2, 3])
         #expect(records[2].fields.isEmpty)
@@ -79,7 +80,8 @@ struct NDJSONReaderTests {
     }
 
     @Test func formatIsDetectedAfterWhitespaceAndBOM() throws {
-        let input = try InputOpener.open(source: MemoryByteSource([0xEF, 0xBB, 0xBF] + Array("\n  {\"a\":1}".utf8)), name: "x")
+        let input = try InputOpener.open(
+            source: MemoryByteSource([0xEF, 0xBB, 0xBF] + Array("\n  {\"a\":1}".utf8)), name: "x")
         #expect(input.format == .ndjson)
         #expect(try input.reader.readAll().records.first?["a"] == "1")
     }

@@ -13,8 +13,9 @@ struct WriterTests {
     }
 
     @Test func csvQuotesExactlyWhenNeeded() throws {
-        let text = try csvText([["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", " spaced ", "é"]],
-                               header: ["a", "b", "c", "d", "e", "f", "g"])
+        let text = try csvText(
+            [["plain", "a,b", "say \"hi\"", "two\nlines", "cr\r", " spaced ", "é"]],
+            header: ["a", "b", "c", "d", "e", "f", "g"])
         #expect(text == "a,b,c,d,e,f,g\nplain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"cr\r\", spaced ,é\n")
     }
 
@@ -30,9 +31,12 @@ struct WriterTests {
         let header = ["id", "email", "notes", "city"]
         var rows: [[String]] = []
         for index in 0..<2000 {
-            rows.append([String(index)] + (0..<3).map { _ in
-                (0..<Int.random(in: 0...10, using: &random)).map { _ in pool.randomElement(using: &random)! }.joined()
-            })
+            rows.append(
+                [String(index)]
+                    + (0..<3).map { _ in
+                        (0..<Int.random(in: 0...10, using: &random)).map { _ in pool.randomElement(using: &random)! }
+                            .joined()
+                    })
         }
         let text = try csvText(rows, header: header, delimiter: delimiter)
         for readSize in [3, 1000, Int.max] {
@@ -49,11 +53,13 @@ struct WriterTests {
     @Test func ndjsonWriterWritesOneCompactObjectPerLine() throws {
         let sink = MemorySink()
         let writer = NDJSONWriter(sink: sink)
-        try writer.write(.object(["email": .string("a\"b\n@x"), "n": .number("1.50"), "tags": .array([.null, .bool(true)])]))
+        try writer.write(
+            .object(["email": .string("a\"b\n@x"), "n": .number("1.50"), "tags": .array([.null, .bool(true)])]))
         try writer.write(.object([:]))
         try writer.finish()
-        #expect(String(decoding: sink.bytes, as: UTF8.self)
-            == "{\"email\":\"a\\\"b\\n@x\",\"n\":1.50,\"tags\":[null,true]}\n{}\n")
+        #expect(
+            String(decoding: sink.bytes, as: UTF8.self)
+                == "{\"email\":\"a\\\"b\\n@x\",\"n\":1.50,\"tags\":[null,true]}\n{}\n")
         let (records, _) = try readAll(sink.bytes)
         #expect(records.first?["email"] == "a\"b\n@x")
         #expect(records.count == 2)

@@ -7,7 +7,8 @@ import Testing
 struct CheckEquivalenceTests {
     func compare(_ text: String, _ yaml: String) throws -> Int {
         let input = try InputOpener.open(source: MemoryByteSource(text), name: "x.csv")
-        let mapper = try ContactMapper(mapping: try MappingFile.parse(yaml, path: "m.yml"), header: (input.reader as? CSVReader)?.header)
+        let mapper = try ContactMapper(
+            mapping: try MappingFile.parse(yaml, path: "m.yml"), header: (input.reader as? CSVReader)?.header)
         var compared = 0
         while let result = try input.reader.next() {
             guard case .record = result else { continue }
@@ -34,11 +35,14 @@ struct CheckEquivalenceTests {
         let names = ["Ann", "", " ", "Élodie", String(repeating: "n", count: 260), "O\"Brien"]
         var text = "email,first,last,phone,signed,avatar,plan,id\n"
         for index in 0..<3000 {
-            let row = [emails.randomElement(using: &random)!, names.randomElement(using: &random)!,
-                       names.randomElement(using: &random)!, phones.randomElement(using: &random)!,
-                       dates.randomElement(using: &random)!, urls.randomElement(using: &random)!,
-                       ["Gold", "free", "", "ÉLITE"].randomElement(using: &random)!, index % 7 == 0 ? "" : "id-\(index % 500)"]
-            text += row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
+            let row = [
+                emails.randomElement(using: &random)!, names.randomElement(using: &random)!,
+                names.randomElement(using: &random)!, phones.randomElement(using: &random)!,
+                dates.randomElement(using: &random)!, urls.randomElement(using: &random)!,
+                ["Gold", "free", "", "ÉLITE"].randomElement(using: &random)!, index % 7 == 0 ? "" : "id-\(index % 500)",
+            ]
+            text +=
+                row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
         }
         let byEmail = """
             role: user

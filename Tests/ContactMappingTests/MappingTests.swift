@@ -40,16 +40,18 @@ struct MappingTests {
         """
 
     @Test func aRowBecomesAnIntercomPayload() throws {
-        let results = try map(full, ["7, Ann@Example.COM ,Ann,Smith,(415) 555-0123,03/01/2024,Customer,GOLD,3,Opted out,512"])
+        let results = try map(
+            full, ["7, Ann@Example.COM ,Ann,Smith,(415) 555-0123,03/01/2024,Customer,GOLD,3,Opted out,512"])
         guard case .contact(let contact) = results.first else { Issue.record("\(results)"); return }
         #expect(contact.role == "user")
         #expect(contact.matchKey == "ann@example.com")
-        #expect(contact.payload == [
-            "role": .string("user"), "email": .string("ann@example.com"), "external_id": .string("7"),
-            "name": .string("Ann Smith"), "phone": .string("+14155550123"), "signed_up_at": .number("1709251200"),
-            "unsubscribed_from_emails": .bool(true), "owner_id": .number("512"),
-            "custom_attributes": .object(["plan": .string("gold"), "seats": .number("3")]),
-        ])
+        #expect(
+            contact.payload == [
+                "role": .string("user"), "email": .string("ann@example.com"), "external_id": .string("7"),
+                "name": .string("Ann Smith"), "phone": .string("+14155550123"), "signed_up_at": .number("1709251200"),
+                "unsubscribed_from_emails": .bool(true), "owner_id": .number("512"),
+                "custom_attributes": .object(["plan": .string("gold"), "seats": .number("3")]),
+            ])
     }
 
     @Test func emptyCellsAreNotSentUnlessClearIsAsked() throws {
@@ -60,21 +62,24 @@ struct MappingTests {
         #expect(contact.payload["signed_up_at"] == nil)
         #expect(contact.payload["name"] == .string("Bob"))
         #expect(contact.payload["custom_attributes"] == .object(["plan": .string("free")]))  // the default
-        let cleared = try map(full.replacingOccurrences(of: "match: email", with: "match: email\nempty: clear"), ["8,bob@example.com,Bob,,,,Prospect,,,,"])
+        let cleared = try map(
+            full.replacingOccurrences(of: "match: email", with: "match: email\nempty: clear"),
+            ["8,bob@example.com,Bob,,,,Prospect,,,,"])
         guard case .contact(let clearedContact) = cleared.first else { Issue.record("\(cleared)"); return }
         #expect(clearedContact.payload["phone"] == .null)
         #expect(clearedContact.payload["custom_attributes"]?["seats"] == .null)
     }
 
-    @Test(arguments: [
-        ("9,bob@,B,,,,Customer,,,,", RejectReason.invalidEmail, "email"),
-        ("9,b@x.com,B,,555-01,,Customer,,,,", .invalidPhone, "phone"),
-        ("9,b@x.com,B,,,31/31/2020,Customer,,,,", .invalidDate, "signed_up_at"),
-        ("9,b@x.com,B,,,,Customer,,many,,", .invalidInteger, "seats"),
-        ("9,b@x.com,B,,,,Customer,,,maybe,", .invalidBoolean, "unsubscribed_from_emails"),
-        ("9,b@x.com,B,,,,Customer,,,,abc", .invalidInteger, "owner_id"),
-        ("9,,B,,,,Customer,,,,", .missingMatchKey, "email"),
-    ] as [(String, RejectReason, String)])
+    @Test(
+        arguments: [
+            ("9,bob@,B,,,,Customer,,,,", RejectReason.invalidEmail, "email"),
+            ("9,b@x.com,B,,555-01,,Customer,,,,", .invalidPhone, "phone"),
+            ("9,b@x.com,B,,,31/31/2020,Customer,,,,", .invalidDate, "signed_up_at"),
+            ("9,b@x.com,B,,,,Customer,,many,,", .invalidInteger, "seats"),
+            ("9,b@x.com,B,,,,Customer,,,maybe,", .invalidBoolean, "unsubscribed_from_emails"),
+            ("9,b@x.com,B,,,,Customer,,,,abc", .invalidInteger, "owner_id"),
+            ("9,,B,,,,Customer,,,,", .missingMatchKey, "email"),
+        ] as [(String, RejectReason, String)])
     func invalidValuesAreRejectedWithTheField(row: String, reason: RejectReason, field: String) throws {
         let results = try map(full, [row])
         guard case .rejected(let reject) = results.first else { Issue.record("\(results)"); return }
@@ -102,17 +107,27 @@ struct MappingTests {
         #expect(lengthReject.value?.count == 58)
     }
 
-    @Test(arguments: [
-        ("role: user\nmatch: email\nfields:\n  email: Email\n  emial: Email\n", 5, "'emial' is not a contact field"),
-        ("role: admin\nmatch: email\nfields:\n  email: Email\n", 1, "role must be user, lead"),
-        ("match: email\nfields:\n  email: {column: Email, transforms: [shout]}\n", 3, "unknown transform 'shout'"),
-        ("match: email\nfields:\n  email: Email\n  signed_up_at: {column: Signed, date: [MMM d]}\n", 4, "bad date format 'MMM d'"),
-        ("match: email\nfields:\n  email: Email\n  phone: {column: Phone, phone: XX}\n", 4, "unknown country 'XX'"),
-        ("match: email\nfields:\n  email: Email\ncustom_attributes:\n  seats: {column: Seats, type: money}\n", 5, "type must be string, integer"),
-        ("match: external_id\nfields:\n  email: Email\n", nil, "no field 'external_id' is mapped"),
-        ("match: email\nfields:\n  email: Email\nextra: 1\n", 4, "unknown key 'extra'"),
-        ("match: email\nfields: [\n", 3, "not valid YAML"),
-    ] as [(String, Int?, String)])
+    @Test(
+        arguments: [
+            (
+                "role: user\nmatch: email\nfields:\n  email: Email\n  emial: Email\n", 5,
+                "'emial' is not a contact field"
+            ),
+            ("role: admin\nmatch: email\nfields:\n  email: Email\n", 1, "role must be user, lead"),
+            ("match: email\nfields:\n  email: {column: Email, transforms: [shout]}\n", 3, "unknown transform 'shout'"),
+            (
+                "match: email\nfields:\n  email: Email\n  signed_up_at: {column: Signed, date: [MMM d]}\n", 4,
+                "bad date format 'MMM d'"
+            ),
+            ("match: email\nfields:\n  email: Email\n  phone: {column: Phone, phone: XX}\n", 4, "unknown country 'XX'"),
+            (
+                "match: email\nfields:\n  email: Email\ncustom_attributes:\n  seats: {column: Seats, type: money}\n", 5,
+                "type must be string, integer"
+            ),
+            ("match: external_id\nfields:\n  email: Email\n", nil, "no field 'external_id' is mapped"),
+            ("match: email\nfields:\n  email: Email\nextra: 1\n", 4, "unknown key 'extra'"),
+            ("match: email\nfields: [\n", 3, "not valid YAML"),
+        ] as [(String, Int?, String)])
     func mappingErrorsNameTheLine(yaml: String, line: Int?, message: String) {
         let error = #expect(throws: MappingError.self) { _ = try MappingFile.parse(yaml, path: "m.yml") }
         #expect(error?.line == line, "\(String(describing: error))")

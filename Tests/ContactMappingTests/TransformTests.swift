@@ -40,15 +40,16 @@ struct TransformTests {
         #expect(DateFormat("iso8601") == .iso8601)
     }
 
-    @Test(arguments: [
-        ("+1 (415) 555-0123", nil, "+14155550123"),
-        ("(415) 555-0123", "1", "+14155550123"),
-        ("1-415-555-0123", "1", "+14155550123"),
-        ("020 7946 0001", "44", "+442079460001"),
-        ("0044 20 7946 0001", nil, "+442079460001"),
-        ("+33 1 55 55 01 07", "44", "+33155550107"),
-        ("06 12 34 56 78", "33", "+33612345678"),
-    ] as [(String, String?, String)])
+    @Test(
+        arguments: [
+            ("+1 (415) 555-0123", nil, "+14155550123"),
+            ("(415) 555-0123", "1", "+14155550123"),
+            ("1-415-555-0123", "1", "+14155550123"),
+            ("020 7946 0001", "44", "+442079460001"),
+            ("0044 20 7946 0001", nil, "+442079460001"),
+            ("+33 1 55 55 01 07", "44", "+33155550107"),
+            ("06 12 34 56 78", "33", "+33612345678"),
+        ] as [(String, String?, String)])
     func phonesBecomeE164(text: String, callingCode: String?, expected: String) {
         #expect(PhoneNumbers.e164(text, defaultCallingCode: callingCode) == expected)
     }
@@ -75,7 +76,8 @@ struct PhoneValidityTests {
         let pieces = ["+", "0", "00", "1", "4", "(", ")", " ", "-", "5", "55", "0123", "x", "9", "44", "."]
         var random = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
-            let text = (0..<Int.random(in: 0...9, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let text = (0..<Int.random(in: 0...9, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
             for code in [nil, "1", "44", "39", "33"] as [String?] {
                 var bytes = text
                 let fast = bytes.withUTF8 { PhoneNumbers.isValid($0, defaultCallingCode: code) }

@@ -45,8 +45,9 @@ struct AttributePreflightTests {
             let error = await #expect(throws: PreflightError.self) {
                 _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: false)
             }
-            #expect(error?.description == "custom attributes missing from the workspace: seats (integer), renewal (date); "
-                + "create them in Intercom or run with --create-attributes")
+            #expect(
+                error?.description == "custom attributes missing from the workspace: seats (integer), renewal (date); "
+                    + "create them in Intercom or run with --create-attributes")
             #expect(client.statistics.calls["POST /data_attributes"]?[200] == 1)  // only the test's own
         }
     }
@@ -69,8 +70,9 @@ struct AttributePreflightTests {
             let error = await #expect(throws: PreflightError.self) {
                 _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)
             }
-            #expect(error?.description == "custom attributes with another type in the workspace: seats is string in "
-                + "Intercom but integer in the mapping; change the mapping's type")
+            #expect(
+                error?.description == "custom attributes with another type in the workspace: seats is string in "
+                    + "Intercom but integer in the mapping; change the mapping's type")
         }
     }
 }

@@ -37,11 +37,16 @@ struct ContactCommandTests {
 
     @Test func createGetUpdateListSearchDelete() async throws {
         try await withCLI { cli in
-            let created = try await cli.json(["contacts", "create", "--role", "user", "--email", " Ann@Example.com ", "--name", "Ann", "--external-id", "a-1", "--phone", "+15550100"])
+            let created = try await cli.json([
+                "contacts", "create", "--role", "user", "--email", " Ann@Example.com ", "--name", "Ann",
+                "--external-id", "a-1", "--phone", "+15550100",
+            ])
             let id = try #require(created["id"]?.stringValue)
             #expect(created["email"] == .string("ann@example.com"))
             #expect(try await cli.json(["contacts", "get", id])["name"] == .string("Ann"))
-            let updated = try await cli.json(["contacts", "update", id, "--name", "Ann B", "--unsubscribed-from-emails", "true"])
+            let updated = try await cli.json([
+                "contacts", "update", id, "--name", "Ann B", "--unsubscribed-from-emails", "true",
+            ])
             #expect(updated["name"] == .string("Ann B"))
             #expect(updated["unsubscribed_from_emails"] == .bool(true))
             _ = try await cli.json(["contacts", "create", "--role", "lead", "--name", "Lead"])
@@ -67,16 +72,21 @@ struct ContactCommandTests {
 
     @Test func conflictsAuthAndMissingTokenHaveTheirOwnExitCodes() async throws {
         try await withCLI { cli in
-            let id = try #require(await cli.json(["contacts", "create", "--role", "user", "--email", "dup@example.com"])["id"]?.stringValue)
+            let id = try #require(
+                await cli.json(["contacts", "create", "--role", "user", "--email", "dup@example.com"])["id"]?
+                    .stringValue)
             let conflict = try await cli.run(["contacts", "create", "--role", "user", "--email", "dup@example.com"])
             #expect(conflict.status == 5)
-            #expect(conflict.stderr.hasPrefix("error: a contact with this email or external ID already exists (id=\(id)): use update"))
+            #expect(
+                conflict.stderr.hasPrefix(
+                    "error: a contact with this email or external ID already exists (id=\(id)): use update"))
 
             var wrong = cli
             wrong.token = "revoked-token-value"
             let auth = try await wrong.run(["whoami"])
             #expect(auth.status == 3)
-            #expect(auth.stderr.hasPrefix("error: authentication failed: the access token is missing, expired or revoked"))
+            #expect(
+                auth.stderr.hasPrefix("error: authentication failed: the access token is missing, expired or revoked"))
             #expect(!auth.stderr.contains("revoked-token-value"))
 
             var none = cli
@@ -96,22 +106,37 @@ struct ContactCommandTests {
     @Test func messagesSend() async throws {
         try await withCLI { cli in
             let admin = try #require(await cli.json(["whoami"])["id"]?.stringValue)
-            let contact = try #require(await cli.json(["contacts", "create", "--role", "user", "--email", "m@example.com"])["id"]?.stringValue)
-            let inApp = try await cli.json(["messages", "send", "--type", "in-app", "--body", "Hello", "--from", admin, "--to", contact])
+            let contact = try #require(
+                await cli.json(["contacts", "create", "--role", "user", "--email", "m@example.com"])["id"]?.stringValue)
+            let inApp = try await cli.json([
+                "messages", "send", "--type", "in-app", "--body", "Hello", "--from", admin, "--to", contact,
+            ])
             #expect(inApp["message_type"] == .string("inapp"))
-            let email = try await cli.json(["messages", "send", "--type", "email", "--subject", "Hi", "--body", "Hello", "--template", "personal", "--from", admin, "--to", contact])
+            let email = try await cli.json([
+                "messages", "send", "--type", "email", "--subject", "Hi", "--body", "Hello", "--template", "personal",
+                "--from", admin, "--to", contact,
+            ])
             #expect(email["subject"] == .string("Hi"))
-            let stranger = try await cli.run(["messages", "send", "--type", "in-app", "--body", "Hello", "--from", admin, "--to", "000000000000000000000000"])
+            let stranger = try await cli.run([
+                "messages", "send", "--type", "in-app", "--body", "Hello", "--from", admin, "--to",
+                "000000000000000000000000",
+            ])
             #expect(stranger.status == 4)
         }
     }
 
     @Test(arguments: [
-        (["contacts", "create", "--role", "user", "--name", "x"], "a user contact requires an email or an external ID; supply one, or set role to lead"),
+        (
+            ["contacts", "create", "--role", "user", "--name", "x"],
+            "a user contact requires an email or an external ID; supply one, or set role to lead"
+        ),
         (["contacts", "create", "--role", "lead", "--phone", "555-0100"], "--phone must start with '+'"),
         (["contacts", "list", "--per-page", "151"], "--per-page must be from 1 to 150"),
         (["contacts", "search"], "give exactly one of --email and --external-id"),
-        (["messages", "send", "--type", "email", "--body", "b", "--from", "1", "--to", "c"], "an email needs --subject"),
+        (
+            ["messages", "send", "--type", "email", "--body", "b", "--from", "1", "--to", "c"],
+            "an email needs --subject"
+        ),
         (["whoami", "--token", "abc"], "Unknown option '--token'"),
     ])
     func usageErrorsExit64(arguments: [String], message: String) throws {
@@ -121,7 +146,8 @@ struct ContactCommandTests {
     }
 
     @Test func plainHTTPIsRefusedOffLoopback() throws {
-        let output = try CommandRunner.run(["whoami", "--base-url", "http://10.1.2.3:4010"], environment: ["INTERCOM_ACCESS_TOKEN": "x"])
+        let output = try CommandRunner.run(
+            ["whoami", "--base-url", "http://10.1.2.3:4010"], environment: ["INTERCOM_ACCESS_TOKEN": "x"])
         #expect(output.status == 78)
         #expect(output.stderr.contains("refusing plain http"))
     }

@@ -25,7 +25,10 @@ struct ClientEndpointTests {
             #expect(updated.phone == "+15550100")
             #expect(updated.email == "ann@example.com")
 
-            let found = try await client.searchContacts(query: .object(["field": .string("email"), "operator": .string("="), "value": .string("ann@example.com")]))
+            let found = try await client.searchContacts(
+                query: .object([
+                    "field": .string("email"), "operator": .string("="), "value": .string("ann@example.com"),
+                ]))
             #expect(found.contacts.map(\.id) == [created.id])
             #expect(found.totalCount == 1)
 
@@ -60,15 +63,23 @@ struct ClientEndpointTests {
                 _ = try await client.createContact(["email": .string("dup@example.com")])
             }
             #expect(conflict?.kind == .conflict(existingID: id, archived: false))
-            #expect(conflict?.description.hasPrefix("a contact with this email or external ID already exists (id=\(id)): use update") == true)
+            #expect(
+                conflict?.description.hasPrefix(
+                    "a contact with this email or external ID already exists (id=\(id)): use update") == true)
 
-            let missing = await #expect(throws: IntercomError.self) { _ = try await client.contact(id: "000000000000000000000000") }
+            let missing = await #expect(throws: IntercomError.self) {
+                _ = try await client.contact(id: "000000000000000000000000")
+            }
             #expect(missing?.kind == .notFound)
             #expect(missing?.description.hasPrefix("contact not found in this workspace") == true)
 
-            let invalid = await #expect(throws: IntercomError.self) { _ = try await client.createContact(["name": .string("x")]) }
+            let invalid = await #expect(throws: IntercomError.self) {
+                _ = try await client.createContact(["name": .string("x")])
+            }
             #expect(invalid?.kind == .validation(field: nil))
-            #expect(invalid?.description.hasPrefix("a user contact requires an email or an external ID; supply one, or set role to lead") == true)
+            #expect(
+                invalid?.description.hasPrefix(
+                    "a user contact requires an email or an external ID; supply one, or set role to lead") == true)
 
             _ = try await client.setArchived(id: id, true)
             let archived = await #expect(throws: IntercomError.self) {
@@ -79,36 +90,57 @@ struct ClientEndpointTests {
         try await withClient(token: "revoked") { client, _ in
             let error = await #expect(throws: IntercomError.self) { _ = try await client.me() }
             #expect(error?.kind == .authentication)
-            #expect(error?.description.hasPrefix("authentication failed: the access token is missing, expired or revoked") == true)
+            #expect(
+                error?.description.hasPrefix("authentication failed: the access token is missing, expired or revoked")
+                    == true)
             #expect(client.statistics.totalCalls == 1)  // never retried
         }
     }
 
     @Test func lenientDecodingOfVersionedFields() throws {
-        let contact = try IntercomContact(json: try JSONValue.parse("""
-            {"type":"contact","id":"c1","role":"lead","owner_id":123,"avatar":"https://x/a.png","created_at":1,"updated_at":2,"new_field":{"a":1}}
-            """))
+        let contact = try IntercomContact(
+            json: try JSONValue.parse(
+                """
+                {"type":"contact","id":"c1","role":"lead","owner_id":123,"avatar":"https://x/a.png","created_at":1,"updated_at":2,"new_field":{"a":1}}
+                """))
         #expect(contact.ownerID == "123")
         #expect(contact.avatarURL == "https://x/a.png")
-        let other = try IntercomContact(json: try JSONValue.parse("""
-            {"id":"c2","role":"user","owner_id":"9","avatar":{"type":"avatar","image_url":"https://y"},"created_at":1,"updated_at":2,"email":""}
-            """))
+        let other = try IntercomContact(
+            json: try JSONValue.parse(
+                """
+                {"id":"c2","role":"user","owner_id":"9","avatar":{"type":"avatar","image_url":"https://y"},"created_at":1,"updated_at":2,"email":""}
+                """))
         #expect(other.ownerID == "9" && other.avatarURL == "https://y" && other.email == nil)
-        #expect(throws: IntercomError.self) { try IntercomContact(json: try JSONValue.parse(#"{"id":"c3","role":"admin","created_at":1,"updated_at":2}"#)) }
-        #expect(throws: IntercomError.self) { try IntercomContact(json: try JSONValue.parse(#"{"id":"c4","role":"user","created_at":"x","updated_at":2}"#)) }
+        #expect(throws: IntercomError.self) {
+            try IntercomContact(json: try JSONValue.parse(#"{"id":"c3","role":"admin","created_at":1,"updated_at":2}"#))
+        }
+        #expect(throws: IntercomError.self) {
+            try IntercomContact(
+                json: try JSONValue.parse(#"{"id":"c4","role":"user","created_at":"x","updated_at":2}"#))
+        }
     }
 
     @Test func baseURLsAndTokens() throws {
         let token = AccessToken("secret-value")
-        #expect(throws: IntercomError.self) { try IntercomConfiguration(baseURL: "http://api.intercom.io", token: token) }
+        #expect(throws: IntercomError.self) {
+            try IntercomConfiguration(baseURL: "http://api.intercom.io", token: token)
+        }
         #expect(throws: IntercomError.self) { try IntercomConfiguration(baseURL: "http://10.0.0.5:4010", token: token) }
         #expect(throws: IntercomError.self) { try IntercomConfiguration(baseURL: "ftp://x", token: token) }
-        #expect(try IntercomConfiguration(baseURL: "http://127.0.0.1:4010/", token: token).baseURL == "http://127.0.0.1:4010")
+        #expect(
+            try IntercomConfiguration(baseURL: "http://127.0.0.1:4010/", token: token).baseURL
+                == "http://127.0.0.1:4010")
         #expect(try IntercomConfiguration(baseURL: "http://localhost:1", token: token).baseURL == "http://localhost:1")
-        #expect(try IntercomConfiguration(baseURL: IntercomConfiguration.Region.eu.baseURL, token: token).baseURL == "https://api.eu.intercom.io")
+        #expect(
+            try IntercomConfiguration(baseURL: IntercomConfiguration.Region.eu.baseURL, token: token).baseURL
+                == "https://api.eu.intercom.io")
 
-        #expect(try AccessToken.fromEnvironmentOrFile(path: nil, environment: ["INTERCOM_ACCESS_TOKEN": "abc"]).description == "<redacted access token>")
-        let error = #expect(throws: IntercomError.self) { try AccessToken.fromEnvironmentOrFile(path: nil, environment: [:]) }
+        #expect(
+            try AccessToken.fromEnvironmentOrFile(path: nil, environment: ["INTERCOM_ACCESS_TOKEN": "abc"]).description
+                == "<redacted access token>")
+        let error = #expect(throws: IntercomError.self) {
+            try AccessToken.fromEnvironmentOrFile(path: nil, environment: [:])
+        }
         #expect(error?.description.contains("INTERCOM_ACCESS_TOKEN") == true)
         let configuration = try IntercomConfiguration(baseURL: "https://api.intercom.io", token: token)
         #expect(!String(describing: configuration).contains("secret-value"))

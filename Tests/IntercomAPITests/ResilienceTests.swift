@@ -30,7 +30,8 @@ struct ResilienceTests {
     @Test func aSharedTokenExhaustedElsewhereGivesA429ThatIsRecovered() async throws {
         let clock = ManualSandboxClock(1_800_000_000)
         let logs = CapturedLogs()
-        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 60), clock: clock, logs: logs) { client, port in
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 60), clock: clock, logs: logs) {
+            client, port in
             // Spend the window with raw requests that the client does not see.
             try await spendWindow(port: port)
             _ = try await client.me()
@@ -45,8 +46,10 @@ struct ResilienceTests {
         var faults = FaultPlan()
         faults.serverErrors = 0.2
         faults.drops = 0.1
-        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 7),
-                             retry: RetryPolicy(maxAttempts: 8)) { client, _ in
+        try await withClient(
+            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 7),
+            retry: RetryPolicy(maxAttempts: 8)
+        ) { client, _ in
             for index in 0..<60 {
                 _ = try await client.createContact(["email": .string("r\(index)@example.com")])
             }
@@ -61,10 +64,15 @@ struct ResilienceTests {
     @Test func retriesGiveUpWithTheLastError() async throws {
         var faults = FaultPlan()
         faults.serverErrors = 1
-        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults),
-                             retry: RetryPolicy(maxAttempts: 3)) { client, _ in
+        try await withClient(
+            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults),
+            retry: RetryPolicy(maxAttempts: 3)
+        ) { client, _ in
             let error = await #expect(throws: IntercomError.self) { _ = try await client.me() }
-            if case .server? = error?.kind {} else { Issue.record("expected a server error, got \(String(describing: error))") }
+            if case .server? = error?.kind {
+            } else {
+                Issue.record("expected a server error, got \(String(describing: error))")
+            }
             #expect(client.statistics.totalCalls == 3)
         }
     }
@@ -72,8 +80,10 @@ struct ResilienceTests {
     @Test func aCreateWhoseAnswerWasLostNeverMakesADuplicate() async throws {
         var faults = FaultPlan()
         faults.lostAnswers = 0.3
-        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
-                             retry: RetryPolicy(maxAttempts: 10)) { client, _ in
+        try await withClient(
+            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
+            retry: RetryPolicy(maxAttempts: 10)
+        ) { client, _ in
             var ids = Set<String>()
             for index in 0..<40 {
                 let contact = try await client.createContact(["email": .string("lost\(index)@example.com")])
@@ -99,8 +109,10 @@ struct ResilienceTests {
         let logs = CapturedLogs()
         var faults = FaultPlan()
         faults.serverErrors = 0.5
-        try await withClient(sandbox: SandboxConfiguration(token: secret, rateLimitPerMinute: 60, faults: faults),
-                             token: secret, logs: logs) { client, _ in
+        try await withClient(
+            sandbox: SandboxConfiguration(token: secret, rateLimitPerMinute: 60, faults: faults),
+            token: secret, logs: logs
+        ) { client, _ in
             var texts: [String] = []
             for index in 0..<20 {
                 do {

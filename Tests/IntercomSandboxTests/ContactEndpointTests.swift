@@ -6,7 +6,8 @@ import Testing
 struct ContactEndpointTests {
     @Test func createGetUpdateDeleteRoundTrip() async throws {
         try await withSandbox { api in
-            let created = try await api.post("/contacts", .object(["email": .string("ann@example.com"), "name": .string("Ann")]))
+            let created = try await api.post(
+                "/contacts", .object(["email": .string("ann@example.com"), "name": .string("Ann")]))
             #expect(created.status == .ok)
             #expect(created.json["type"] == .string("contact"))
             #expect(created.json["role"] == .string("user"))
@@ -25,7 +26,11 @@ struct ContactEndpointTests {
             #expect(updated.json["email"] == .string("ann@example.com"))
 
             let deleted = try await api.delete("/contacts/\(id)")
-            #expect(deleted.json == .object(["type": .string("contact"), "id": .string(id), "external_id": .null, "deleted": .bool(true)]))
+            #expect(
+                deleted.json
+                    == .object([
+                        "type": .string("contact"), "id": .string(id), "external_id": .null, "deleted": .bool(true),
+                    ]))
             let gone = try await api.get("/contacts/\(id)")
             #expect(gone.status == .notFound)
             #expect(gone.errorCode == "not_found")
@@ -54,7 +59,8 @@ struct ContactEndpointTests {
             #expect(sameEmail.status == .conflict)
             #expect(sameEmail.errorCode == "conflict")
             #expect(sameEmail.errorMessage == "A contact matching those details already exists with id=\(id)")
-            let sameExternalID = try await api.post("/contacts", .object(["external_id": .string("e-1"), "role": .string("lead")]))
+            let sameExternalID = try await api.post(
+                "/contacts", .object(["external_id": .string("e-1"), "role": .string("lead")]))
             #expect(sameExternalID.status == .conflict)
 
             let archived = try await api.post("/contacts/\(id)/archive", .object([:]))
@@ -78,7 +84,10 @@ struct ContactEndpointTests {
             #expect(response.errorCode == "client_error")
             #expect(response.errorMessage == "Contact with user role can't be converted to a lead")
             let lead = try await api.createContact(["role": .string("lead")])
-            #expect(try await api.put("/contacts/\(lead)", .object(["role": .string("user"), "email": .string("l@example.com")])).status == .ok)
+            #expect(
+                try await api.put(
+                    "/contacts/\(lead)", .object(["role": .string("user"), "email": .string("l@example.com")])
+                ).status == .ok)
         }
     }
 
@@ -86,14 +95,16 @@ struct ContactEndpointTests {
         try await withSandbox { api in
             for body: JSONObject in [
                 ["email": .string("not-an-email")], ["email": .string("a@x.com"), "role": .string("admin")],
-                ["email": .string("b@x.com"), "avatar": .string("ftp://x")], ["email": .string("c@x.com"), "owner_id": .number("7")],
+                ["email": .string("b@x.com"), "avatar": .string("ftp://x")],
+                ["email": .string("c@x.com"), "owner_id": .number("7")],
                 ["email": .string("d@x.com"), "signed_up_at": .string("yesterday")],
             ] {
                 let response = try await api.post("/contacts", .object(body))
                 #expect(response.status == .badRequest, "\(body)")
                 #expect(response.errorCode == "parameter_invalid", "\(body)")
             }
-            let owner = try await api.post("/contacts", .object(["email": .string("e@x.com"), "owner_id": .number("7")]))
+            let owner = try await api.post(
+                "/contacts", .object(["email": .string("e@x.com"), "owner_id": .number("7")]))
             #expect(owner.errorMessage == "The owner specified is not a member of the workspace")
             let notJSON = try await api.send(.post, "/contacts", nil)
             #expect(notJSON.status == .badRequest)
@@ -102,25 +113,40 @@ struct ContactEndpointTests {
 
     @Test func customAttributesMustExistAndHaveTheirType() async throws {
         try await withSandbox { api in
-            let missing = try await api.post("/contacts", .object(["email": .string("a@x.com"), "custom_attributes": .object(["plan": .string("pro")])]))
+            let missing = try await api.post(
+                "/contacts",
+                .object(["email": .string("a@x.com"), "custom_attributes": .object(["plan": .string("pro")])]))
             #expect(missing.status == .badRequest)
             #expect(missing.errorMessage == "Custom attribute 'plan' does not exist")
 
-            let attribute = try await api.post("/data_attributes", .object(["name": .string("plan"), "model": .string("contact"), "data_type": .string("string")]))
+            let attribute = try await api.post(
+                "/data_attributes",
+                .object(["name": .string("plan"), "model": .string("contact"), "data_type": .string("string")]))
             #expect(attribute.status == .ok)
             #expect(attribute.json["full_name"] == .string("custom_attributes.plan"))
-            _ = try await api.post("/data_attributes", .object(["name": .string("seats"), "model": .string("contact"), "data_type": .string("integer")]))
+            _ = try await api.post(
+                "/data_attributes",
+                .object(["name": .string("seats"), "model": .string("contact"), "data_type": .string("integer")]))
 
-            let wrongType = try await api.post("/contacts", .object(["email": .string("a@x.com"), "custom_attributes": .object(["seats": .string("many")])]))
+            let wrongType = try await api.post(
+                "/contacts",
+                .object(["email": .string("a@x.com"), "custom_attributes": .object(["seats": .string("many")])]))
             #expect(wrongType.status == .badRequest)
-            let ok = try await api.post("/contacts", .object(["email": .string("a@x.com"), "custom_attributes": .object(["plan": .string("pro"), "seats": .number("3")])]))
+            let ok = try await api.post(
+                "/contacts",
+                .object([
+                    "email": .string("a@x.com"),
+                    "custom_attributes": .object(["plan": .string("pro"), "seats": .number("3")]),
+                ]))
             #expect(ok.json["custom_attributes"] == .object(["plan": .string("pro"), "seats": .number("3")]))
 
             let list = try await api.get("/data_attributes?model=contact")
             guard case .array(let items)? = list.json["data"] else { Issue.record("no data"); return }
             #expect(items.contains { $0["name"] == .string("plan") && $0["custom"] == .bool(true) })
             #expect(items.contains { $0["name"] == .string("email") && $0["custom"] == .bool(false) })
-            let duplicate = try await api.post("/data_attributes", .object(["name": .string("plan"), "model": .string("contact"), "data_type": .string("string")]))
+            let duplicate = try await api.post(
+                "/data_attributes",
+                .object(["name": .string("plan"), "model": .string("contact"), "data_type": .string("string")]))
             #expect(duplicate.status == .badRequest)
         }
     }

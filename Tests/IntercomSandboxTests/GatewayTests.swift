@@ -127,22 +127,40 @@ struct GatewayTests {
             let from: JSONValue = .object(["type": .string("admin"), "id": .number(admin)])
             let to: JSONValue = .object(["type": .string("user"), "id": .string(contact)])
 
-            let inapp = try await api.post("/messages", .object(["message_type": .string("in_app"), "body": .string("Hi"), "from": from, "to": to]))
+            let inapp = try await api.post(
+                "/messages",
+                .object(["message_type": .string("in_app"), "body": .string("Hi"), "from": from, "to": to]))
             #expect(inapp.status == .ok)
             #expect(inapp.json["type"] == .string("admin_message"))
             #expect(inapp.json["message_type"] == .string("inapp"))
 
-            let email = try await api.post("/messages", .object(["message_type": .string("email"), "body": .string("Hi"), "template": .string("plain"), "from": from, "to": to]))
+            let email = try await api.post(
+                "/messages",
+                .object([
+                    "message_type": .string("email"), "body": .string("Hi"), "template": .string("plain"), "from": from,
+                    "to": to,
+                ]))
             #expect(email.status == .unprocessableContent)
             #expect(email.errorMessage == "No subject supplied for email message")
 
-            let noBody = try await api.post("/messages", .object(["message_type": .string("inapp"), "from": from, "to": to]))
+            let noBody = try await api.post(
+                "/messages", .object(["message_type": .string("inapp"), "from": from, "to": to]))
             #expect(noBody.errorMessage == "Body is required")
 
-            let stranger = try await api.post("/messages", .object(["message_type": .string("inapp"), "body": .string("Hi"), "from": from, "to": .object(["type": .string("user"), "id": .string("000000000000000000000000")])]))
+            let stranger = try await api.post(
+                "/messages",
+                .object([
+                    "message_type": .string("inapp"), "body": .string("Hi"), "from": from,
+                    "to": .object(["type": .string("user"), "id": .string("000000000000000000000000")]),
+                ]))
             #expect(stranger.status == .notFound)
 
-            let notAdmin = try await api.post("/messages", .object(["message_type": .string("inapp"), "body": .string("Hi"), "from": .object(["type": .string("admin"), "id": .number("1")]), "to": to]))
+            let notAdmin = try await api.post(
+                "/messages",
+                .object([
+                    "message_type": .string("inapp"), "body": .string("Hi"),
+                    "from": .object(["type": .string("admin"), "id": .number("1")]), "to": to,
+                ]))
             #expect(notAdmin.status == .notFound)
         }
     }
@@ -158,7 +176,8 @@ struct LatencyAndDelayTests {
         var faults = FaultPlan()
         faults.delays = 1
         faults.delayMilliseconds = 1
-        try await withSandbox(SandboxConfiguration(rateLimitPerMinute: 0, latencyMilliseconds: 1, faults: faults)) { api in
+        try await withSandbox(SandboxConfiguration(rateLimitPerMinute: 0, latencyMilliseconds: 1, faults: faults)) {
+            api in
             for _ in 0..<5 {
                 let response = try await api.get("/me")
                 #expect(response.status == .ok)

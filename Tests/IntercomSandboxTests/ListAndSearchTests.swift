@@ -58,8 +58,12 @@ struct ListAndSearchTests {
 
     @Test func searchOperatorsGroupsAndLimits() async throws {
         try await withSandbox { api in
-            let ann = try await api.createContact(["email": .string("ann@alpha.com"), "name": .string("Ann Smith"), "external_id": .string("1")])
-            let bob = try await api.createContact(["email": .string("bob@beta.com"), "name": .string("Bob Stone"), "external_id": .string("2")])
+            let ann = try await api.createContact([
+                "email": .string("ann@alpha.com"), "name": .string("Ann Smith"), "external_id": .string("1"),
+            ])
+            let bob = try await api.createContact([
+                "email": .string("bob@beta.com"), "name": .string("Bob Stone"), "external_id": .string("2"),
+            ])
             let cy = try await api.createContact(["role": .string("lead"), "name": .string("Cy")])
 
             func search(_ query: JSONValue, sort: JSONValue? = nil) async throws -> SandboxResponse {
@@ -68,7 +72,8 @@ struct ListAndSearchTests {
                 return try await api.post("/contacts/search", .object(body))
             }
             #expect(ids(try await search(query("email", "=", .string("ANN@alpha.com")))) == [ann])
-            #expect(ids(try await search(query("external_id", "IN", .array([.string("1"), .string("2")])))) == [ann, bob])
+            #expect(
+                ids(try await search(query("external_id", "IN", .array([.string("1"), .string("2")])))) == [ann, bob])
             #expect(ids(try await search(query("external_id", "NIN", .array([.string("1")])))) == [bob, cy])
             #expect(ids(try await search(query("name", "~", .string("Sto")))) == [bob])
             #expect(ids(try await search(query("name", "^", .string("Ann")))) == [ann])
@@ -78,30 +83,49 @@ struct ListAndSearchTests {
                 "operator": .string("AND"),
                 "value": .array([
                     query("role", "=", .string("user")),
-                    .object(["operator": .string("OR"), "value": .array([query("name", "~", .string("Ann")), query("external_id", "=", .string("2"))])]),
+                    .object([
+                        "operator": .string("OR"),
+                        "value": .array([query("name", "~", .string("Ann")), query("external_id", "=", .string("2"))]),
+                    ]),
                 ]),
             ])
             let grouped = try await search(group)
             #expect(ids(grouped) == [ann, bob])
             #expect(grouped.json["total_count"] == .number("2"))
 
-            let sorted = try await search(query("role", "=", .string("user")), sort: .object(["field": .string("name"), "order": .string("descending")]))
+            let sorted = try await search(
+                query("role", "=", .string("user")),
+                sort: .object(["field": .string("name"), "order": .string("descending")]))
             #expect(ids(sorted) == [bob, ann])
 
-            let badOrder = try await search(query("role", "=", .string("user")), sort: .object(["field": .string("name"), "order": .string("desc")]))
+            let badOrder = try await search(
+                query("role", "=", .string("user")),
+                sort: .object(["field": .string("name"), "order": .string("desc")]))
             #expect(badOrder.status == .badRequest)
             #expect(badOrder.errorCode == "invalid_sort_order")
             #expect(badOrder.errorMessage == "Invalid sort order 'desc'. Must be one of: ascending, descending")
 
-            let tooDeep: JSONValue = .object(["operator": .string("AND"), "value": .array([
-                .object(["operator": .string("OR"), "value": .array([
-                    .object(["operator": .string("AND"), "value": .array([query("name", "=", .string("x"))])]),
-                ])]),
-            ])])
+            let tooDeep: JSONValue = .object([
+                "operator": .string("AND"),
+                "value": .array([
+                    .object([
+                        "operator": .string("OR"),
+                        "value": .array([
+                            .object(["operator": .string("AND"), "value": .array([query("name", "=", .string("x"))])])
+                        ]),
+                    ])
+                ]),
+            ])
             #expect(try await search(tooDeep).status == .badRequest)
-            let tooMany: JSONValue = .object(["operator": .string("OR"), "value": .array((0..<16).map { query("external_id", "=", .string("\($0)")) })])
+            let tooMany: JSONValue = .object([
+                "operator": .string("OR"),
+                "value": .array((0..<16).map { query("external_id", "=", .string("\($0)")) }),
+            ])
             #expect(try await search(tooMany).status == .badRequest)
-            let fifteen: JSONValue = .object(["operator": .string("OR"), "value": .array((0..<15).map { query("external_id", "=", .string("\($0)")) })])
+            let fifteen: JSONValue = .object([
+                "operator": .string("OR"),
+                "value": .array((0..<15).map { query("external_id", "=", .string("\($0)")) }),
+            ])
             #expect(try await search(fifteen).status == .ok)
             #expect(try await search(query("nonsense", "=", .string("x"))).status == .badRequest)
             #expect(try await search(query("name", ">", .string("x"))).status == .badRequest)
@@ -117,7 +141,9 @@ struct ListAndSearchTests {
             clock.advance(by: 1)  // 00:00:00 the next day
             let early = try await api.createContact(["email": .string("early@x.com")])
             func search(_ op: String, _ value: Int) async throws -> [String] {
-                ids(try await api.post("/contacts/search", .object(["query": query("created_at", op, .number(String(value)))])))
+                ids(
+                    try await api.post(
+                        "/contacts/search", .object(["query": query("created_at", op, .number(String(value)))])))
             }
             let firstDay = 1_800_057_599 - 12 * 3600
             #expect(try await search("=", firstDay) == [late])
@@ -132,8 +158,10 @@ struct ListAndSearchTests {
             var all: [String] = []
             for index in 0..<7 { all.append(try await api.createContact(["email": .string("s\(index)@x.com")])) }
             var seen: [String] = []
-            var body: JSONObject = ["query": query("role", "=", .string("user")), "pagination": .object(["per_page": .number("3")]),
-                                    "sort": .object(["field": .string("created_at"), "order": .string("ascending")])]
+            var body: JSONObject = [
+                "query": query("role", "=", .string("user")), "pagination": .object(["per_page": .number("3")]),
+                "sort": .object(["field": .string("created_at"), "order": .string("ascending")]),
+            ]
             for _ in 0..<5 {
                 let page = try await api.post("/contacts/search", .object(body))
                 #expect(page.json["total_count"] == .number("7"))

@@ -106,7 +106,8 @@ public final class CSVReader: RecordReader {
     private func readHeader() throws {
         guard try parseRecord() else {
             if let failure = input.failure { throw failure }
-            throw ContactIOError(.missingHeader, file: name, message: "the file is empty: a CSV file needs a header row")
+            throw ContactIOError(
+                .missingHeader, file: name, message: "the file is empty: a CSV file needs a header row")
         }
         if unterminated {
             throw ContactIOError(
@@ -115,7 +116,8 @@ public final class CSVReader: RecordReader {
         }
         if oversized {
             throw ContactIOError(
-                .missingHeader, file: name, message: "line \(recordLine): the header row is larger than the record limit")
+                .missingHeader, file: name,
+                message: "line \(recordLine): the header row is larger than the record limit")
         }
         var names: [String] = []
         for index in 0..<current.fieldCount {

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A window of bytes read from a ``ByteSource``, refilled in place; the readers parse straight out of it.

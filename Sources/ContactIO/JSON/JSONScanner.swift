@@ -192,7 +192,9 @@ struct JSONScanner {
         }
         if position < end && base[position] == UInt8(ascii: ".") {
             position += 1
-            guard position < end, isDigit(base[position]) else { throw error("invalid number: digit expected after '.'") }
+            guard position < end, isDigit(base[position]) else {
+                throw error("invalid number: digit expected after '.'")
+            }
             while position < end && isDigit(base[position]) { position += 1 }
         }
         if position < end && (base[position] | 0x20) == UInt8(ascii: "e") {

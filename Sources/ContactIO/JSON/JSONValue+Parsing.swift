@@ -49,8 +49,9 @@ private struct JSONValueParser {
             let start = scanner.position
             try scanner.skipNumber()
             return .number(
-                String(decoding: UnsafeBufferPointer(start: scanner.base + start, count: scanner.position - start),
-                       as: UTF8.self))
+                String(
+                    decoding: UnsafeBufferPointer(start: scanner.base + start, count: scanner.position - start),
+                    as: UTF8.self))
         default:
             throw scanner.error("expected a value")
         }
@@ -59,8 +60,9 @@ private struct JSONValueParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         scratch.reset()
         let range = try scanner.decodeString(into: scratch)
-        return String(decoding: UnsafeBufferPointer(start: scratch.bytes + range.lowerBound, count: range.count),
-                      as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: scratch.bytes + range.lowerBound, count: range.count),
+            as: UTF8.self)
     }
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {

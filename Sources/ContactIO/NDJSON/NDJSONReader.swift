@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A streaming NDJSON reader: one JSON object per line, each top-level key a field.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A file that appears at its path only when complete: written under a temporary name beside it, then renamed.
@@ -42,7 +42,8 @@ public final class OutputFile: ByteSink {
         var template = Array("\(directory).\(base).tmp-XXXXXX".utf8CString)
         let opened = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard opened >= 0 else {
-            throw ContactIOError(.cannotOpen, file: path, message: "cannot create the output: \(systemErrorMessage(errno))")
+            throw ContactIOError(
+                .cannotOpen, file: path, message: "cannot create the output: \(systemErrorMessage(errno))")
         }
         fchmod(opened, 0o644)
         fd = opened

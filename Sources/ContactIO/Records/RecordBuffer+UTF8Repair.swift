@@ -13,7 +13,9 @@ extension RecordBuffer {
             func copyRepaired(_ range: Range<Int>) -> Range<Int> {
                 let start = byteCount
                 var text = String(decoding: UnsafeBufferPointer(rebasing: source[range]), as: UTF8.self)
-                text.withUTF8 { utf8 in if let base = utf8.baseAddress, !utf8.isEmpty { append(base, count: utf8.count) } }
+                text.withUTF8 { utf8 in
+                    if let base = utf8.baseAddress, !utf8.isEmpty { append(base, count: utf8.count) }
+                }
                 return start..<byteCount
             }
             for (key, value, kind) in ranges {

@@ -73,7 +73,8 @@ public final class RecordBuffer {
             return index < header.count ? header[index] : "column \(index + 1)"
         }
         let start = Int(keyStart[index])
-        return String(decoding: UnsafeBufferPointer(start: bytes + start, count: Int(keyEnd[index]) - start), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(start: bytes + start, count: Int(keyEnd[index]) - start), as: UTF8.self)
     }
 
     /// The index of the field named `name` (for NDJSON the last one, as JSON parsers keep the last duplicate).

@@ -18,7 +18,9 @@ func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
         let byte = start[index]
         if byte < 0x80 {
             index += 1
-            if index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            if index + 8 <= count,
+                raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
                 index += 8
             }
             continue

@@ -97,11 +97,14 @@ struct FastPlan: Sendable {
             }
             guard [.string, .email, .phone, .date, .url].contains(rule.type) else { return nil }
             let standard = !rule.isCustomAttribute
-            plans.append(FastPlan(
-                column: ruleColumns.first ?? 0, concat: concat, type: rule.type, trim: rule.transforms.contains(.trim),
-                lower: rule.transforms.contains(.lower), callingCode: rule.callingCode, dateFormats: rule.dateFormats,
-                isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
-                isMatch: standard && rule.name == mapping.match.rawValue, defaultValue: rule.defaultValue != nil))
+            plans.append(
+                FastPlan(
+                    column: ruleColumns.first ?? 0, concat: concat, type: rule.type,
+                    trim: rule.transforms.contains(.trim),
+                    lower: rule.transforms.contains(.lower), callingCode: rule.callingCode,
+                    dateFormats: rule.dateFormats,
+                    isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
+                    isMatch: standard && rule.name == mapping.match.rawValue, defaultValue: rule.defaultValue != nil))
         }
         return plans
     }

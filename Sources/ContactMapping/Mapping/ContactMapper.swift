@@ -98,9 +98,12 @@ public struct ContactMapper: Sendable {
             } else if raw.isEmpty || map.isEmpty, let defaultRole {
                 role = defaultRole
             } else {
-                return .rejected(FieldReject(
-                    field: "role", value: Self.shorten(raw), reason: .invalidRole,
-                    message: "role '\(Self.shorten(raw))' is neither user nor lead; add it to the role map or set a default"))
+                return .rejected(
+                    FieldReject(
+                        field: "role", value: Self.shorten(raw), reason: .invalidRole,
+                        message:
+                            "role '\(Self.shorten(raw))' is neither user nor lead; add it to the role map or set a default"
+                    ))
             }
         }
         var payload = JSONObject()
@@ -109,7 +112,9 @@ public struct ContactMapper: Sendable {
         var custom = JSONObject()
         var matchKey: String?
         for (position, rule) in mapping.rules.enumerated() {
-            var text = columnIndex == nil ? source(rule.source, in: record) : source(rule.source, ruleColumns[position], in: record)
+            var text =
+                columnIndex == nil
+                ? source(rule.source, in: record) : source(rule.source, ruleColumns[position], in: record)
             for transform in rule.transforms {
                 switch transform {
                 case .trim: text = text.trimmingSpaces()
@@ -141,19 +146,23 @@ public struct ContactMapper: Sendable {
             payload.members.append(JSONObject.Member(key: "custom_attributes", value: .object(custom)))
         }
         if role == "user" && payload["email"]?.stringValue == nil && payload["external_id"]?.stringValue == nil {
-            return .rejected(FieldReject(
-                field: nil, value: nil, reason: .missingIdentity,
-                message: "a user contact requires an email or an external ID; supply one, or set role to lead"))
+            return .rejected(
+                FieldReject(
+                    field: nil, value: nil, reason: .missingIdentity,
+                    message: "a user contact requires an email or an external ID; supply one, or set role to lead"))
         }
         guard let matchKey else {
-            return .rejected(FieldReject(
-                field: mapping.match.rawValue, value: nil, reason: .missingMatchKey,
-                message: "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
+            return .rejected(
+                FieldReject(
+                    field: mapping.match.rawValue, value: nil, reason: .missingMatchKey,
+                    message: "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
         }
         return .contact(MappedContact(role: role, matchKey: matchKey, payload: payload))
     }
 
-    private func append(_ value: JSONValue, for rule: MappingFile.Rule, to payload: inout JSONObject, custom: inout JSONObject) {
+    private func append(
+        _ value: JSONValue, for rule: MappingFile.Rule, to payload: inout JSONObject, custom: inout JSONObject
+    ) {
         if rule.isCustomAttribute {
             custom.members.append(JSONObject.Member(key: rule.name, value: value))
         } else {
@@ -205,7 +214,8 @@ public struct ContactMapper: Sendable {
         switch rule.type {
         case .string:
             guard raw.utf8.count <= Self.maxStringLength || raw.count <= Self.maxStringLength else {
-                return reject(.tooLong, "\(rule.name) is \(raw.count) characters; Intercom keeps at most \(Self.maxStringLength)")
+                return reject(
+                    .tooLong, "\(rule.name) is \(raw.count) characters; Intercom keeps at most \(Self.maxStringLength)")
             }
             return .success(.string(raw))
         case .email:
@@ -217,11 +227,13 @@ public struct ContactMapper: Sendable {
         case .phone:
             guard let phone = PhoneNumbers.e164(text, defaultCallingCode: rule.callingCode) else {
                 let hint = rule.callingCode == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
-                return reject(.invalidPhone, "'\(Self.shorten(raw))' is not a phone number in international form (+…)\(hint)")
+                return reject(
+                    .invalidPhone, "'\(Self.shorten(raw))' is not a phone number in international form (+…)\(hint)")
             }
             return .success(.string(phone))
         case .url:
-            guard (text.hasPrefix("https://") || text.hasPrefix("http://")) && text.count > 10 && !text.contains(" ") else {
+            guard (text.hasPrefix("https://") || text.hasPrefix("http://")) && text.count > 10 && !text.contains(" ")
+            else {
                 return reject(.invalidURL, "'\(Self.shorten(raw))' is not an http(s) URL")
             }
             return .success(.string(text))
@@ -235,7 +247,8 @@ public struct ContactMapper: Sendable {
             return .success(.number(String(seconds)))
         case .boolean:
             guard let flag = Booleans.parse(text) else {
-                return reject(.invalidBoolean, "'\(Self.shorten(raw))' is not true or false (yes/no, 1/0 … are understood)")
+                return reject(
+                    .invalidBoolean, "'\(Self.shorten(raw))' is not true or false (yes/no, 1/0 … are understood)")
             }
             return .success(.bool(flag))
         case .integer:

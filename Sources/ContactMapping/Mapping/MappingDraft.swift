@@ -11,19 +11,31 @@ public enum MappingDraft {
         ("external_id", ["externalid", "userid", "recordid", "contactid", "customerid", "crmid", "leadid"]),
         ("phone", ["phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone"]),
         ("avatar", ["avatar", "avatarurl", "photo", "photourl", "pictureurl", "profilepicture", "imageurl"]),
-        ("signed_up_at", ["signedupat", "signupdate", "signedup", "createdate", "createddate", "createdat",
-                          "datecreated", "optintime", "registrationdate", "joindate"]),
+        (
+            "signed_up_at",
+            [
+                "signedupat", "signupdate", "signedup", "createdate", "createddate", "createdat",
+                "datecreated", "optintime", "registrationdate", "joindate",
+            ]
+        ),
         ("last_seen_at", ["lastseenat", "lastseen", "lastactivitydate", "lastlogin", "lastloginat", "lastvisit"]),
         ("owner_id", ["ownerid", "owner", "contactowner", "accountowner"]),
-        ("unsubscribed_from_emails", ["unsubscribedfromemails", "unsubscribed", "emailoptout", "optedout",
-                                      "hasoptedoutofemail", "donotemail"]),
+        (
+            "unsubscribed_from_emails",
+            [
+                "unsubscribedfromemails", "unsubscribed", "emailoptout", "optedout",
+                "hasoptedoutofemail", "donotemail",
+            ]
+        ),
         ("name", ["name", "fullname", "contactname", "displayname"]),
     ]
     static let firstNames = ["firstname", "first", "givenname", "fname"]
     static let lastNames = ["lastname", "last", "surname", "familyname", "lname"]
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
-    static let ignored = ["id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
-                          "locationcountry", "locationregion", "locationcity", "type"]
+    static let ignored = [
+        "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
+        "locationcountry", "locationregion", "locationcity", "type",
+    ]
 
     /// The column names and the first `limit` rows of an input (for NDJSON, keys in order of first appearance).
     public static func sample(_ reader: RecordReader, limit: Int) throws -> (header: [String], rows: [[String]]) {
@@ -59,7 +71,9 @@ public enum MappingDraft {
         // Intercom's own export writes the role and custom attributes as columns of their own.
         let roleColumn = header.firstIndex { normalised($0) == "role" }
         for (field, names) in synonyms {
-            guard let column = keys.indices.first(where: { !used.contains($0) && names.contains(keys[$0]) }) else { continue }
+            guard let column = keys.indices.first(where: { !used.contains($0) && names.contains(keys[$0]) }) else {
+                continue
+            }
             used.insert(column)
             fields.append((field, rule(field, header[column], values(column))))
         }
@@ -99,10 +113,13 @@ public enum MappingDraft {
         if let roleColumn {
             lines.append("role: {column: \(quote(header[roleColumn])), default: user}")
         } else {
-            lines.append("role: user                 # or lead, or {column: NAME, map: {value: user|lead}, default: user}")
+            lines.append(
+                "role: user                 # or lead, or {column: NAME, map: {value: user|lead}, default: user}")
         }
-        lines.append("match: \(match)               # the key that finds the contact in Intercom: email, external_id or id")
-        lines.append("empty: skip                # an empty cell sends nothing; 'clear' would blank the field in Intercom")
+        lines.append(
+            "match: \(match)               # the key that finds the contact in Intercom: email, external_id or id")
+        lines.append(
+            "empty: skip                # an empty cell sends nothing; 'clear' would blank the field in Intercom")
         lines.append("fields:")
         if fields.isEmpty { lines.append("  # no column looked like a contact field: map email or external_id here") }
         if !mapped.contains("email") && !mapped.contains("external_id") {
@@ -110,7 +127,8 @@ public enum MappingDraft {
         }
         lines += fields.map { "  \($0.0): \($0.1)" }
         if !custom.isEmpty {
-            lines.append("custom_attributes:         # each must exist in Intercom (import --create-attributes makes them)")
+            lines.append(
+                "custom_attributes:         # each must exist in Intercom (import --create-attributes makes them)")
             lines += custom.map { "  \($0.0): \($0.1)" }
         }
         if !notes.isEmpty {
@@ -142,8 +160,10 @@ public enum MappingDraft {
     /// The date formats that read every sample value, most specific first; nil if none does.
     static func guessDateFormats(_ sample: [String]) -> [String]? {
         guard !sample.isEmpty else { return nil }
-        let candidates = ["iso8601", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
-                          "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd"]
+        let candidates = [
+            "iso8601", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
+            "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd",
+        ]
         func reads(_ format: DateFormat, _ value: String) -> Bool {
             var value = value
             return value.withUTF8 { format.parse($0) } != nil
@@ -199,12 +219,17 @@ public enum MappingDraft {
 
     /// A YAML scalar, quoted when it needs to be.
     static func quote(_ text: String) -> String {
-        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy {
-            ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == " "
-                || $0 == "-" || $0 == "/" || $0 == "."
-        } && !text.hasPrefix(" ") && !text.hasSuffix(" ") && !["yes", "no", "true", "false", "null", "on", "off", "y", "n"].contains(text.lowercased())
+        let plain =
+            !text.isEmpty
+            && text.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+                    || $0 == " "
+                    || $0 == "-" || $0 == "/" || $0 == "."
+            } && !text.hasPrefix(" ") && !text.hasSuffix(" ")
+            && !["yes", "no", "true", "false", "null", "on", "off", "y", "n"].contains(text.lowercased())
             && Double(text) == nil
         if plain { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            + "\""
     }
 }

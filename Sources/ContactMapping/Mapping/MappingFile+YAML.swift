@@ -22,7 +22,8 @@ extension MappingFile {
             throw MappingError(file: path, line: nil, message: "not valid YAML: \(error)")
         }
         guard let root, case .mapping(let top) = root else {
-            throw MappingError(file: path, line: root?.mark?.line, message: "a mapping file is a YAML mapping with 'fields:'")
+            throw MappingError(
+                file: path, line: root?.mark?.line, message: "a mapping file is a YAML mapping with 'fields:'")
         }
         var mapping = MappingFile(path: path)
         func fail(_ node: Node?, _ message: String) -> MappingError {
@@ -46,14 +47,19 @@ extension MappingFile {
                 mapping.empty = empty
             case "fields":
                 sawFields = true
-                guard case .mapping(let fields) = value else { throw fail(value, "fields must be a mapping of field: rule") }
+                guard case .mapping(let fields) = value else {
+                    throw fail(value, "fields must be a mapping of field: rule")
+                }
                 for (nameNode, ruleNode) in fields {
                     let name = nameNode.string ?? ""
                     guard let type = contactFields[name] else {
                         let known = contactFields.keys.sorted().joined(separator: ", ")
-                        throw fail(nameNode, "'\(name)' is not a contact field (known: \(known); put others under custom_attributes)")
+                        throw fail(
+                            nameNode,
+                            "'\(name)' is not a contact field (known: \(known); put others under custom_attributes)")
                     }
-                    mapping.rules.append(try parseRule(name, type: type, custom: false, ruleNode, line: nameNode.mark?.line, fail: fail))
+                    mapping.rules.append(
+                        try parseRule(name, type: type, custom: false, ruleNode, line: nameNode.mark?.line, fail: fail))
                 }
             case "custom_attributes":
                 guard case .mapping(let attributes) = value else {
@@ -68,10 +74,15 @@ extension MappingFile {
                     if case .mapping(let ruleMapping) = ruleNode, let typeNode = ruleMapping["type"] {
                         typeName = typeNode.string ?? ""
                     }
-                    guard let type = ValueType(rawValue: typeName), [.string, .integer, .float, .boolean, .date].contains(type) else {
-                        throw fail(ruleNode, "custom attribute '\(name)': type must be string, integer, float, boolean or date")
+                    guard let type = ValueType(rawValue: typeName),
+                        [.string, .integer, .float, .boolean, .date].contains(type)
+                    else {
+                        throw fail(
+                            ruleNode, "custom attribute '\(name)': type must be string, integer, float, boolean or date"
+                        )
                     }
-                    mapping.rules.append(try parseRule(name, type: type, custom: true, ruleNode, line: nameNode.mark?.line, fail: fail))
+                    mapping.rules.append(
+                        try parseRule(name, type: type, custom: true, ruleNode, line: nameNode.mark?.line, fail: fail))
                 }
             default:
                 throw fail(keyNode, "unknown key '\(key)' (known: role, match, empty, fields, custom_attributes)")
@@ -80,12 +91,14 @@ extension MappingFile {
         guard sawFields else { throw MappingError(file: path, line: nil, message: "the mapping has no 'fields:'") }
         let matchField = mapping.match.rawValue
         guard mapping.rules.contains(where: { !$0.isCustomAttribute && $0.name == matchField }) else {
-            throw MappingError(file: path, line: nil, message: "match is '\(matchField)' but no field '\(matchField)' is mapped")
+            throw MappingError(
+                file: path, line: nil, message: "match is '\(matchField)' but no field '\(matchField)' is mapped")
         }
         return mapping
     }
 
-    private static func parseRole(_ node: Node, fail: (Node?, String) -> MappingError) throws(MappingError) -> RoleRule {
+    private static func parseRole(_ node: Node, fail: (Node?, String) -> MappingError) throws(MappingError) -> RoleRule
+    {
         if let text = node.string {
             guard text == "user" || text == "lead" else { throw fail(node, "role must be user, lead, or {column: …}") }
             return .fixed(text)
@@ -117,7 +130,9 @@ extension MappingFile {
         if let column = node.string {
             return Rule(name: name, isCustomAttribute: custom, type: type, source: .column(column), line: line)
         }
-        guard case .mapping(let spec) = node else { throw fail(node, "'\(name)': a rule is a column name or a mapping") }
+        guard case .mapping(let spec) = node else {
+            throw fail(node, "'\(name)': a rule is a column name or a mapping")
+        }
         var source: Source?
         var rule = Rule(name: name, isCustomAttribute: custom, type: type, source: .constant(""), line: line)
         for (keyNode, value) in spec {
@@ -138,10 +153,13 @@ extension MappingFile {
             case "separator", "type":
                 continue
             case "transforms":
-                guard case .sequence(let items) = value else { throw fail(value, "'\(name)': transforms must be a list") }
+                guard case .sequence(let items) = value else {
+                    throw fail(value, "'\(name)': transforms must be a list")
+                }
                 for item in items {
                     guard let transform = TextTransform(rawValue: item.string ?? "") else {
-                        throw fail(item, "'\(name)': unknown transform '\(item.string ?? "")' (known: trim, lower, upper)")
+                        throw fail(
+                            item, "'\(name)': unknown transform '\(item.string ?? "")' (known: trim, lower, upper)")
                     }
                     rule.transforms.append(transform)
                 }
@@ -161,17 +179,27 @@ extension MappingFile {
             case "date":
                 guard type == .date else { throw fail(value, "'\(name)': date formats apply to date fields") }
                 let names: [String]
-                if case .sequence(let items) = value { names = items.map { $0.string ?? "" } } else { names = [value.string ?? ""] }
+                if case .sequence(let items) = value {
+                    names = items.map { $0.string ?? "" }
+                } else {
+                    names = [value.string ?? ""]
+                }
                 var formats: [DateFormat] = []
                 for formatName in names {
                     guard let format = DateFormat(formatName) else {
-                        throw fail(value, "'\(name)': bad date format '\(formatName)' (iso8601, epoch, or a pattern with yyyy, MM, dd, HH, mm, ss)")
+                        throw fail(
+                            value,
+                            "'\(name)': bad date format '\(formatName)' (iso8601, epoch, or a pattern with yyyy, MM, dd, HH, mm, ss)"
+                        )
                     }
                     formats.append(format)
                 }
                 rule.dateFormats = formats
             default:
-                throw fail(keyNode, "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, phone, date, type)")
+                throw fail(
+                    keyNode,
+                    "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, phone, date, type)"
+                )
             }
         }
         guard let source else { throw fail(node, "'\(name)': give a column, a constant or a concat") }

@@ -87,7 +87,8 @@ public enum PhoneNumbers {
             if code == "1" && number.count == 11 && number.first == UInt8(ascii: "1") {
                 number = number.dropFirst()  // 1 415 555 0123 written with the NANP trunk prefix
             } else if number.first == UInt8(ascii: "0") && code != "39" {
-                number = number.dropFirst()  // the national trunk prefix (kept in Italy, where it is part of the number)
+                // The national trunk prefix (kept in Italy, where it is part of the number).
+                number = number.dropFirst()
             }
             prefix = Array(code.utf8)
         }

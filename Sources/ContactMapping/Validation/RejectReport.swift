@@ -51,8 +51,10 @@ public final class RejectReport {
     public func add(_ reject: RejectedRow, original: RecordBuffer?) throws {
         count += 1
         if let csv {
-            var row = [String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
-                       reject.reason, reject.message]
+            var row = [
+                String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
+                reject.reason, reject.message,
+            ]
             if let header {
                 row += (0..<header.count).map { index in
                     guard let original, index < original.fieldCount else { return "" }
@@ -65,7 +67,8 @@ public final class RejectReport {
         } else if let ndjson {
             var object: JSONObject = [
                 "line": .number(String(reject.line)), "record": .number(String(reject.recordNumber)),
-                "field": reject.field.map(JSONValue.string) ?? .null, "value": reject.value.map(JSONValue.string) ?? .null,
+                "field": reject.field.map(JSONValue.string) ?? .null,
+                "value": reject.value.map(JSONValue.string) ?? .null,
                 "reason": .string(reject.reason), "message": .string(reject.message),
             ]
             object["original"] = original.map { Self.object($0) } ?? .null

@@ -86,8 +86,10 @@ public enum ValidationRun {
                     case .rejected(let fieldReject):
                         try reject(
                             RejectedRow(
-                                file: input.name, line: record.line, recordNumber: record.number, field: fieldReject.field,
-                                value: fieldReject.value, reason: fieldReject.reason.rawValue, message: fieldReject.message),
+                                file: input.name, line: record.line, recordNumber: record.number,
+                                field: fieldReject.field,
+                                value: fieldReject.value, reason: fieldReject.reason.rawValue,
+                                message: fieldReject.message),
                             original: record)
                     }
                 }

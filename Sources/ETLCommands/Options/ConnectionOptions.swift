@@ -11,12 +11,16 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("base-url"),
-        help: "The API root instead of the region's, e.g. the sandbox's http://127.0.0.1:4010 (plain http only on loopback).")
+        help:
+            "The API root instead of the region's, e.g. the sandbox's http://127.0.0.1:4010 (plain http only on loopback)."
+    )
     var baseURL: String?
 
     @Option(
         name: .customLong("token-file"),
-        help: "A file holding the access token. Default: the INTERCOM_ACCESS_TOKEN environment variable. The token is never taken as an argument.")
+        help:
+            "A file holding the access token. Default: the INTERCOM_ACCESS_TOKEN environment variable. The token is never taken as an argument."
+    )
     var tokenFile: String?
 
     @Option(name: .customLong("intercom-version"), help: "The Intercom-Version header to send.")

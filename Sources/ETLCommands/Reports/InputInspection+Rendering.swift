@@ -59,7 +59,9 @@ extension InputInspection {
         object["row_errors_by_reason"] = .object(
             JSONObject(
                 RowError.Reason.allCases.compactMap { reason in
-                    rowErrorsByReason[reason].map { JSONObject.Member(key: reason.rawValue, value: .number(String($0))) }
+                    rowErrorsByReason[reason].map {
+                        JSONObject.Member(key: reason.rawValue, value: .number(String($0)))
+                    }
                 }))
         object["first_errors"] = .array(
             firstErrors.map { error in

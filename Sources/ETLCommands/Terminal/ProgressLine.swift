@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A single self-overwriting status line on stderr, shown only on a terminal and at most a few times a second.

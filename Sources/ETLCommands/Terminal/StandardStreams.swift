@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writing to stdout and stderr without Foundation's buffering surprises; stdout is for data, stderr for people.

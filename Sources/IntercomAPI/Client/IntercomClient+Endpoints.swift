@@ -11,8 +11,10 @@ extension IntercomClient {
 
     /// `PUT /contacts/{id}` with only the fields to change.
     public func updateContact(id: String, _ fields: JSONObject) async throws(IntercomError) -> IntercomContact {
-        try contact(from: try await send(.PUT, "/contacts/\(Self.pathComponent(id))", body: .object(fields),
-                                          endpoint: "PUT /contacts/{id}"))
+        try contact(
+            from: try await send(
+                .PUT, "/contacts/\(Self.pathComponent(id))", body: .object(fields),
+                endpoint: "PUT /contacts/{id}"))
     }
 
     /// `GET /contacts/{id}`.
@@ -30,18 +32,22 @@ extension IntercomClient {
     @discardableResult
     public func setArchived(id: String, _ archived: Bool) async throws(IntercomError) -> JSONValue {
         let action = archived ? "archive" : "unarchive"
-        return try await send(.POST, "/contacts/\(Self.pathComponent(id))/\(action)", endpoint: "POST /contacts/{id}/\(action)")
+        return try await send(
+            .POST, "/contacts/\(Self.pathComponent(id))/\(action)", endpoint: "POST /contacts/{id}/\(action)")
     }
 
     /// `GET /contacts/find_by_external_id/{external_id}` (users only).
     public func contact(externalID: String) async throws(IntercomError) -> IntercomContact {
-        try contact(from: try await send(
-            .GET, "/contacts/find_by_external_id/\(Self.pathComponent(externalID))",
-            endpoint: "GET /contacts/find_by_external_id/{external_id}"))
+        try contact(
+            from: try await send(
+                .GET, "/contacts/find_by_external_id/\(Self.pathComponent(externalID))",
+                endpoint: "GET /contacts/find_by_external_id/{external_id}"))
     }
 
     /// One page of `GET /contacts` (always sends `per_page`, whose default differs between sources).
-    public func listContacts(perPage: Int = 150, startingAfter: String? = nil) async throws(IntercomError) -> ContactPage {
+    public func listContacts(perPage: Int = 150, startingAfter: String? = nil) async throws(IntercomError)
+        -> ContactPage
+    {
         var query = [("per_page", String(perPage))]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
         return try page(from: try await send(.GET, "/contacts", query: query, endpoint: "GET /contacts"))
@@ -49,15 +55,19 @@ extension IntercomClient {
 
     /// One page of `POST /contacts/search`; pagination goes in the body, where Intercom reads it.
     public func searchContacts(
-        query: JSONValue, perPage: Int = 150, startingAfter: String? = nil, sort: (field: String, ascending: Bool)? = nil
+        query: JSONValue, perPage: Int = 150, startingAfter: String? = nil,
+        sort: (field: String, ascending: Bool)? = nil
     ) async throws(IntercomError) -> ContactPage {
         var pagination: JSONObject = ["per_page": .number(String(perPage))]
         if let startingAfter { pagination["starting_after"] = .string(startingAfter) }
         var body: JSONObject = ["query": query, "pagination": .object(pagination)]
         if let sort {
-            body["sort"] = .object(["field": .string(sort.field), "order": .string(sort.ascending ? "ascending" : "descending")])
+            body["sort"] = .object([
+                "field": .string(sort.field), "order": .string(sort.ascending ? "ascending" : "descending"),
+            ])
         }
-        return try page(from: try await send(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
+        return try page(
+            from: try await send(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
     }
 
     // MARK: Data attributes, messages, admin
@@ -72,7 +82,9 @@ extension IntercomClient {
     }
 
     /// `POST /data_attributes`.
-    public func createDataAttribute(name: String, dataType: String, model: String = "contact", description: String? = nil)
+    public func createDataAttribute(
+        name: String, dataType: String, model: String = "contact", description: String? = nil
+    )
         async throws(IntercomError) -> JSONValue
     {
         var body: JSONObject = ["name": .string(name), "model": .string(model), "data_type": .string(dataType)]

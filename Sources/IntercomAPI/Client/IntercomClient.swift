@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import ContactIO
 import Foundation
-import Synchronization
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// The one way every feature talks to Intercom: pooled keep-alive HTTP, rate-limit pacing shared by all callers,
 /// bounded retries with backoff, typed errors, and statistics.
@@ -20,7 +20,9 @@ public final class IntercomClient: Sendable {
     private let recorder = StatisticsRecorder()
     private let random = LockedRandom()
 
-    public init(http: HTTPClient, configuration: IntercomConfiguration, logger: Logger, clock: PacingClock = SystemPacingClock()) {
+    public init(
+        http: HTTPClient, configuration: IntercomConfiguration, logger: Logger, clock: PacingClock = SystemPacingClock()
+    ) {
         self.http = http
         self.configuration = configuration
         self.logger = logger
@@ -52,7 +54,8 @@ public final class IntercomClient: Sendable {
             attempt += 1
             let wait = pacer.reserve()
             if wait > 0 {
-                logger.debug("pacing: waiting for the rate limit", metadata: ["seconds": "\(wait)", "endpoint": "\(endpoint)"])
+                logger.debug(
+                    "pacing: waiting for the rate limit", metadata: ["seconds": "\(wait)", "endpoint": "\(endpoint)"])
                 recorder.update { $0.rateLimitWait += wait }
                 try await sleep(wait)
             }
@@ -72,8 +75,12 @@ public final class IntercomClient: Sendable {
                     guard rateLimitedAttempts < configuration.retry.maxRateLimitedAttempts else { throw error }
                     let until = Double(reset ?? Int(clock.now()) + 10) - clock.now()
                     let pause = max(0, until) + random.uniform(0, 1)
-                    logger.debug("429: waiting for the window to reset", metadata: ["seconds": "\(pause)", "endpoint": "\(endpoint)"])
-                    recorder.update { $0.retries += 1; $0.rateLimitWait += pause }
+                    logger.debug(
+                        "429: waiting for the window to reset",
+                        metadata: ["seconds": "\(pause)", "endpoint": "\(endpoint)"])
+                    recorder.update {
+                        $0.retries += 1; $0.rateLimitWait += pause
+                    }
                     try await sleep(pause)
                     attempt -= 1  // 429s have their own budget
                     continue
@@ -83,7 +90,8 @@ public final class IntercomClient: Sendable {
                 } else {
                     if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind {
                         // Our earlier attempt did create the contact, but its answer was lost: that contact is ours.
-                        logger.debug("create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
+                        logger.debug(
+                            "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
                         return try await send(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
                     }
                     throw error
@@ -98,8 +106,13 @@ public final class IntercomClient: Sendable {
             let pause = random.uniform(0, cap)
             logger.debug(
                 "retrying after a failure",
-                metadata: ["attempt": "\(attempt)", "seconds": "\(pause)", "endpoint": "\(endpoint)", "error": "\(lastError!.message)"])
-            recorder.update { $0.retries += 1; $0.backoffWait += pause }
+                metadata: [
+                    "attempt": "\(attempt)", "seconds": "\(pause)", "endpoint": "\(endpoint)",
+                    "error": "\(lastError!.message)",
+                ])
+            recorder.update {
+                $0.retries += 1; $0.backoffWait += pause
+            }
             try await sleep(pause)
         }
     }
@@ -109,7 +122,9 @@ public final class IntercomClient: Sendable {
         case failure(IntercomError)
     }
 
-    private func execute(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: JSONValue?) async -> Outcome {
+    private func execute(_ method: HTTPMethod, _ path: String, query: [(String, String)], body: JSONValue?) async
+        -> Outcome
+    {
         var url = configuration.baseURL + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&")
@@ -129,7 +144,8 @@ public final class IntercomClient: Sendable {
             request.body = .bytes(ByteBuffer(bytes: bytes))
         }
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            let response = try await http.execute(
+                request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
             let buffer = try await response.body.collect(upTo: 32 << 20)
             let bytes = Array(buffer.readableBytesView)
             let json: JSONValue
@@ -140,9 +156,10 @@ public final class IntercomClient: Sendable {
             } else if (500..<600).contains(Int(response.status.code)) {
                 json = .null
             } else {
-                return .failure(IntercomError(
-                    .invalidResponse, status: Int(response.status.code),
-                    message: "the answer to \(method) \(path) is not JSON"))
+                return .failure(
+                    IntercomError(
+                        .invalidResponse, status: Int(response.status.code),
+                        message: "the answer to \(method) \(path) is not JSON"))
             }
             let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap { Int($0) }
             let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) }
@@ -177,7 +194,8 @@ public final class IntercomClient: Sendable {
         case 403: kind = .forbidden
         case 404, 410: kind = .notFound
         case 409:
-            kind = .conflict(existingID: Self.conflictingID(in: message), archived: message.lowercased().contains("archived"))
+            kind = .conflict(
+                existingID: Self.conflictingID(in: message), archived: message.lowercased().contains("archived"))
         case 429: kind = .rateLimited(resetAt: nil)
         case 400, 422: kind = .validation(field: field)
         case 500...: kind = .server(status: reply.status)
@@ -194,7 +212,8 @@ public final class IntercomClient: Sendable {
     }
 
     private static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
+        text.addingPercentEncoding(
+            withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
     }
 
     private static func describe(_ error: Error) -> String {

@@ -34,7 +34,9 @@ public struct IntercomConfiguration: Sendable {
         while url.hasSuffix("/") { url.removeLast() }
         if url.hasPrefix("http://") {
             let rest = url.dropFirst("http://".count)
-            let host = rest.hasPrefix("[") ? String(rest.prefix { $0 != "]" }.dropFirst()) : String(rest.prefix { $0 != ":" && $0 != "/" })
+            let host =
+                rest.hasPrefix("[")
+                ? String(rest.prefix { $0 != "]" }.dropFirst()) : String(rest.prefix { $0 != ":" && $0 != "/" })
             guard host == "localhost" || host.hasPrefix("127.") || host == "::1" else {
                 throw IntercomError(
                     .configuration,
@@ -62,7 +64,8 @@ public struct RetryPolicy: Sendable {
     public var baseDelay: Double
     public var maxDelay: Double
 
-    public init(maxAttempts: Int = 5, maxRateLimitedAttempts: Int = 10, baseDelay: Double = 0.5, maxDelay: Double = 20) {
+    public init(maxAttempts: Int = 5, maxRateLimitedAttempts: Int = 10, baseDelay: Double = 0.5, maxDelay: Double = 20)
+    {
         self.maxAttempts = maxAttempts
         self.maxRateLimitedAttempts = maxRateLimitedAttempts
         self.baseDelay = baseDelay

@@ -35,7 +35,9 @@ public struct IntercomContact: Sendable, Equatable {
             }
         }
         func integer(_ key: String) -> Int? { json[key]?.int64Value.map(Int.init) }
-        guard case .object = json else { throw IntercomError(.invalidResponse, message: "a contact that is not an object") }
+        guard case .object = json else {
+            throw IntercomError(.invalidResponse, message: "a contact that is not an object")
+        }
         guard let id = json["id"]?.stringValue, !id.isEmpty else { throw fail("id") }
         guard let role = json["role"]?.stringValue, role == "user" || role == "lead" else { throw fail("role") }
         guard let created = integer("created_at") else { throw fail("created_at") }

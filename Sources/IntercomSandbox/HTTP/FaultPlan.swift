@@ -26,7 +26,8 @@ public struct FaultPlan: Sendable, Equatable {
             case "lost": lostAnswers = value
             case "delay": delays = value
             case "delay_ms": delayMilliseconds = Int(value)
-            default: throw FaultPlanError(message: "unknown fault '\(pieces[0])' (known: 5xx, drop, lost, delay, delay_ms)")
+            default:
+                throw FaultPlanError(message: "unknown fault '\(pieces[0])' (known: 5xx, drop, lost, delay, delay_ms)")
             }
         }
         guard serverErrors + drops + lostAnswers + delays <= 1 else {

@@ -39,7 +39,8 @@ struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
         } else {
             switch faults.decide() {
             case .serverError(let status):
-                response = IntercomAPIError(status, "server_error", "Internal server error (sandbox fault)").makeResponse()
+                response = IntercomAPIError(status, "server_error", "Internal server error (sandbox fault)")
+                    .makeResponse()
             case .drop:
                 return Self.droppedResponse()
             case .lost:

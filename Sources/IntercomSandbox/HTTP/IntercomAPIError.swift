@@ -31,7 +31,9 @@ struct IntercomAPIError: Error, HTTPResponseError, Sendable, Equatable {
     func body(requestID: String) -> JSONValue {
         var error: JSONObject = ["code": .string(code), "message": .string(message)]
         if let field { error["field"] = .string(field) }
-        return .object(["type": .string("error.list"), "request_id": .string(requestID), "errors": .array([.object(error)])])
+        return .object([
+            "type": .string("error.list"), "request_id": .string(requestID), "errors": .array([.object(error)]),
+        ])
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

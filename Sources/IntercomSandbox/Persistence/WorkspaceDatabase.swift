@@ -149,7 +149,9 @@ extension DataAttribute {
             id: json["id"]?.int64Value.map(Int.init), name: name, fullName: json["full_name"]?.stringValue ?? name,
             label: json["label"]?.stringValue ?? name, description: json["description"]?.stringValue ?? "",
             dataType: type, options: options, custom: json["custom"] == .bool(true),
-            apiWritable: json["api_writable"] != .bool(false), messengerWritable: json["messenger_writable"] == .bool(true),
-            createdAt: json["created_at"]?.int64Value.map(Int.init), updatedAt: json["updated_at"]?.int64Value.map(Int.init))
+            apiWritable: json["api_writable"] != .bool(false),
+            messengerWritable: json["messenger_writable"] == .bool(true),
+            createdAt: json["created_at"]?.int64Value.map(Int.init),
+            updatedAt: json["updated_at"]?.int64Value.map(Int.init))
     }
 }

@@ -20,8 +20,10 @@ struct SandboxRoutes: Sendable {
         router.post("/contacts/search") { request, _ in
             let search = try SearchRequest(body: try await body(request), customAttributes: store.customAttributes())
             let result = store.search(search)
-            return json(listJSON(result.contacts, request, total: result.total, page: result.page,
-                                 perPage: result.perPage, next: result.next?.encoded))
+            return json(
+                listJSON(
+                    result.contacts, request, total: result.total, page: result.page,
+                    perPage: result.perPage, next: result.next?.encoded))
         }
         router.get("/contacts/find_by_external_id/:external_id") { request, context in
             let externalID = try context.parameters.require("external_id")
@@ -81,8 +83,9 @@ struct SandboxRoutes: Sendable {
         }
         let page = store.list(perPage: perPage, after: cursor)
         return json(
-            listJSON(page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
-                     next: page.next.map(Self.encodeListCursor)))
+            listJSON(
+                page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
+                next: page.next.map(Self.encodeListCursor)))
     }
 
     private func message(_ body: JSONValue) throws -> JSONValue {
@@ -97,7 +100,8 @@ struct SandboxRoutes: Sendable {
         let subject = body["subject"]?.stringValue
         if type == "email" {
             guard let subject, !subject.isEmpty else {
-                throw IntercomAPIError(.unprocessableContent, "parameter_not_found", "No subject supplied for email message")
+                throw IntercomAPIError(
+                    .unprocessableContent, "parameter_not_found", "No subject supplied for email message")
             }
             guard let template = body["template"]?.stringValue, template == "plain" || template == "personal" else {
                 throw IntercomAPIError.invalid("template must be one of: plain, personal", field: "template")
@@ -175,13 +179,15 @@ struct SandboxRoutes: Sendable {
         ]
         if let next {
             pages["next"] = .object([
-                "page": .number(String(page + 1)), "per_page": .number(String(perPage)), "starting_after": .string(next),
+                "page": .number(String(page + 1)), "per_page": .number(String(perPage)),
+                "starting_after": .string(next),
             ])
         }
         let ownerAsInteger = Self.ownerAsInteger(request)
         return .object([
             "type": .string("list"),
-            "data": .array(contacts.map { $0.json(workspaceID: store.settings.workspaceID, ownerAsInteger: ownerAsInteger) }),
+            "data": .array(
+                contacts.map { $0.json(workspaceID: store.settings.workspaceID, ownerAsInteger: ownerAsInteger) }),
             "total_count": .number(String(total)),
             "pages": .object(pages),
         ])

@@ -12,7 +12,8 @@ struct SearchField: Sendable {
         /// The operators Intercom documents for each type.
         func allows(_ op: SearchFilter.Operator) -> Bool {
             switch self {
-            case .string: [.equal, .notEqual, .isIn, .notIn, .contains, .notContains, .startsWith, .endsWith].contains(op)
+            case .string:
+                [.equal, .notEqual, .isIn, .notIn, .contains, .notContains, .startsWith, .endsWith].contains(op)
             case .boolean: [.equal, .notEqual, .isIn, .notIn].contains(op)
             case .integer, .float:
                 [.equal, .notEqual, .isIn, .notIn, .greater, .less, .greaterOrEqual, .lessOrEqual].contains(op)

@@ -59,7 +59,9 @@ final class WorkspaceStore: Sendable {
                 initial.bySequence[contact.sequence - 1] = contact.id
                 initial.liveCount += 1
                 if let externalID = contact.externalID { initial.idByExternalID[externalID] = contact.id }
-                if contact.role == "user", let email = contact.email { initial.userIDByEmail[email.lowercased()] = contact.id }
+                if contact.role == "user", let email = contact.email {
+                    initial.userIDByEmail[email.lowercased()] = contact.id
+                }
                 initial.search.update(id: contact.id, to: contact)
             }
             for attribute in snapshot.attributes {
@@ -77,7 +79,8 @@ final class WorkspaceStore: Sendable {
         do {
             try write(database)
         } catch {
-            throw IntercomAPIError(.internalServerError, "server_error", "The sandbox could not save the change: \(error)")
+            throw IntercomAPIError(
+                .internalServerError, "server_error", "The sandbox could not save the change: \(error)")
         }
     }
 
@@ -125,7 +128,8 @@ final class WorkspaceStore: Sendable {
             let changes = try ContactChanges(
                 body: body, customAttributes: state.customAttributes, adminIDs: adminIDs)
             if let role = changes.role, role == "lead", existing.role == "user" {
-                throw IntercomAPIError(.badRequest, "client_error", "Contact with user role can't be converted to a lead")
+                throw IntercomAPIError(
+                    .badRequest, "client_error", "Contact with user role can't be converted to a lead")
             }
             var contact = existing
             apply(changes, to: &contact)
@@ -231,7 +235,8 @@ final class WorkspaceStore: Sendable {
 
     func dataAttributes() -> [DataAttribute] {
         state.withLock { state in
-            DataAttribute.standardContactAttributes + state.customAttributeOrder.compactMap { state.customAttributes[$0] }
+            DataAttribute.standardContactAttributes
+                + state.customAttributeOrder.compactMap { state.customAttributes[$0] }
         }
     }
 
@@ -252,7 +257,8 @@ final class WorkspaceStore: Sendable {
             }
             guard allowed else {
                 throw IntercomAPIError.invalid(
-                    "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens")
+                    "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens"
+                )
             }
             if DataAttribute.standardContactAttributes.contains(where: { $0.name.lowercased() == name.lowercased() }) {
                 throw IntercomAPIError.invalid("'\(name)' is one of our standard attributes for your people data")

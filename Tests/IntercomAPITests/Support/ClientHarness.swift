@@ -1,13 +1,13 @@
 import AsyncHTTPClient
 import ContactIO
 import Foundation
-import Testing
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
 import IntercomSandbox
 import Logging
 import Synchronization
+import Testing
 
 /// The client's clock in tests: reads the sandbox's manual clock and "sleeps" by moving it, so that rate-limit
 /// windows and backoff pass without waiting.

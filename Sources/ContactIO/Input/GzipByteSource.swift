@@ -171,6 +171,8 @@ private final class Inflater: Sendable {
             if chunk.count == chunk.storage.count {
                 pipe.putFull(chunk)
                 guard let next = pipe.takeEmpty() else {
+                    // The reader owns the full chunk now; an empty stand-in keeps the deferred hand-over from
+                    // sending it twice.
                     chunk = ChunkPipe.Chunk(capacity: 0)
                     return
                 }

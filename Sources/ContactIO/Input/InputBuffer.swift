@@ -67,6 +67,14 @@ final class InputBuffer {
         while available < min(count, capacity) && refill() {}
     }
 
+    /// Steps over a UTF-8 byte order mark at the start of the data, if there is one.
+    func skipByteOrderMark() {
+        fill(atLeast: 3)
+        if available >= 3 && bytes[start] == 0xEF && bytes[start + 1] == 0xBB && bytes[start + 2] == 0xBF {
+            start += 3
+        }
+    }
+
     /// Doubles the buffer (for a line longer than it), keeping the unconsumed bytes.
     func grow() {
         let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity * 2)

@@ -34,6 +34,8 @@ public enum InputOpener {
             let replay = PrefixedByteSource(prefix: raw.takeBuffered(), rest: source)
             input = InputBuffer(source: GzipByteSource(compressed: replay, name: name), capacity: options.bufferSize)
         }
+        // Spreadsheet exports often start with a BOM; every reader starts after it.
+        input.skipByteOrderMark()
         let format = options.format ?? detectFormat(input)
         let reader: RecordReader
         switch format {
@@ -43,15 +45,10 @@ public enum InputOpener {
         return OpenedInput(reader: reader, name: name, compression: compression, format: format, fileSize: fileSize)
     }
 
-    /// NDJSON when the first character after a BOM and whitespace is `{`, CSV otherwise.
+    /// NDJSON when the first character after whitespace is `{`, CSV otherwise.
     static func detectFormat(_ input: InputBuffer) -> InputFormat {
         input.fill(atLeast: 4096)
         var index = input.start
-        if input.available >= 3 && input.bytes[index] == 0xEF && input.bytes[index + 1] == 0xBB
-            && input.bytes[index + 2] == 0xBF
-        {
-            index += 3
-        }
         while index < input.end {
             switch input.bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1

@@ -28,12 +28,6 @@ public final class NDJSONReader: RecordReader {
         self.input = input
         self.name = name
         self.options = options
-        input.fill(atLeast: 3)
-        if input.available >= 3, input.bytes[input.start] == 0xEF, input.bytes[input.start + 1] == 0xBB,
-            input.bytes[input.start + 2] == 0xBF
-        {
-            input.start += 3
-        }
     }
 
     public func next() throws -> ReadResult? {

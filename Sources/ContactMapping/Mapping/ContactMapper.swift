@@ -46,10 +46,16 @@ public struct ContactMapper: Sendable {
     public static let maxStringLength = 255
 
     public let mapping: MappingFile
-    /// Column indices by column name for CSV (nil for NDJSON, whose keys are looked up per record).
-    private let columnIndex: [String: Int]?
-    /// For CSV, each rule's source columns resolved to indices once, instead of a lookup per row.
-    private let ruleColumns: [[Int]]
+    /// Where a mapped column is: its index in a CSV header, or its key in NDJSON records (keys vary by record).
+    enum ColumnReference: Sendable {
+        case index(Int)
+        case key(String)
+    }
+
+    /// Each rule's source columns, resolved once instead of by name on every row.
+    private let ruleColumns: [[ColumnReference]]
+    /// The role column, when the role comes from one.
+    private let roleColumn: ColumnReference?
     /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
     let fastPlans: [FastPlan]?
 
@@ -57,9 +63,18 @@ public struct ContactMapper: Sendable {
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
     public init(mapping: MappingFile, header: [String]?) throws(MappingError) {
         self.mapping = mapping
+        func columns(of source: MappingFile.Source) -> [String] {
+            switch source {
+            case .column(let column): [column]
+            case .concat(let columns, _): columns
+            case .constant: []
+            }
+        }
+        var roleName: String?
+        if case .column(let column, _, _) = mapping.role { roleName = column }
         guard let header else {
-            columnIndex = nil
-            ruleColumns = []
+            ruleColumns = mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) }
+            roleColumn = roleName.map(ColumnReference.key)
             fastPlans = nil
             return
         }
@@ -72,15 +87,10 @@ public struct ContactMapper: Sendable {
             throw MappingError(
                 file: mapping.path, line: line, message: "column '\(column)' is not in the header\(near)")
         }
-        columnIndex = index
-        ruleColumns = mapping.rules.map { rule in
-            switch rule.source {
-            case .column(let column): [index[column]!]
-            case .concat(let columns, _): columns.map { index[$0]! }
-            case .constant: []
-            }
-        }
-        fastPlans = FastPlan.plans(mapping, columns: ruleColumns)
+        let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
+        ruleColumns = indices.map { $0.map(ColumnReference.index) }
+        roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
+        fastPlans = FastPlan.plans(mapping, columns: indices)
     }
 
     /// Maps and validates the record in `record`.
@@ -89,8 +99,8 @@ public struct ContactMapper: Sendable {
         switch mapping.role {
         case .fixed(let fixed):
             role = fixed
-        case .column(let column, let map, let defaultRole):
-            let raw = value(of: column, in: record).trimmingSpaces()
+        case .column(_, let map, let defaultRole):
+            let raw = roleColumn.map { cell($0, in: record) }?.trimmingSpaces() ?? ""
             if let mapped = map[raw] {
                 role = mapped
             } else if raw == "user" || raw == "lead" {
@@ -112,9 +122,7 @@ public struct ContactMapper: Sendable {
         var custom = JSONObject()
         var matchKey: String?
         for (position, rule) in mapping.rules.enumerated() {
-            var text =
-                columnIndex == nil
-                ? source(rule.source, in: record) : source(rule.source, ruleColumns[position], in: record)
+            var text = source(rule.source, ruleColumns[position], in: record)
             for transform in rule.transforms {
                 switch transform {
                 case .trim: text = text.trimmingSpaces()
@@ -170,38 +178,31 @@ public struct ContactMapper: Sendable {
         }
     }
 
-    private func value(of column: String, in record: RecordBuffer) -> String {
-        if let columnIndex {
-            guard let index = columnIndex[column], index < record.fieldCount else { return "" }
+    private func cell(_ column: ColumnReference, in record: RecordBuffer) -> String {
+        switch column {
+        case .index(let index):
+            return index < record.fieldCount ? record.value(index) : ""
+        case .key(let key):
+            guard let index = record.index(ofKey: key), record.kind(index) != .null else { return "" }
             return record.value(index)
         }
-        guard let index = record.index(ofKey: column) else { return "" }
-        return record.kind(index) == .null ? "" : record.value(index)
     }
 
-    private func source(_ source: MappingFile.Source, _ columns: [Int], in record: RecordBuffer) -> String {
+    private func source(_ source: MappingFile.Source, _ columns: [ColumnReference], in record: RecordBuffer)
+        -> String
+    {
         switch source {
         case .column:
-            return columns[0] < record.fieldCount ? record.value(columns[0]) : ""
+            return cell(columns[0], in: record)
         case .constant(let constant):
             return constant
         case .concat(_, let separator):
             var parts: [String] = []
-            for column in columns where column < record.fieldCount {
-                let part = record.value(column).trimmingSpaces()
+            for column in columns {
+                let part = cell(column, in: record).trimmingSpaces()
                 if !part.isEmpty { parts.append(part) }
             }
             return parts.joined(separator: separator)
-        }
-    }
-
-    private func source(_ source: MappingFile.Source, in record: RecordBuffer) -> String {
-        switch source {
-        case .column(let column): return value(of: column, in: record)
-        case .constant(let constant): return constant
-        case .concat(let columns, let separator):
-            return columns.map { value(of: $0, in: record).trimmingSpaces() }.filter { !$0.isEmpty }
-                .joined(separator: separator)
         }
     }
 

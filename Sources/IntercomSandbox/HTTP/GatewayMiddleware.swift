@@ -161,17 +161,6 @@ struct SplitMix64: Sendable {
     }
 }
 
-extension IntercomAPIError {
-    /// The error as a response, outside of Hummingbird's error path (so that middleware can add headers to it).
-    func makeResponse() -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        var bytes: [UInt8] = []
-        body(requestID: RequestIDs.next()).appendJSON(to: &bytes)
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-}
-
 extension HTTPField.Name {
     static let xRateLimitLimit = HTTPField.Name("X-RateLimit-Limit")!
     static let xRateLimitRemaining = HTTPField.Name("X-RateLimit-Remaining")!

@@ -37,10 +37,15 @@ struct IntercomAPIError: Error, HTTPResponseError, Sendable, Equatable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var fields = headers
-        fields[.contentType] = "application/json; charset=utf-8"
-        var bytes: [UInt8] = []
-        body(requestID: RequestIDs.next()).appendJSON(to: &bytes)
-        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+        makeResponse()
+    }
+
+    /// The error as a response, also outside of Hummingbird's error path (so that middleware can add headers to it).
+    func makeResponse() -> Response {
+        var response = json(body(requestID: RequestIDs.next()), status: status)
+        for field in headers {
+            response.headers[field.name] = field.value
+        }
+        return response
     }
 }

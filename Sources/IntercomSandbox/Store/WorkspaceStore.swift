@@ -54,14 +54,8 @@ final class WorkspaceStore: Sendable {
             let snapshot = try database.load()
             initial.bySequence = Array(repeating: nil, count: snapshot.sequenceCount)
             for contact in snapshot.contacts {
-                initial.contacts[contact.id] = contact
                 initial.ids.skip(past: contact.id)
-                initial.bySequence[contact.sequence - 1] = contact.id
-                initial.liveCount += 1
-                if let externalID = contact.externalID { initial.idByExternalID[externalID] = contact.id }
-                if contact.role == "user", let email = contact.email {
-                    initial.userIDByEmail[email.lowercased()] = contact.id
-                }
+                initial.insert(contact)
                 initial.search.update(id: contact.id, to: contact)
             }
             for attribute in snapshot.attributes {
@@ -112,10 +106,7 @@ final class WorkspaceStore: Sendable {
                 contact.signedUpAt = seconds
             }
             try persist { try $0.save(contact) }
-            state.contacts[contact.id] = contact
-            state.bySequence.append(contact.id)
-            state.liveCount += 1
-            index(contact, previous: nil, in: &state)
+            state.insert(contact)
             scheduleSearchUpdate(contact.id, now: now, in: &state)
             return contact
         }
@@ -139,7 +130,8 @@ final class WorkspaceStore: Sendable {
             contact.updatedAt = max(Int(now), existing.updatedAt)
             try persist { try $0.save(contact) }
             state.contacts[id] = contact
-            index(contact, previous: existing, in: &state)
+            state.unindex(existing)
+            state.index(contact)
             scheduleSearchUpdate(id, now: now, in: &state)
             return contact
         }
@@ -160,7 +152,7 @@ final class WorkspaceStore: Sendable {
             let contact = state.contacts.removeValue(forKey: id)!
             state.bySequence[contact.sequence - 1] = nil
             state.liveCount -= 1
-            unindex(contact, in: &state)
+            state.unindex(contact)
             scheduleSearchUpdate(id, now: now, in: &state)
             return contact
         }
@@ -320,21 +312,6 @@ final class WorkspaceStore: Sendable {
         throw IntercomAPIError(.conflict, "conflict", message)
     }
 
-    private func index(_ contact: Contact, previous: Contact?, in state: inout State) {
-        if let previous { unindex(previous, in: &state) }
-        if let externalID = contact.externalID { state.idByExternalID[externalID] = contact.id }
-        if contact.role == "user", let email = contact.email { state.userIDByEmail[email.lowercased()] = contact.id }
-    }
-
-    private func unindex(_ contact: Contact, in state: inout State) {
-        if let externalID = contact.externalID, state.idByExternalID[externalID] == contact.id {
-            state.idByExternalID[externalID] = nil
-        }
-        if let email = contact.email?.lowercased(), state.userIDByEmail[email] == contact.id {
-            state.userIDByEmail[email] = nil
-        }
-    }
-
     private func scheduleSearchUpdate(_ id: String, now: Double, in state: inout State) {
         if settings.searchLag <= 0 {
             state.search.update(id: id, to: state.contacts[id])
@@ -378,13 +355,36 @@ extension WorkspaceStore {
                     externalID: "ext-\(index)", email: "user\(index)@example.com", name: "User \(index)",
                     createdAt: created, updatedAt: created, signedUpAt: created)
                 guard state.idByExternalID[contact.externalID!] == nil else { continue }
-                state.contacts[contact.id] = contact
-                state.bySequence.append(contact.id)
-                state.liveCount += 1
-                state.idByExternalID[contact.externalID!] = contact.id
-                state.userIDByEmail[contact.email!] = contact.id
+                state.insert(contact)
                 state.search.update(id: contact.id, to: contact)
             }
+        }
+    }
+}
+
+extension WorkspaceStore.State {
+    /// Adds a new contact to the live view: its place in insertion order and the conflict indexes.
+    mutating func insert(_ contact: Contact) {
+        contacts[contact.id] = contact
+        while bySequence.count < contact.sequence { bySequence.append(nil) }
+        bySequence[contact.sequence - 1] = contact.id
+        liveCount += 1
+        index(contact)
+    }
+
+    /// Makes `contact` findable for conflicts: any contact by external id, users by email (case-insensitive).
+    mutating func index(_ contact: Contact) {
+        if let externalID = contact.externalID { idByExternalID[externalID] = contact.id }
+        if contact.role == "user", let email = contact.email { userIDByEmail[email.lowercased()] = contact.id }
+    }
+
+    /// Removes what ``index(_:)`` recorded for `contact`, unless another contact holds the key now.
+    mutating func unindex(_ contact: Contact) {
+        if let externalID = contact.externalID, idByExternalID[externalID] == contact.id {
+            idByExternalID[externalID] = nil
+        }
+        if let email = contact.email?.lowercased(), userIDByEmail[email] == contact.id {
+            userIDByEmail[email] = nil
         }
     }
 }

@@ -61,6 +61,26 @@ struct ResilienceTests {
         }
     }
 
+    @Test func timeoutsAreRetried() async throws {
+        // A third of the requests answer after 400 ms; the client gives up on a request after 100 ms and retries.
+        var faults = FaultPlan()
+        faults.delays = 0.3
+        faults.delayMilliseconds = 400
+        try await withClient(
+            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 5),
+            retry: RetryPolicy(maxAttempts: 8), requestTimeout: 0.1
+        ) { client, _ in
+            for _ in 0..<10 {
+                let me = try await client.me()
+                #expect(me["type"] == .string("admin"))
+            }
+            let statistics = client.statistics
+            #expect(statistics.calls["GET /me"]?[200] == 10)
+            #expect((statistics.calls["GET /me"]?[0] ?? 0) > 0)  // the timed-out attempts
+            #expect(statistics.retries == statistics.calls["GET /me"]?[0])
+        }
+    }
+
     @Test func retriesGiveUpWithTheLastError() async throws {
         var faults = FaultPlan()
         faults.serverErrors = 1

@@ -52,6 +52,7 @@ func withClient(
     token: String = "sandbox-token",
     clock: ManualSandboxClock = ManualSandboxClock(),
     retry: RetryPolicy = RetryPolicy(),
+    requestTimeout: Double = 30,
     logs: CapturedLogs? = nil,
     _ body: @escaping @Sendable (IntercomClient, Int) async throws -> Void
 ) async throws {
@@ -64,7 +65,8 @@ func withClient(
         var logger = Logger(label: "test") { label in logs?.handler(label: label) ?? SwiftLogNoOpLogHandler() }
         logger.logLevel = .trace
         let configuration = try IntercomConfiguration(
-            baseURL: "http://127.0.0.1:\(port)", token: AccessToken(token), retry: retry)
+            baseURL: "http://127.0.0.1:\(port)", token: AccessToken(token), requestTimeout: requestTimeout,
+            retry: retry)
         let client = IntercomClient(
             http: http, configuration: configuration, logger: logger, clock: SimulatedPacingClock(clock: clock))
         do {

@@ -11,6 +11,18 @@ public struct RejectedRow: Sendable, Equatable {
     public var reason: String
     public var message: String
 
+    public init(
+        file: String, line: Int, recordNumber: Int, field: String?, value: String?, reason: String, message: String
+    ) {
+        self.file = file
+        self.line = line
+        self.recordNumber = recordNumber
+        self.field = field
+        self.value = value
+        self.reason = reason
+        self.message = message
+    }
+
     public var description: String {
         let fieldPart = field.map { ", field '\($0)'" } ?? ""
         return "\(file):\(line): record \(recordNumber)\(fieldPart): \(message)"
@@ -88,20 +100,7 @@ public final class RejectReport {
     }
 
     private static func object(_ record: RecordBuffer) -> JSONValue {
-        var object = JSONObject()
-        for index in 0..<record.fieldCount {
-            let text = record.value(index)
-            let value: JSONValue
-            switch record.kind(index) {
-            case .string: value = .string(text)
-            case .null: value = .null
-            case .number: value = .number(text)
-            case .bool: value = .bool(text == "true")
-            case .object, .array: value = (try? JSONValue.parse(text)) ?? .string(text)
-            }
-            object.members.append(JSONObject.Member(key: record.key(index), value: value))
-        }
-        return .object(object)
+        .object(record.makeRecord().jsonObject)
     }
 
     private static func objectText(_ record: RecordBuffer) -> String {

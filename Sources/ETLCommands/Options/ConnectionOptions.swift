@@ -46,15 +46,7 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Runs `body` with a client whose HTTP connections are shut down afterwards; failures become exit codes.
     func withClient<T: Sendable>(_ body: (IntercomClient) async throws(IntercomError) -> T) async throws -> T {
-        let configuration: IntercomConfiguration
-        do {
-            configuration = try self.configuration()
-        } catch {
-            StandardStreams.printError("error: \(error)")
-            throw ETLExit.code(for: error)
-        }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let client = IntercomClient(http: http, configuration: configuration, logger: logger)
+        let (client, http) = try connect()
         let result: Result<T, IntercomError>
         do {
             result = .success(try await body(client))
@@ -69,6 +61,25 @@ struct ConnectionOptions: ParsableArguments {
             StandardStreams.printError("error: \(error)")
             throw ETLExit.code(for: error)
         }
+    }
+}
+
+extension ConnectionOptions {
+    /// A client with up to `connections` keep-alive connections; the caller shuts `http` down. A bad setup (no
+    /// token, a refused base URL) is reported on stderr and ends the command.
+    func connect(connections: Int = 8) throws -> (IntercomClient, HTTPClient) {
+        let configuration: IntercomConfiguration
+        do {
+            configuration = try self.configuration()
+        } catch {
+            StandardStreams.printError("error: \(error)")
+            throw ETLExit.code(for: error)
+        }
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        return (IntercomClient(http: http, configuration: configuration, logger: logger), http)
     }
 }
 

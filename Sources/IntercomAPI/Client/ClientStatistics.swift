@@ -10,6 +10,10 @@ public struct ClientStatistics: Sendable, Equatable {
     public var rateLimitWait: Double = 0
     /// Seconds spent in backoff after 5xx and transport errors.
     public var backoffWait: Double = 0
+    /// Calls allowed per 10-second window, from the last `X-RateLimit-Limit` header (nil: none seen).
+    public var windowLimit: Int?
+
+    public init() {}
 
     public var totalCalls: Int { calls.values.reduce(0) { $0 + $1.values.reduce(0, +) } }
 }
@@ -20,11 +24,33 @@ final class StatisticsRecorder: Sendable {
 
     var snapshot: ClientStatistics { value.withLock { $0 } }
 
-    func call(_ endpoint: String, status: Int) {
-        value.withLock { $0.calls[endpoint, default: [:]][status, default: 0] += 1 }
+    func call(_ endpoint: String, status: Int, windowLimit: Int? = nil) {
+        value.withLock {
+            $0.calls[endpoint, default: [:]][status, default: 0] += 1
+            if let windowLimit { $0.windowLimit = windowLimit }
+        }
     }
 
     func update(_ change: (inout ClientStatistics) -> Void) {
         value.withLock { change(&$0) }
+    }
+}
+
+extension ClientStatistics {
+    /// What happened after `earlier` was taken (for one run of a client that did other work before).
+    public func since(_ earlier: ClientStatistics) -> ClientStatistics {
+        var result = self
+        for (endpoint, statuses) in earlier.calls {
+            for (status, count) in statuses {
+                result.calls[endpoint]?[status]? -= count
+                if result.calls[endpoint]?[status] == 0 { result.calls[endpoint]?[status] = nil }
+            }
+            if result.calls[endpoint]?.isEmpty == true { result.calls[endpoint] = nil }
+        }
+        result.retries -= earlier.retries
+        result.rateLimited -= earlier.rateLimited
+        result.rateLimitWait -= earlier.rateLimitWait
+        result.backoffWait -= earlier.backoffWait
+        return result
     }
 }

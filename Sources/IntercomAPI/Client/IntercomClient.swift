@@ -61,9 +61,9 @@ public final class IntercomClient: Sendable {
             }
             let outcome = await execute(method, path, query: query, body: body)
             switch outcome {
-            case .success(let reply, let remaining, let reset):
+            case .success(let reply, let remaining, let reset, let limit):
                 pacer.record(remaining: remaining, resetAt: reset)
-                recorder.call(endpoint, status: reply.status)
+                recorder.call(endpoint, status: reply.status, windowLimit: limit)
                 if (200..<300).contains(reply.status) {
                     return reply.json
                 }
@@ -118,7 +118,7 @@ public final class IntercomClient: Sendable {
     }
 
     private enum Outcome {
-        case success(Reply, remaining: Int?, reset: Int?)
+        case success(Reply, remaining: Int?, reset: Int?, limit: Int?)
         case failure(IntercomError)
     }
 
@@ -163,7 +163,9 @@ public final class IntercomClient: Sendable {
             }
             let remaining = response.headers.first(name: "X-RateLimit-Remaining").flatMap { Int($0) }
             let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) }
-            return .success(Reply(status: Int(response.status.code), json: json), remaining: remaining, reset: reset)
+            let limit = response.headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) }
+            return .success(
+                Reply(status: Int(response.status.code), json: json), remaining: remaining, reset: reset, limit: limit)
         } catch {
             return .failure(IntercomError(.transport, message: "\(method) \(path): \(Self.describe(error))"))
         }

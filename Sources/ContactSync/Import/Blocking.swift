@@ -1,0 +1,39 @@
+import Dispatch
+import IntercomAPI
+import Synchronization
+
+/// Runs an async client call to completion and waits for it on the calling thread.
+///
+/// The import's workers are Dispatch threads (one serial queue each, so a worker owns its keys and needs no locks);
+/// the HTTP client is async. Waiting here is safe because these threads are not the cooperative pool's: the call
+/// itself runs on the pool and on the client's event loops, which never wait for a worker.
+@discardableResult
+func waitFor<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws(IntercomError) -> T {
+    let box = ResultBox<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        do {
+            box.set(.success(try await operation()))
+        } catch let error as IntercomError {
+            box.set(.failure(error))
+        } catch {
+            box.set(.failure(IntercomError(.transport, message: "\(error)")))
+        }
+        done.signal()
+    }
+    done.wait()
+    return try box.take().get()
+}
+
+/// The result handed from the task back to the waiting thread.
+private final class ResultBox<T: Sendable>: Sendable {
+    private let value = Mutex<Result<T, IntercomError>?>(nil)
+
+    func set(_ result: Result<T, IntercomError>) {
+        value.withLock { $0 = result }
+    }
+
+    func take() -> Result<T, IntercomError> {
+        value.withLock { $0! }
+    }
+}

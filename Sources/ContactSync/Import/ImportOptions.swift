@@ -1,0 +1,35 @@
+import ContactMapping
+
+/// What an import may do to a contact.
+public enum ImportMode: String, Sendable, CaseIterable {
+    /// Create missing contacts and update found ones.
+    case upsert
+    /// Only create; a row whose contact exists is left alone (counted unchanged, as skipped).
+    case create
+    /// Only update; a row whose contact does not exist is left alone (counted unchanged, as skipped).
+    case update
+}
+
+/// How an import runs.
+public struct ImportOptions: Sendable {
+    public var mode: ImportMode = .upsert
+    /// Lookups only: nothing is created or updated.
+    public var dryRun = false
+    /// The number of worker threads, each with its own calls in flight.
+    public var concurrency = 8
+    /// Restore archived contacts that match a row, then update them (otherwise the row fails, naming the id).
+    public var unarchive = false
+    /// Stop once more rows than this were rejected or failed.
+    public var maxErrors: MaxErrors?
+    /// Rows per lookup: Intercom allows 15 filters per group, and `IN` counts its values.
+    public var lookupBatch = 15
+    /// Rows each worker may have waiting (the bound on memory between the reader and the API).
+    public var queueCapacity = 64
+    /// How long a worker waits for a lookup batch to fill once it has a first row.
+    public var linger = 0.002
+    /// Keys written in this run that are remembered with their id (two generations of half this size), so that a
+    /// later row with the same key never depends on the search index having caught up.
+    public var rememberedKeys = 262_144
+
+    public init() {}
+}

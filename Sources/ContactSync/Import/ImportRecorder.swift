@@ -1,0 +1,101 @@
+import ContactIO
+import ContactMapping
+import Foundation
+
+/// Where every row's outcome goes: the counts, the reject report and the failures file.
+///
+/// `@unchecked Sendable`: the reader thread and all the workers call it; every stored property is touched only
+/// while `lock` is held (the reports are not thread-safe themselves).
+final class ImportRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var summary: ImportSummary
+    private let rejects: RejectReport?
+    private let failures: FailureReport?
+    private let control: ImportControl
+    private let keepProblems: Int
+    /// The first error writing a report; the run stops with it.
+    private(set) var reportError: Error?
+
+    init(
+        summary: ImportSummary, rejects: RejectReport?, failures: FailureReport?, control: ImportControl,
+        keepProblems: Int
+    ) {
+        self.summary = summary
+        self.rejects = rejects
+        self.failures = failures
+        self.control = control
+        self.keepProblems = keepProblems
+    }
+
+    var current: ImportSummary { lock.withLock { summary } }
+
+    /// Rejected and failed so far (for `--max-errors`).
+    var problems: Int { lock.withLock { summary.rejected + summary.failed } }
+
+    func read() {
+        control.readCount.add(1, ordering: .relaxed)
+        lock.withLock { summary.read += 1 }
+    }
+
+    /// A row whose key an earlier row of this run already wrote or found.
+    func repeatedKey() {
+        lock.withLock { summary.repeatedKeys += 1 }
+    }
+
+    func reject(_ row: RejectedRow, original: RecordBuffer?) {
+        finish {
+            summary.rejected += 1
+            summary.rejectedByReason[row.reason, default: 0] += 1
+            note(row.description)
+            write { try rejects?.add(row, original: original) }
+        }
+    }
+
+    func created() { finish { summary.created += 1 } }
+
+    func updated(unarchived: Bool = false) {
+        finish {
+            summary.updated += 1
+            if unarchived { summary.unarchived += 1 }
+        }
+    }
+
+    /// - Parameter skipped: why the mode left the row alone, when it did.
+    func unchanged(skipped: String? = nil) {
+        finish {
+            summary.unchanged += 1
+            if let skipped { summary.skipped[skipped, default: 0] += 1 }
+        }
+    }
+
+    /// A row that did not reach Intercom, for a reason that is not the row's own values.
+    func failed(_ row: ImportRow, file: String, reason: String, message: String) {
+        finish {
+            summary.failed += 1
+            summary.failedByReason[reason, default: 0] += 1
+            note("\(file):\(row.line): record \(row.original.number), key '\(row.contact.matchKey)': \(message)")
+            write { try failures?.add(row.original, reason: message) }
+        }
+    }
+
+    private func finish(_ body: () -> Void) {
+        lock.withLock(body)
+        control.doneCount.add(1, ordering: .relaxed)
+    }
+
+    /// Called with the lock held.
+    private func note(_ line: String) {
+        if summary.firstProblems.count < keepProblems { summary.firstProblems.append(line) }
+    }
+
+    /// Called with the lock held.
+    private func write(_ body: () throws -> Void) {
+        guard reportError == nil else { return }
+        do {
+            try body()
+        } catch {
+            reportError = error
+            control.stop("could not write a report: \(error)")
+        }
+    }
+}

@@ -1,0 +1,11 @@
+import ContactIO
+import ContactMapping
+
+/// A mapped row on its way to a worker, with the original record for the failures file.
+struct ImportRow: Sendable {
+    var contact: MappedContact
+    var original: Record
+    var hash: UInt64
+
+    var line: Int { original.line }
+}

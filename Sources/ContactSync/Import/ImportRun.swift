@@ -1,0 +1,109 @@
+import ContactIO
+import ContactMapping
+import Dispatch
+import Foundation
+import IntercomAPI
+
+/// The import pipeline: reader → mapper and validator → partition by key → Dispatch workers → recorder.
+public enum ImportRun {
+    /// Reads, maps and upserts every row of `input`, and accounts for each one.
+    ///
+    /// Blocks until the run is over: call it from a thread of its own, never from the cooperative pool.
+    /// - Parameters:
+    ///   - rejects: the reject report (rows refused before any call), if wanted.
+    ///   - failures: the failures file (rows that did not reach Intercom), if wanted.
+    ///   - control: stops the run from outside and shows its progress.
+    /// - Throws: ``MappingError`` when the mapping does not fit the input's columns (before any row is read).
+    public static func run(
+        _ input: OpenedInput, mapping: MappingFile, client: IntercomClient, options: ImportOptions,
+        rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
+        keepProblems: Int = 10
+    ) throws(MappingError) -> ImportSummary {
+        let started = DispatchTime.now()
+        let reader = input.reader
+        let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        let before = client.statistics
+        var initial = ImportSummary(file: input.name)
+        initial.dryRun = options.dryRun
+        initial.mode = options.mode
+        let recorder = ImportRecorder(
+            summary: initial, rejects: rejects, failures: failures, control: control, keepProblems: keepProblems)
+        let context = ImportContext(
+            client: client, options: options, match: mapping.match, file: input.name, recorder: recorder,
+            control: control)
+        let concurrency = max(1, options.concurrency)
+        let workers = (0..<concurrency).map { _ in
+            ImportWorker(context: context, memoryShare: options.rememberedKeys / concurrency)
+        }
+        let group = DispatchGroup()
+        for (index, worker) in workers.enumerated() {
+            DispatchQueue(label: "intercom-etl.import.worker-\(index)").async(group: group) { worker.run() }
+        }
+
+        var inputFailure: String?
+        do {
+            while !control.isStopped, let result = try reader.next() {
+                recorder.read()
+                switch result {
+                case .rowError(let error):
+                    recorder.reject(
+                        RejectedRow(
+                            file: error.file, line: error.line, recordNumber: error.recordNumber, field: error.field,
+                            value: nil, reason: error.reason.rawValue, message: error.message),
+                        original: error.reason == .fieldCountMismatch ? reader.current : nil)
+                case .record:
+                    let record = reader.current
+                    switch mapper.map(record) {
+                    case .rejected(let reject):
+                        recorder.reject(
+                            RejectedRow(
+                                file: input.name, line: record.line, recordNumber: record.number, field: reject.field,
+                                value: reject.value, reason: reject.reason.rawValue, message: reject.message),
+                            original: record)
+                    case .contact(let contact):
+                        let row = ImportRow(
+                            contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact))
+                        let worker = workers[Int(PayloadHash.fnv1a(contact.matchKey.utf8) % UInt64(concurrency))]
+                        if !worker.queue.put(row) {
+                            // The worker was stopped while the reader waited for room.
+                            recorder.failed(
+                                row, file: input.name, reason: "not_sent",
+                                message: "not sent: the run stopped (\(control.reason ?? "stopped")) before this row")
+                        }
+                    }
+                }
+                if let limit = options.maxErrors,
+                    let reason = exceeded(limit, problems: recorder.problems, read: control.rowsRead)
+                {
+                    control.stop(reason)
+                }
+                if control.rowsRead & 0x3FF == 0 { control.bytes.store(reader.bytesRead, ordering: .relaxed) }
+            }
+        } catch let error as ContactIOError {
+            inputFailure = "\(error)"
+        } catch {
+            inputFailure = "\(error)"
+        }
+        control.bytes.store(reader.bytesRead, ordering: .relaxed)
+        for worker in workers { worker.queue.finish() }
+        group.wait()
+
+        var summary = recorder.current
+        summary.inputFailure = inputFailure
+        summary.stoppedEarly = control.reason
+        summary.statistics = client.statistics.since(before)
+        summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    private static func exceeded(_ limit: MaxErrors, problems: Int, read: Int) -> String? {
+        switch limit {
+        case .count(let count) where problems > count:
+            return "more than \(count) rows were rejected or failed (--max-errors)"
+        case .share(let share) where read >= 100 && Double(problems) > share * Double(read):
+            return "more than \(Int(share * 100))% of the rows were rejected or failed (--max-errors)"
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,123 @@
+import ContactIO
+import ContactMapping
+import Foundation
+import IntercomAPI
+
+/// Everything an import did, accounting for every row: read = created + updated + unchanged + rejected + failed.
+public struct ImportSummary: Sendable {
+    public var file: String
+    public var dryRun = false
+    public var mode = ImportMode.upsert
+    public var read = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    public var failed = 0
+    /// Rows counted unchanged because the mode forbade the write, by why.
+    public var skipped: [String: Int] = [:]
+    /// Archived contacts restored (with `--unarchive`) before their update.
+    public var unarchived = 0
+    /// Rows whose key a row before them already had (merged in file order).
+    public var repeatedKeys = 0
+    public var rejectedByReason: [String: Int] = [:]
+    public var failedByReason: [String: Int] = [:]
+    /// The first rejects and failures, as lines a person can act on.
+    public var firstProblems: [String] = []
+    /// Custom attributes the preflight created.
+    public var createdAttributes: [String] = []
+    public var statistics = ClientStatistics()
+    public var elapsed = 0.0
+    /// Why the run stopped before the end of the input.
+    public var stoppedEarly: String?
+    /// The input could not be read to its end (corrupt gzip); counts cover the rows before the damage.
+    public var inputFailure: String?
+
+    public init(file: String) {
+        self.file = file
+    }
+
+    /// True when every row read has exactly one outcome.
+    public var reconciles: Bool { read == created + updated + unchanged + rejected + failed }
+
+    public var rowsPerSecond: Double { elapsed > 0 ? Double(read) / elapsed : 0 }
+
+    /// The summary for a person.
+    public var text: String {
+        func by(_ counts: [String: Int]) -> [String] {
+            counts.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }.map {
+                "                 \($0.value) \($0.key)"
+            }
+        }
+        let would = dryRun ? " (dry run: would be)" : ""
+        var lines = ["file:            \(file)\(would)", "rows read:       \(read)"]
+        lines.append("created:         \(created)")
+        lines.append("updated:         \(updated)" + (unarchived > 0 ? " (\(unarchived) unarchived first)" : ""))
+        lines.append("unchanged:       \(unchanged)")
+        lines += skipped.sorted { $0.key < $1.key }.map { "                 \($0.value) skipped: \($0.key)" }
+        lines.append("rejected:        \(rejected)")
+        lines += by(rejectedByReason)
+        lines.append("failed:          \(failed)")
+        lines += by(failedByReason)
+        if repeatedKeys > 0 {
+            lines.append("repeated keys:   \(repeatedKeys) (applied to the same contact in file order)")
+        }
+        if !createdAttributes.isEmpty {
+            lines.append("attributes made: \(createdAttributes.joined(separator: ", "))")
+        }
+        lines.append("API calls:       \(statistics.totalCalls)")
+        for (endpoint, statuses) in statistics.calls.sorted(by: { $0.key < $1.key }) {
+            let detail = statuses.sorted { $0.key < $1.key }.map {
+                "\($0.key == 0 ? "no answer" : String($0.key)): \($0.value)"
+            }
+            lines.append(
+                "                 \(statuses.values.reduce(0, +)) \(endpoint) (\(detail.joined(separator: ", ")))")
+        }
+        lines.append("429 responses:   \(statistics.rateLimited)")
+        lines.append("retries:         \(statistics.retries)")
+        lines.append("rate-limit wait: \(Self.seconds(statistics.rateLimitWait))")
+        lines.append("elapsed:         \(Self.seconds(elapsed)), \(Int(rowsPerSecond.rounded())) rows/s")
+        if !firstProblems.isEmpty {
+            lines.append("first problems:")
+            lines += firstProblems.map { "  \($0)" }
+        }
+        if let inputFailure { lines.append("input failure:   \(inputFailure)") }
+        if let stoppedEarly { lines.append("stopped early:   \(stoppedEarly)") }
+        return lines.joined(separator: "\n")
+    }
+
+    /// The summary for monitoring (`--summary-json`).
+    public var json: JSONValue {
+        func counts(_ values: [String: Int]) -> JSONValue {
+            .object(
+                JSONObject(
+                    values.sorted { $0.key < $1.key }.map { .init(key: $0.key, value: .number(String($0.value))) }))
+        }
+        func number(_ value: Int) -> JSONValue { .number(String(value)) }
+        func decimal(_ value: Double) -> JSONValue { .number(String(format: "%.3f", value)) }
+        var calls = JSONObject()
+        for (endpoint, statuses) in statistics.calls.sorted(by: { $0.key < $1.key }) {
+            calls[endpoint] = number(statuses.values.reduce(0, +))
+        }
+        return .object([
+            "file": .string(file), "dry_run": .bool(dryRun), "mode": .string(mode.rawValue),
+            "read": number(read), "created": number(created), "updated": number(updated),
+            "unchanged": number(unchanged), "rejected": number(rejected), "failed": number(failed),
+            "skipped": counts(skipped), "unarchived": number(unarchived), "repeated_keys": number(repeatedKeys),
+            "rejected_by_reason": counts(rejectedByReason), "failed_by_reason": counts(failedByReason),
+            "created_attributes": .array(createdAttributes.map(JSONValue.string)),
+            "api_calls": number(statistics.totalCalls), "calls_by_endpoint": .object(calls),
+            "rate_limited": number(statistics.rateLimited), "retries": number(statistics.retries),
+            "rate_limit_wait_seconds": decimal(statistics.rateLimitWait),
+            "backoff_wait_seconds": decimal(statistics.backoffWait),
+            "elapsed_seconds": decimal(elapsed), "rows_per_second": decimal(rowsPerSecond),
+            "stopped_early": stoppedEarly.map(JSONValue.string) ?? .null,
+            "input_failure": inputFailure.map(JSONValue.string) ?? .null,
+            "reconciles": .bool(reconciles),
+        ])
+    }
+
+    static func seconds(_ value: Double) -> String {
+        value < 100 ? String(format: "%.1f s", value) : String(format: "%.0f s", value)
+    }
+}

@@ -1,0 +1,243 @@
+import ContactIO
+import ContactMapping
+import IntercomAPI
+
+/// What every worker shares: the client, the options, where outcomes go, and the stop switch.
+struct ImportContext: Sendable {
+    var client: IntercomClient
+    var options: ImportOptions
+    var match: MappingFile.MatchKey
+    var file: String
+    var recorder: ImportRecorder
+    var control: ImportControl
+}
+
+/// One of the import's Dispatch workers: it owns the rows of its share of the keys, in file order.
+///
+/// Every row with a given key goes to the same worker, so the worker can remember the keys it wrote without a lock
+/// and apply repeated keys in file order. Rows are taken in batches that share one lookup.
+///
+/// `@unchecked Sendable`: after `init`, `memory` is touched only by `run()`, which runs on the worker's own serial
+/// queue; the queue and the context are thread-safe.
+final class ImportWorker: @unchecked Sendable {
+    let queue: BoundedQueue<ImportRow>
+    private let context: ImportContext
+    private var memory: KeyMemory
+
+    init(context: ImportContext, memoryShare: Int) {
+        self.context = context
+        queue = BoundedQueue(capacity: max(context.options.queueCapacity, context.options.lookupBatch))
+        memory = KeyMemory(capacity: memoryShare)
+    }
+
+    private var client: IntercomClient { context.client }
+    private var options: ImportOptions { context.options }
+    private var recorder: ImportRecorder { context.recorder }
+
+    /// Processes batches until the queue is finished, or abandons what is left once the run is stopped.
+    func run() {
+        while !context.control.isStopped {
+            let batch = queue.take(upTo: options.lookupBatch, linger: options.linger)
+            if batch.isEmpty { return }
+            process(batch)
+        }
+        for row in queue.abandon() { notSent(row) }
+    }
+
+    private func process(_ batch: [ImportRow]) {
+        var keys: [String] = []
+        var seen = Set<String>()
+        for row in batch where memory[row.contact.matchKey] == nil && seen.insert(row.contact.matchKey).inserted {
+            keys.append(row.contact.matchKey)
+        }
+        var found: [String: IntercomContact] = [:]
+        if !keys.isEmpty {
+            do throws(IntercomError) {
+                found = try lookup(
+                    keys, roles: Dictionary(batch.map { ($0.contact.matchKey, $0.contact.role) }) { a, _ in a })
+            } catch {
+                for row in batch { fail(row, error) }
+                return
+            }
+        }
+        for (position, row) in batch.enumerated() {
+            guard !context.control.isStopped else {
+                for rest in batch[position...] { notSent(rest) }
+                return
+            }
+            handle(row, found: found[row.contact.matchKey])
+        }
+    }
+
+    // MARK: One row
+
+    private func handle(_ row: ImportRow, found: IntercomContact?) {
+        let key = row.contact.matchKey
+        if let known = memory[key] {
+            recorder.repeatedKey()
+            if known.payloadHash == row.hash {
+                recorder.unchanged()
+            } else if options.mode == .create {
+                recorder.unchanged(skipped: "the contact exists (--mode create)")
+            } else if options.dryRun || known.id.isEmpty {
+                memory.remember(key, id: known.id, payloadHash: row.hash)
+                recorder.updated()
+            } else {
+                update(row, id: known.id, fields: row.contact.payload)
+            }
+            return
+        }
+        if let contact = found {
+            guard options.mode != .create else {
+                recorder.unchanged(skipped: "the contact exists (--mode create)")
+                return
+            }
+            let changes = ContactDiff.changes(row.contact.payload, comparedWith: contact)
+            if changes.members.isEmpty {
+                memory.remember(key, id: contact.id, payloadHash: row.hash)
+                recorder.unchanged()
+            } else if options.dryRun {
+                memory.remember(key, id: contact.id, payloadHash: row.hash)
+                recorder.updated()
+            } else {
+                update(row, id: contact.id, fields: changes)
+            }
+            return
+        }
+        guard options.mode != .update else {
+            recorder.unchanged(skipped: "no such contact in Intercom (--mode update)")
+            return
+        }
+        guard context.match != .id else {
+            recorder.failed(
+                row, file: context.file, reason: "not_found",
+                message: "no contact has id '\(key)', and a contact cannot be created with a given id")
+            return
+        }
+        if options.dryRun {
+            memory.remember(key, id: "", payloadHash: row.hash)
+            recorder.created()
+            return
+        }
+        create(row)
+    }
+
+    private func create(_ row: ImportRow) {
+        let payload = row.contact.payload
+        let client = self.client
+        do throws(IntercomError) {
+            let contact = try waitFor { try await client.createContact(payload) }
+            memory.remember(row.contact.matchKey, id: contact.id, payloadHash: row.hash)
+            recorder.created()
+        } catch {
+            guard case .conflict(let id?, let archived) = error.kind else {
+                fail(row, error)
+                return
+            }
+            // The search missed a contact that exists (index lag, or someone else created it meanwhile): it is ours
+            // to update, not to duplicate.
+            if archived {
+                guard options.unarchive else {
+                    recorder.failed(
+                        row, file: context.file, reason: "archived",
+                        message: "an archived contact (id=\(id)) has this key; re-run with --unarchive to restore "
+                            + "and update it")
+                    return
+                }
+                do throws(IntercomError) {
+                    try waitFor { try await client.setArchived(id: id, false) }
+                } catch {
+                    fail(row, error)
+                    return
+                }
+            }
+            update(row, id: id, fields: payload, unarchived: archived, createIfGone: false)
+        }
+    }
+
+    private func update(
+        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, createIfGone: Bool = true
+    ) {
+        let client = self.client
+        do throws(IntercomError) {
+            let contact = try waitFor { try await client.updateContact(id: id, fields) }
+            memory.remember(row.contact.matchKey, id: contact.id, payloadHash: row.hash)
+            recorder.updated(unarchived: unarchived)
+        } catch {
+            if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {
+                // Deleted since it was found or remembered: the row still wants a contact.
+                create(row)
+            } else {
+                fail(row, error)
+            }
+        }
+    }
+
+    // MARK: Lookup
+
+    /// One search for up to 15 keys; the best contact for each key found.
+    private func lookup(_ keys: [String], roles: [String: String]) throws(IntercomError) -> [String: IntercomContact] {
+        let field = context.match.rawValue
+        let query: JSONValue =
+            keys.count == 1
+            ? .object(["field": .string(field), "operator": .string("="), "value": .string(keys[0])])
+            : .object(["field": .string(field), "operator": .string("IN"), "value": .array(keys.map(JSONValue.string))])
+        var candidates: [String: [IntercomContact]] = [:]
+        var cursor: String?
+        let client = self.client
+        repeat {
+            let after = cursor
+            let page = try waitFor { try await client.searchContacts(query: query, perPage: 150, startingAfter: after) }
+            for contact in page.contacts {
+                if let key = self.key(of: contact), roles[key] != nil {
+                    candidates[key, default: []].append(contact)
+                }
+            }
+            cursor = page.nextCursor
+        } while cursor != nil
+        return candidates.compactMapValues { contacts in
+            // Several matches (leads may share an email): the one with the row's role, then the oldest.
+            let role = roles[key(of: contacts[0]) ?? ""]
+            return contacts.min { a, b in
+                let aRole = a.role == role
+                let bRole = b.role == role
+                return aRole != bRole ? aRole : a.createdAt < b.createdAt
+            }
+        }
+    }
+
+    private func key(of contact: IntercomContact) -> String? {
+        switch context.match {
+        case .email: contact.email?.lowercased()
+        case .externalID: contact.externalID
+        case .id: contact.id
+        }
+    }
+
+    // MARK: Failures
+
+    private func fail(_ row: ImportRow, _ error: IntercomError) {
+        let reason: String
+        switch error.kind {
+        case .authentication:
+            reason = "authentication"
+            context.control.stop("\(error)")
+        case .forbidden: reason = "forbidden"
+        case .notFound: reason = "not_found"
+        case .conflict: reason = "conflict"
+        case .validation: reason = "refused"
+        case .rateLimited: reason = "rate_limited"
+        case .server: reason = "server_error"
+        case .transport: reason = "transport"
+        case .invalidResponse: reason = "invalid_response"
+        case .configuration: reason = "configuration"
+        }
+        recorder.failed(row, file: context.file, reason: reason, message: "\(error)")
+    }
+
+    private func notSent(_ row: ImportRow) {
+        recorder.failed(
+            row, file: context.file, reason: "not_sent",
+            message: "not sent: the run stopped (\(context.control.reason ?? "stopped")) before this row")
+    }
+}

@@ -1,0 +1,33 @@
+/// The keys one worker wrote (or found unchanged) in this run, with their contact id and the payload's hash.
+///
+/// Search is eventually consistent: a contact created a moment ago may not be found yet, and searching for it again
+/// is what creates duplicates in other integrations. A remembered key goes straight to its id. Memory is bounded by
+/// two generations: when the current one is full it becomes the previous one and the oldest keys are forgotten
+/// (a forgotten key is searched again, and a 409 on create still resolves to the existing contact).
+struct KeyMemory {
+    struct Entry {
+        /// Empty in a dry run, where "created" contacts have no id.
+        var id: String
+        var payloadHash: UInt64
+    }
+
+    private var current: [String: Entry] = [:]
+    private var previous: [String: Entry] = [:]
+    private let generationSize: Int
+
+    init(capacity: Int) {
+        generationSize = max(1, capacity / 2)
+    }
+
+    subscript(key: String) -> Entry? {
+        current[key] ?? previous[key]
+    }
+
+    mutating func remember(_ key: String, id: String, payloadHash: UInt64) {
+        current[key] = Entry(id: id, payloadHash: payloadHash)
+        if current.count >= generationSize {
+            previous = current
+            current = [:]
+        }
+    }
+}

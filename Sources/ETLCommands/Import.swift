@@ -1,0 +1,253 @@
+import ArgumentParser
+import AsyncHTTPClient
+import ContactIO
+import ContactMapping
+import ContactSync
+import Dispatch
+import Foundation
+import IntercomAPI
+
+extension IntercomETL {
+    /// `intercom-etl import FILE --mapping M`: upsert every row, at the speed of the rate limit.
+    struct Import: AsyncParsableCommand, AsyncParsableCommandRunnable {
+        static let configuration = CommandConfiguration(
+            abstract: "Create or update a contact for every row of a file, and account for every row.",
+            discussion: """
+                Reads the file (CSV or NDJSON, plain or gzip, or '-' for stdin), maps and validates each row, looks \
+                the rows up in batches of 15 by the mapping's match key, and creates the missing contacts and \
+                updates the found ones where something differs, on --concurrency workers that share Intercom's rate \
+                limit. Rows with the same key are applied to one contact in file order; a key created in the run is \
+                never searched again, so search-index lag cannot make duplicates, and a 409 becomes an update of the \
+                existing contact.
+
+                Before writing, the mapping's custom attributes are checked against the workspace \
+                (--create-attributes creates the missing ones). Rows refused by validation go to --rejects; rows \
+                that could not be written (5xx or network failures after retries, or not sent because the run \
+                stopped) go to --failures in the input's own format, so that file can be imported again as it is.
+
+                The summary always satisfies: read = created + updated + unchanged + rejected + failed. On a \
+                terminal a progress line shows rows/s, calls/s and the share of the rate limit used. Ctrl-C (or \
+                SIGTERM) stops taking rows, lets calls in flight finish, and still writes the summary and reports.
+
+                Exit codes: 0 every row imported or unchanged; 1 some rows rejected or failed; 2 the input or a \
+                report could not be read or written; 3 authentication failed before any row; 10 the run stopped \
+                early (authentication, --max-errors, interrupted); 65 invalid mapping; 78 the workspace lacks \
+                mapped attributes, or bad setup.
+                """
+        )
+
+        @Argument(help: "The file to import, or '-' for standard input.")
+        var file: String
+
+        @Option(help: "The mapping file (YAML).")
+        var mapping: String
+
+        @Option(help: "upsert (create or update), create (never update) or update (never create).")
+        var mode: ImportMode = .upsert
+
+        @Flag(name: .customLong("dry-run"), help: "Look rows up but write nothing; report what would happen.")
+        var dryRun = false
+
+        @Option(help: "Worker threads, each with one call in flight (1 to 256).")
+        var concurrency = 8
+
+        @Flag(help: "Restore archived contacts that match a row, then update them (otherwise such rows fail).")
+        var unarchive = false
+
+        @Flag(
+            name: .customLong("create-attributes"),
+            help: "Create the mapping's custom attributes that the workspace lacks, with their mapped types.")
+        var createAttributes = false
+
+        @Option(help: "Write the rows rejected by validation here (.csv or .ndjson, optionally .gz).")
+        var rejects: String?
+
+        @Option(help: "Write the rows that failed or were not sent here, in the input's format (add .gz to compress).")
+        var failures: String?
+
+        @Option(name: .customLong("summary-json"), help: "Write the summary as JSON here, for monitoring.")
+        var summaryJSON: String?
+
+        @Option(
+            name: .customLong("max-errors"), help: "Stop after more than N rows rejected or failed, or a share like 5%."
+        )
+        var maxErrors: String?
+
+        @Option(name: .customLong("show-problems"), help: "How many rejected or failed rows to list in the summary.")
+        var showProblems = 10
+
+        @OptionGroup var input: InputOptions
+        @OptionGroup var connection: ConnectionOptions
+
+        func validate() throws {
+            guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256") }
+            if let maxErrors, MaxErrors(maxErrors) == nil {
+                throw ValidationError("--max-errors takes a count (50) or a share (5%), got '\(maxErrors)'")
+            }
+        }
+
+        func run() async throws {
+            let mappingFile: MappingFile
+            do {
+                mappingFile = try MappingFile.load(path: mapping)
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.mappingInvalid
+            }
+            let opened = try input.open(file)
+            let header = (opened.reader as? CSVReader)?.header
+            do {
+                _ = try ContactMapper(mapping: mappingFile, header: header)
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.mappingInvalid
+            }
+            let reports: Reports
+            do {
+                reports = Reports(
+                    rejects: try rejects.map { try RejectReport(path: $0, header: header) },
+                    failures: try failures.map { try FailureReport(path: $0, header: header) })
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.inputFailure
+            }
+            let (client, http) = try connection.connect(connections: concurrency + 2)
+            let outcome = await importAll(opened, mappingFile, client: client, reports: reports)
+            try? await http.shutdown()
+            try finish(outcome, reports: reports)
+        }
+
+        private enum Outcome {
+            case summary(ImportSummary)
+            case preflight(String, ExitCode)
+        }
+
+        private func importAll(
+            _ opened: OpenedInput, _ mappingFile: MappingFile, client: IntercomClient, reports: Reports
+        )
+            async -> Outcome
+        {
+            var created: [String] = []
+            do {
+                created = try await AttributePreflight.run(
+                    mapping: mappingFile, client: client, createMissing: createAttributes && !dryRun)
+            } catch let error as PreflightError {
+                return .preflight("error: \(error)", ETLExit.configuration)
+            } catch let error as IntercomError {
+                return .preflight("error: \(error)", ETLExit.code(for: error))
+            } catch {
+                return .preflight("error: \(error)", ETLExit.serverOrTransport)
+            }
+            var options = ImportOptions()
+            options.mode = mode
+            options.dryRun = dryRun
+            options.concurrency = concurrency
+            options.unarchive = unarchive
+            options.maxErrors = maxErrors.flatMap(MaxErrors.init)
+            let control = ImportControl()
+            let trap = SignalTrap { name in
+                StandardStreams.printError(
+                    "\n\(name): stopping; calls in flight finish, unsent rows go to the failures (again to quit now)")
+                control.stop("interrupted by \(name)")
+            }
+            let progress = ImportProgressReporter(control: control, client: client, totalBytes: opened.progressSize)
+            let work = Handoff(opened: opened, reports: reports)
+            let keep = max(0, showProblems)
+            let settings = options
+            var summary = await onOwnThread { () -> ImportSummary in
+                do {
+                    return try ImportRun.run(
+                        work.opened, mapping: mappingFile, client: client, options: settings,
+                        rejects: work.reports.rejects, failures: work.reports.failures, control: control,
+                        keepProblems: keep)
+                } catch {
+                    // The mapping was bound to this input above; it cannot fail here.
+                    fatalError("\(error)")
+                }
+            }
+            progress.stop()
+            trap.cancel()
+            summary.createdAttributes = created
+            return .summary(summary)
+        }
+
+        private func finish(_ outcome: Outcome, reports: Reports) throws {
+            let summary: ImportSummary
+            switch outcome {
+            case .preflight(let message, let code):
+                reports.rejects?.abort()
+                reports.failures?.abort()
+                StandardStreams.printError(message)
+                throw code
+            case .summary(let value):
+                summary = value
+            }
+            var reportFailure: String?
+            do {
+                try reports.rejects?.finish()
+                if let failures = reports.failures {
+                    if failures.count > 0 { try failures.finish() } else { failures.abort() }
+                }
+                if let summaryJSON {
+                    try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
+                }
+            } catch {
+                reportFailure = "\(error)"
+            }
+            StandardStreams.print(summary.text)
+            if let rejects, summary.rejected > 0 { StandardStreams.print("reject report:   \(rejects)") }
+            if let failures, summary.failed > 0 { StandardStreams.print("failures file:   \(failures)") }
+            if !summary.reconciles {
+                StandardStreams.printError("internal error: the counts do not add up to the rows read")
+            }
+            if let reportFailure {
+                StandardStreams.printError("error: \(reportFailure)")
+                throw ETLExit.inputFailure
+            }
+            if let stopped = summary.stoppedEarly {
+                StandardStreams.printError("stopped early: \(stopped)")
+                throw ETLExit.stoppedEarly
+            }
+            if let failure = summary.inputFailure {
+                StandardStreams.printError("error: \(failure)")
+                throw ETLExit.inputFailure
+            }
+            if summary.rejected + summary.failed > 0 { throw ETLExit.rowProblems }
+        }
+    }
+}
+
+extension ImportMode: ExpressibleByArgument {}
+
+/// The reports of one import.
+private struct Reports {
+    var rejects: RejectReport?
+    var failures: FailureReport?
+}
+
+/// The input and reports, handed to the import's own thread.
+///
+/// `@unchecked Sendable`: ownership moves; the async caller does not touch them until that thread has finished.
+private final class Handoff: @unchecked Sendable {
+    let opened: OpenedInput
+    let reports: Reports
+
+    init(opened: OpenedInput, reports: Reports) {
+        self.opened = opened
+        self.reports = reports
+    }
+}
+
+/// Runs blocking work on a thread of its own, so that the cooperative pool stays free for the HTTP calls.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 4 << 20
+        thread.start()
+    }
+}
+
+extension OpenedInput {
+    /// The size to show progress against: the file's when it is read as stored.
+    var progressSize: Int? { compression == .none ? fileSize : nil }
+}

@@ -1,0 +1,63 @@
+import ContactSync
+import Dispatch
+import IntercomAPI
+
+/// The import's progress line: rows done, rows/s, calls/s, the share of the rate limit used, 429s and an ETA.
+///
+/// Shown only on a terminal (a cron job sees nothing until the summary), refreshed twice a second from a timer.
+final class ImportProgressReporter {
+    private let timer: any DispatchSourceTimer
+
+    init(control: ImportControl, client: IntercomClient, totalBytes: Int?) {
+        let line = ProgressLine()
+        let state = RateState()
+        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "intercom-etl.progress"))
+        timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+        timer.setEventHandler {
+            let statistics = client.statistics
+            let now = monotonicSeconds()
+            let (rowRate, callRate) = state.rates(now: now, rows: control.rowsDone, calls: statistics.totalCalls)
+            var parts = ["\(control.rowsDone) rows", "\(Int(rowRate)) rows/s", "\(Int(callRate)) calls/s"]
+            if let limit = statistics.windowLimit, limit > 0 {
+                parts.append("\(Int((callRate * 10 / Double(limit) * 100).rounded()))% of rate limit")
+            }
+            parts.append("\(statistics.rateLimited) 429s")
+            if let totalBytes, totalBytes > 0, control.bytesRead > 0, rowRate > 0 {
+                let share = Double(control.bytesRead) / Double(totalBytes)
+                let rowsLeft = Double(control.rowsRead) / max(share, 1e-9) - Double(control.rowsDone)
+                parts.append("ETA \(Self.duration(max(0, rowsLeft) / rowRate))")
+            }
+            line.update(parts.joined(separator: " · "))
+        }
+        timer.setCancelHandler { line.clear() }
+        timer.resume()
+    }
+
+    /// Stops the line and erases it before the summary.
+    func stop() {
+        timer.cancel()
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
+        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
+        return "\(total)s"
+    }
+}
+
+/// Rates over the last few seconds (a moving window, so that the line follows changes in speed).
+///
+/// `@unchecked Sendable`: used only from the reporter's serial timer queue.
+private final class RateState: @unchecked Sendable {
+    private var samples: [(time: Double, rows: Int, calls: Int)] = []
+
+    func rates(now: Double, rows: Int, calls: Int) -> (rows: Double, calls: Double) {
+        samples.append((now, rows, calls))
+        while samples.count > 2 && now - samples[0].time > 5 { samples.removeFirst() }
+        let first = samples[0]
+        let span = now - first.time
+        guard span > 0 else { return (0, 0) }
+        return (Double(rows - first.rows) / span, Double(calls - first.calls) / span)
+    }
+}

@@ -101,9 +101,22 @@ let package = Package(
             dependencies: ["ContactMapping", "ContactIO"],
             swiftSettings: strictSettings
         ),
+        .target(
+            name: "SandboxTestSupport",
+            dependencies: [
+                "IntercomAPI",
+                "IntercomSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/SandboxTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ContactSyncTests",
             dependencies: [
+                "SandboxTestSupport",
                 "ContactSync",
                 "ContactMapping",
                 "IntercomAPI",
@@ -127,6 +140,7 @@ let package = Package(
         .testTarget(
             name: "IntercomAPITests",
             dependencies: [
+                "SandboxTestSupport",
                 "IntercomAPI",
                 "IntercomSandbox",
                 "ContactIO",

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import IntercomAPI
 import IntercomSandbox
 import Logging
+import SandboxTestSupport
 import Testing
 
 struct AttributePreflightTests {
@@ -19,28 +20,9 @@ struct AttributePreflightTests {
           renewal: {column: Renewal, type: date}
         """
 
-    func withClient(_ body: @escaping @Sendable (IntercomClient) async throws -> Void) async throws {
-        let app = try buildApplication(configuration: SandboxConfiguration(port: 0, rateLimitPerMinute: 0))
-        try await app.test(.live) { testClient in
-            let http = HTTPClient(eventLoopGroupProvider: .singleton)
-            let client = IntercomClient(
-                http: http,
-                configuration: try IntercomConfiguration(
-                    baseURL: "http://127.0.0.1:\(try #require(testClient.port))", token: AccessToken("sandbox-token")),
-                logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-            do {
-                try await body(client)
-            } catch {
-                try? await http.shutdown()
-                throw error
-            }
-            try await http.shutdown()
-        }
-    }
-
     @Test func missingAttributesStopTheRunWithOneMessageListingThem() async throws {
         let mapping = try MappingFile.parse(yaml, path: "m.yml")
-        try await withClient { client in
+        try await withClient { client, _ in
             _ = try await client.createDataAttribute(name: "plan", dataType: "string")
             let error = await #expect(throws: PreflightError.self) {
                 _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: false)
@@ -54,7 +36,7 @@ struct AttributePreflightTests {
 
     @Test func createAttributesMakesTheMissingOnesWithTheirTypes() async throws {
         let mapping = try MappingFile.parse(yaml, path: "m.yml")
-        try await withClient { client in
+        try await withClient { client, _ in
             let created = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)
             #expect(created == ["plan", "seats", "renewal"])
             let attributes = try await client.dataAttributes()
@@ -65,7 +47,7 @@ struct AttributePreflightTests {
 
     @Test func aTypeMismatchIsReportedEvenWithCreateAttributes() async throws {
         let mapping = try MappingFile.parse(yaml, path: "m.yml")
-        try await withClient { client in
+        try await withClient { client, _ in
             _ = try await client.createDataAttribute(name: "seats", dataType: "string")
             let error = await #expect(throws: PreflightError.self) {
                 _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)

@@ -1,6 +1,7 @@
 import ContactIO
 import IntercomAPI
 import IntercomSandbox
+import SandboxTestSupport
 import Synchronization
 import Testing
 

@@ -26,7 +26,7 @@ public struct ImportOptions: Sendable {
     /// Rows each worker may have waiting (the bound on memory between the reader and the API).
     public var queueCapacity = 64
     /// How long a worker waits for a lookup batch to fill once it has a first row.
-    public var linger = 0.002
+    public var linger = 0.02
     /// Keys written in this run that are remembered with their id (two generations of half this size), so that a
     /// later row with the same key never depends on the search index having caught up.
     public var rememberedKeys = 262_144

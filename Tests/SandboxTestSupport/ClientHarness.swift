@@ -7,25 +7,30 @@ import IntercomAPI
 import IntercomSandbox
 import Logging
 import Synchronization
-import Testing
 
 /// The client's clock in tests: reads the sandbox's manual clock and "sleeps" by moving it, so that rate-limit
 /// windows and backoff pass without waiting.
-struct SimulatedPacingClock: PacingClock {
-    let clock: ManualSandboxClock
+public struct SimulatedPacingClock: PacingClock {
+    public let clock: ManualSandboxClock
 
-    func now() -> Double { clock.now() }
+    public init(clock: ManualSandboxClock) {
+        self.clock = clock
+    }
 
-    func sleep(seconds: Double) async throws {
+    public func now() -> Double { clock.now() }
+
+    public func sleep(seconds: Double) async throws {
         if seconds > 0 { clock.advance(by: seconds) }
     }
 }
 
 /// Keeps every log line in memory, to prove the token never reaches a log.
-final class CapturedLogs: Sendable {
-    let lines = Mutex<[String]>([])
+public final class CapturedLogs: Sendable {
+    public let lines = Mutex<[String]>([])
 
-    func handler(label: String) -> LogHandler {
+    public init() {}
+
+    public func handler(label: String) -> LogHandler {
         CapturingHandler(sink: self)
     }
 
@@ -47,21 +52,25 @@ final class CapturedLogs: Sendable {
 }
 
 /// Starts the sandbox on a loopback port and gives `body` a client pointed at it.
-func withClient(
+public func withClient(
     sandbox: SandboxConfiguration = SandboxConfiguration(rateLimitPerMinute: 0),
     token: String = "sandbox-token",
     clock: ManualSandboxClock = ManualSandboxClock(),
     retry: RetryPolicy = RetryPolicy(),
     requestTimeout: Double = 30,
     logs: CapturedLogs? = nil,
+    connections: Int = 8,
     _ body: @escaping @Sendable (IntercomClient, Int) async throws -> Void
 ) async throws {
     var sandbox = sandbox
     sandbox.port = 0
     let app = try buildApplication(configuration: sandbox, clock: clock)
     try await app.test(.live) { testClient in
-        let port = try #require(testClient.port)
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        guard let port = testClient.port else { throw SandboxNotListening() }
+        var httpConfiguration = HTTPClient.Configuration()
+        httpConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         var logger = Logger(label: "test") { label in logs?.handler(label: label) ?? SwiftLogNoOpLogHandler() }
         logger.logLevel = .trace
         let configuration = try IntercomConfiguration(
@@ -78,3 +87,6 @@ func withClient(
         try await http.shutdown()
     }
 }
+
+/// The in-process sandbox did not report a port.
+public struct SandboxNotListening: Error {}

@@ -5,7 +5,7 @@ RELEASE_BIN_DIR = .build/release
 SAMPLES = samples/hubspot-contacts.csv samples/salesforce-contacts.csv samples/mailchimp-members.csv.gz \
 	samples/contacts.ndjson
 
-.PHONY: build test demo bench bench-io bench-sandbox fmt lint release clean
+.PHONY: build test demo bench bench-io bench-sandbox bench-import fmt lint release clean
 
 build:
 	$(SWIFT) build
@@ -15,8 +15,8 @@ test:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-## demo: inspect every sample file, then start the sandbox, talk to it, and stop it
-## (the import and export commands join it as their issues land).
+## demo: inspect every sample file, then start the sandbox, talk to it, import every sample (twice: the second
+## run writes nothing), print the summaries, and stop the sandbox.
 demo: build
 	@for f in $(SAMPLES); do \
 		echo "== intercom-etl inspect $$f"; \
@@ -28,13 +28,16 @@ demo: build
 	@python3 scripts/demo_sandbox.py $(BIN_DIR)/intercom-etl
 
 ## bench: every benchmark, release build, results in benchmarks/RESULTS.md.
-bench: bench-io bench-sandbox
+bench: bench-io bench-sandbox bench-import
 
 bench-io:
 	python3 benchmarks/run_io.py --write-results
 
 bench-sandbox:
 	python3 benchmarks/run_sandbox.py --write-results
+
+bench-import:
+	python3 benchmarks/run_import.py --write-results
 
 ## fmt: format the sources in place; lint: fail if formatting would change anything.
 fmt:

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
-"""`make demo`, second half: start the sandbox in the background, talk to it as a client would, stop it.
+"""`make demo`, second half: start the sandbox, talk to it as a client would, import the samples, stop it.
 
 Usage: demo_sandbox.py PATH_TO_INTERCOM_ETL. Only loopback; the server is always stopped, even on failure.
 """
-import json, re, signal, subprocess, sys, urllib.error, urllib.request
+import json, os, re, signal, subprocess, sys, urllib.error, urllib.request
+
+SAMPLES = [("samples/hubspot-contacts.csv", "samples/hubspot-contacts.mapping.yml"),
+           ("samples/salesforce-contacts.csv", "samples/salesforce-contacts.mapping.yml"),
+           ("samples/mailchimp-members.csv.gz", "samples/mailchimp-members.mapping.yml"),
+           ("samples/contacts.ndjson", "samples/contacts.mapping.yml")]
 
 binary = sys.argv[1]
 server = subprocess.Popen([binary, "sandbox", "--port", "0", "--search-lag", "0"], stdout=subprocess.PIPE, text=True)
@@ -35,6 +40,23 @@ try:
     print(f"POST /contacts/search -> {status}: {found['total_count']} found")
     status, _, _ = call("GET", "/contacts?per_page=150")
     print(f"GET /contacts -> {status}")
+
+    environment = dict(os.environ, INTERCOM_ACCESS_TOKEN="sandbox-token")
+    for data, mapping in SAMPLES:
+        print(f"\n== intercom-etl import {data} --mapping {mapping} --create-attributes")
+        result = subprocess.run([binary, "import", data, "--mapping", mapping, "--base-url", base,
+                                 "--create-attributes"], env=environment, timeout=120)
+        # 1 means some rows were rejected, which the HubSpot sample does on purpose (a bad email, a broken row).
+        if result.returncode not in (0, 1):
+            sys.exit(f"import of {data} failed with exit code {result.returncode}")
+    print("\n== the same files again: nothing left to write")
+    for data, mapping in SAMPLES:
+        result = subprocess.run([binary, "import", data, "--mapping", mapping, "--base-url", base],
+                                env=environment, capture_output=True, text=True, timeout=120)
+        counts = dict(re.findall(r"^(created|updated|unchanged|rejected|failed):\s+(\d+)", result.stdout, re.M))
+        print(f"{data}: " + ", ".join(f"{key} {value}" for key, value in counts.items()))
+    status, listing, _ = call("GET", "/contacts?per_page=150")
+    print(f"\nGET /contacts -> {status}: {listing['total_count']} contacts in the workspace")
 finally:
     server.send_signal(signal.SIGINT)
     server.wait(timeout=20)

@@ -51,6 +51,11 @@ extension IntercomETL {
         @Option(help: "Worker threads, each with one call in flight (1 to 256).")
         var concurrency = 8
 
+        @Option(
+            name: .customLong("lookup-batch"),
+            help: "Rows looked up per search, 1 to 15 (Intercom's limit per group); 1 is the naive search per row.")
+        var lookupBatch = 15
+
         @Flag(help: "Restore archived contacts that match a row, then update them (otherwise such rows fail).")
         var unarchive = false
 
@@ -81,6 +86,7 @@ extension IntercomETL {
 
         func validate() throws {
             guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 256") }
+            guard (1...15).contains(lookupBatch) else { throw ValidationError("--lookup-batch must be 1 to 15") }
             if let maxErrors, MaxErrors(maxErrors) == nil {
                 throw ValidationError("--max-errors takes a count (50) or a share (5%), got '\(maxErrors)'")
             }
@@ -143,6 +149,7 @@ extension IntercomETL {
             options.dryRun = dryRun
             options.concurrency = concurrency
             options.unarchive = unarchive
+            options.lookupBatch = lookupBatch
             options.maxErrors = maxErrors.flatMap(MaxErrors.init)
             let control = ImportControl()
             let trap = SignalTrap { name in

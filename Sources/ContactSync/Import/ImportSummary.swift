@@ -118,6 +118,8 @@ public struct ImportSummary: Sendable {
     }
 
     static func seconds(_ value: Double) -> String {
-        value < 100 ? String(format: "%.1f s", value) : String(format: "%.0f s", value)
+        value < 10
+            ? String(format: "%.2f s", value)
+            : value < 100 ? String(format: "%.1f s", value) : String(format: "%.0f s", value)
     }
 }

@@ -1,0 +1,107 @@
+import Foundation
+import Testing
+
+struct ImportCommandTests {
+    /// Starts `intercom-etl sandbox` on a free loopback port with `flags`; returns the process and its base URL.
+    func startSandbox(_ flags: [String]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = ["sandbox", "--port", "0", "--rate-limit", "0"] + flags
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let range = text.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
+            process.terminate()
+            throw CocoaError(.fileReadUnknown)
+        }
+        return (process, String(text[range]))
+    }
+
+    func csv(rows: Int) throws -> String {
+        var text = "email,name,plan\n"
+        for index in 0..<rows { text += "person\(index)@example.com,Person \(index),pro\n" }
+        return try temporaryFile(named: "contacts.csv", contents: Data(text.utf8))
+    }
+
+    let mapping = """
+        role: user
+        match: email
+        fields:
+          email: {column: email, transforms: [trim, lower]}
+          name: name
+        custom_attributes:
+          plan: {column: plan, type: string}
+        """
+
+    @Test func importPrintsASummaryThatReconcilesAndWritesItAsJSON() throws {
+        let (sandbox, base) = try startSandbox([])
+        defer {
+            sandbox.interrupt()
+            sandbox.waitUntilExit()
+        }
+        let input = try csv(rows: 40)
+        let mappingPath = try temporaryFile(named: "m.yml", contents: Data(mapping.utf8))
+        let summaryPath = (input as NSString).deletingLastPathComponent + "/summary.json"
+        let output = try CommandRunner.run(
+            [
+                "import", input, "--mapping", mappingPath, "--base-url", base, "--create-attributes",
+                "--summary-json", summaryPath,
+            ], environment: ["INTERCOM_ACCESS_TOKEN": "sandbox-token"])
+        #expect(output.status == 0, "\(output.stderr)")
+        #expect(output.stdout.contains("created:         40"))
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: summaryPath)))
+        let object = try #require(summary as? [String: Any])
+        #expect(object["read"] as? Int == 40 && object["created"] as? Int == 40)
+        #expect(object["reconciles"] as? Bool == true)
+        #expect(object["created_attributes"] as? [String] == ["plan"])
+        #expect(!output.stdout.contains("sandbox-token") && !output.stderr.contains("sandbox-token"))
+    }
+
+    @Test func sigintStopsTheImportWritesTheSummaryAndReportsAndExits10() throws {
+        let (sandbox, base) = try startSandbox(["--latency", "20"])
+        defer {
+            sandbox.interrupt()
+            sandbox.waitUntilExit()
+        }
+        let input = try csv(rows: 3000)
+        let directory = (input as NSString).deletingLastPathComponent
+        let mappingPath = try temporaryFile(named: "m.yml", contents: Data(mapping.utf8))
+        let process = Process()
+        process.executableURL = CommandRunner.binary
+        process.arguments = [
+            "import", input, "--mapping", mappingPath, "--base-url", base, "--create-attributes", "--concurrency",
+            "2", "--summary-json", directory + "/summary.json", "--failures", directory + "/failures.csv",
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(["INTERCOM_ACCESS_TOKEN": "sandbox-token"]) {
+            $1
+        }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(700_000)  // at 2 × 20 ms per call, a few dozen rows are done and thousands are left
+        kill(process.processIdentifier, SIGINT)
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 10)
+        #expect(stdout.contains("stopped early:   interrupted by SIGINT"))
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/summary.json")))
+                as? [String: Any])
+        #expect(summary["reconciles"] as? Bool == true)
+        let read = try #require(summary["read"] as? Int)
+        let created = try #require(summary["created"] as? Int)
+        let failed = try #require(summary["failed"] as? Int)
+        #expect(created > 0 && read < 3000 && read == created + failed)
+        let failures = try String(contentsOfFile: directory + "/failures.csv", encoding: .utf8)
+        #expect(failures.split(separator: "\n").count == failed + 1)
+    }
+}

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""Import benchmarks against the sandbox on loopback (release build), for issue #6.
+
+Every case starts a fresh `intercom-etl sandbox` on 127.0.0.1 (port 0), runs `intercom-etl import` on a file
+made by gen_contacts.py, reads the import's --summary-json, and stops the sandbox. Cases (each bounded):
+
+  calls     first import of N new rows into an empty workspace: API calls per row sent (target <= 1.07),
+            against the naive search-then-create (--lookup-batch 1, 2.0 calls per row) measured in the same run
+            on a smaller slice; then a re-import of the same file (target <= 0.07 calls per row, 0 writes)
+  budget    sandbox at 10,000/min, a file sized for about 60 s: calls made / what the 10-second windows the run
+            touched allowed (target >= 95 %), 429s / calls (target <= 1 %), failed rows (target 0)
+  latency   sandbox latency 50 ms, no rate limit: rows/s at --concurrency 8, 32, 64 against the ideal
+            concurrency / latency (target >= 0.85)
+  memory    --dry-run of the 1M-row file: peak RSS of the import (target <= 64 MB), against `validate` of the
+            same file as the baseline
+
+Prints one markdown table per case and, with --write-results, replaces the import section of
+benchmarks/RESULTS.md.
+"""
+import argparse, json, math, os, re, resource, signal, subprocess, sys, tempfile, time
+from datetime import date
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build/release/intercom-etl")
+MAPPING = os.path.join(ROOT, "benchmarks/contacts.mapping.yml")
+BEGIN, END = "<!-- import:begin -->", "<!-- import:end -->"
+TOKEN = "bench-token"
+
+
+class Sandbox:
+    def __init__(self, *flags):
+        self.process = subprocess.Popen([BIN, "sandbox", "--port", "0", "--token", TOKEN, *flags],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.search(r"(http://127\.0\.0\.1:\d+)", line)
+        if not match:
+            self.process.kill()
+            sys.exit(f"sandbox did not start: {line!r}")
+        self.base = match.group(1)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.process.send_signal(signal.SIGINT)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def run_import(base, path, *flags, timeout=900):
+    """Runs one import; returns (summary dict, wall seconds, peak RSS MB, exit code)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        summary_path = os.path.join(scratch, "summary.json")
+        command = [BIN, "import", path, "--mapping", MAPPING, "--base-url", base, "--create-attributes",
+                   "--summary-json", summary_path, *flags]
+        env = dict(os.environ, INTERCOM_ACCESS_TOKEN=TOKEN)
+        started = time.monotonic()
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                sys.exit(f"import did not finish in {timeout} s: {command}")
+            time.sleep(0.05)
+        wall = time.monotonic() - started
+        code = os.waitstatus_to_exitcode(status)
+        stderr = process.stderr.read()
+        if not os.path.exists(summary_path):
+            sys.exit(f"import wrote no summary (exit {code}): {stderr}")
+        summary = json.load(open(summary_path))
+        return summary, wall, usage.ru_maxrss / 1024, code
+
+
+def peak_rss_of(command):
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss / 1024
+
+
+def generate(rows, directory):
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "contacts.csv")
+    meta = os.path.join(directory, "meta.json")
+    if not (os.path.exists(meta) and json.load(open(meta)).get("rows") == rows):
+        subprocess.run([sys.executable, os.path.join(ROOT, "benchmarks/gen_contacts.py"), "--rows", str(rows),
+                        "--out", directory, "--quiet"], check=True)
+    return path
+
+
+def head(path, rows, target):
+    with open(path, "rb") as source, open(target, "wb") as out:
+        for index, line in enumerate(source):
+            if index > rows:
+                break
+            out.write(line)
+    return target
+
+
+def writes(summary):
+    return sum(count for endpoint, count in summary["calls_by_endpoint"].items() if endpoint != "POST /contacts/search")
+
+
+def sent(summary):
+    return summary["read"] - summary["rejected"]
+
+
+def case_calls(args, data):
+    path = generate(args.rows, os.path.join(data, f"rows-{args.rows}"))
+    slice_path = head(path, args.rows // 5, os.path.join(data, "naive-slice.csv"))
+    with Sandbox("--rate-limit", "0") as sandbox:
+        naive, _, _, _ = run_import(sandbox.base, slice_path, "--lookup-batch", "1", "--concurrency", "16")
+    with Sandbox("--rate-limit", "0") as sandbox:
+        first, first_wall, _, _ = run_import(sandbox.base, path, "--concurrency", "16")
+        again, again_wall, _, _ = run_import(sandbox.base, path, "--concurrency", "16")
+    naive_cpr = naive["api_calls"] / sent(naive)
+    rows = [
+        ("naive search-then-create (baseline, --lookup-batch 1)", naive, naive_cpr, None),
+        ("first import, empty workspace", first, first["api_calls"] / sent(first), first_wall),
+        ("re-import of the same file", again, again["api_calls"] / sent(again), again_wall),
+    ]
+    lines = [f"### Calls per row ({args.rows:,} generated rows, --concurrency 16, no rate limit)", "",
+             "| run | rows sent | created | updated | unchanged | API calls | writes | calls/row | × baseline |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for title, summary, cpr, _ in rows:
+        lines.append(f"| {title} | {sent(summary):,} | {summary['created']:,} | {summary['updated']:,} | "
+                     f"{summary['unchanged']:,} | {summary['api_calls']:,} | {writes(summary):,} | {cpr:.4f} | "
+                     f"{cpr / naive_cpr:.3f} |")
+    lines += ["", f"Targets: first import <= 1.07 calls/row (got {rows[1][2]:.4f}); re-import <= 0.07 "
+              f"(got {rows[2][2]:.4f}) with 0 writes (got {writes(again)}). Rows sent = read − rejected "
+              f"({first['rejected']:,} of the generated rows are deliberately invalid)."]
+    return lines
+
+
+def case_budget(args, data):
+    # About 1.067 calls per row at 10,000 calls/min: this many rows take about `seconds`.
+    rows = int(args.budget_seconds * 10_000 / 60 / 1.067)
+    path = head(generate(args.rows, os.path.join(data, f"rows-{args.rows}")), rows,
+                os.path.join(data, "budget.csv"))
+    with Sandbox("--rate-limit", "10000") as sandbox:
+        started = time.time()
+        summary, wall, _, _ = run_import(sandbox.base, path, "--concurrency", "16")
+        ended = time.time()
+    first_window, last_window = int(started) // 10, int(ended) // 10
+    windows = last_window - first_window + 1
+    allowed = windows * math.ceil(10_000 / 6)
+    calls = summary["api_calls"]
+    lines = [f"### Rate-limit budget (sandbox at 10,000/min = {math.ceil(10_000 / 6)} per 10-s window, "
+             f"{rows:,} rows, --concurrency 16)", "",
+             "| elapsed | windows touched | allowed | calls | used | 429s | 429s/calls | failed rows | rows/s |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+             f"| {wall:.1f} s | {windows} | {allowed:,} | {calls:,} | {calls / allowed:.1%} | "
+             f"{summary['rate_limited']} | {summary['rate_limited'] / max(calls, 1):.2%} | {summary['failed']} | "
+             f"{summary['rows_per_second']:.0f} |", "",
+             "The first and last windows are only partly inside the run but count whole, so `used` is a lower "
+             "bound. Targets: used >= 95 %, 429s <= 1 % of calls, 0 failed rows."]
+    return lines
+
+
+def case_latency(args, data):
+    source = generate(args.rows, os.path.join(data, f"rows-{args.rows}"))
+    lines = ["### Latency hiding (sandbox latency 50 ms on every call, no rate limit)", "",
+             "| concurrency | rows sent | elapsed | rows/s | ideal c / latency | ratio |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for concurrency in (8, 32, 64):
+        rows = int(concurrency / 0.05 * args.latency_seconds)
+        path = head(source, rows, os.path.join(data, f"latency-{concurrency}.csv"))
+        with Sandbox("--rate-limit", "0", "--latency", "50") as sandbox:
+            summary, _, _, _ = run_import(sandbox.base, path, "--concurrency", str(concurrency))
+        rate = sent(summary) / summary["elapsed_seconds"]
+        ideal = concurrency / 0.05
+        lines.append(f"| {concurrency} | {sent(summary):,} | {summary['elapsed_seconds']:.1f} s | {rate:,.0f} | "
+                     f"{ideal:,.0f} | {rate / ideal:.2f} |")
+    lines += ["", "Target: ratio >= 0.85 at every concurrency. A row costs one write plus 1/15 of a search, so "
+              "the ceiling is 1 / 1.067 = 0.94."]
+    return lines
+
+
+def case_memory(args, data):
+    path = os.path.join(ROOT, "benchmarks/data/contacts.csv")
+    if not os.path.exists(path):
+        path = generate(1_000_000, os.path.join(ROOT, "benchmarks/data"))
+    baseline = peak_rss_of([BIN, "validate", path, "--mapping", MAPPING])
+    with Sandbox("--rate-limit", "0") as sandbox:
+        summary, wall, rss, _ = run_import(sandbox.base, path, "--dry-run", "--concurrency", "16", timeout=1200)
+    return [f"### Memory (dry run of the 1M-row file, {os.path.getsize(path) / 1e6:.0f} MB)", "",
+            "| run | rows read | elapsed | peak RSS | × baseline |", "| --- | ---: | ---: | ---: | ---: |",
+            f"| validate (baseline, no network) | {summary['read']:,} | | {baseline:.0f} MB | 1.00 |",
+            f"| import --dry-run against the sandbox | {summary['read']:,} | {wall:.1f} s | {rss:.0f} MB | "
+            f"{rss / baseline:.2f} |", "", "Target: peak RSS <= 64 MB."]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows for the calls case (default 100000)")
+    parser.add_argument("--budget-seconds", type=int, default=60)
+    parser.add_argument("--latency-seconds", type=int, default=8, help="about how long each latency run takes")
+    parser.add_argument("--only", help="comma-separated cases: calls,budget,latency,memory")
+    parser.add_argument("--skip-build", action="store_true")
+    parser.add_argument("--write-results", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_build:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
+    cases = {"calls": case_calls, "budget": case_budget, "latency": case_latency, "memory": case_memory}
+    chosen = args.only.split(",") if args.only else list(cases)
+    data = os.path.join(ROOT, "benchmarks/data/import")
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    lines = [f"## Import against the sandbox ({date.today().isoformat()})", "",
+             f"`python3 benchmarks/run_import.py{' --only ' + args.only if args.only else ''}`; CPU: {cpu} "
+             f"(nproc {os.cpu_count()}), the sandbox and the import share the machine; release build.", ""]
+    for name in chosen:
+        print(f"case {name} ...", file=sys.stderr)
+        lines += cases[name](args, data) + [""]
+    report = "\n".join(lines).rstrip()
+    print(report)
+    if args.write_results:
+        path = os.path.join(ROOT, "benchmarks/RESULTS.md")
+        text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
+        block = f"{BEGIN}\n{report}\n{END}"
+        if BEGIN in text:
+            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
+        else:
+            text = text.rstrip() + "\n\n" + block + "\n"
+        open(path, "w").write(text)
+
+
+if __name__ == "__main__":
+    main()

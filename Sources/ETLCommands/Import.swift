@@ -160,13 +160,18 @@ extension IntercomETL {
             let progress = ImportProgressReporter(control: control, client: client, totalBytes: opened.progressSize)
             let work = Handoff(opened: opened, reports: reports)
             let keep = max(0, showProblems)
+            let path = file
+            let readerOptions = input.readerOptions
+            let reopen: (@Sendable () throws -> OpenedInput)? =
+                file == "-"
+                ? nil : { @Sendable () throws -> OpenedInput in try InputOpener.open(path, options: readerOptions) }
             let settings = options
             var summary = await onOwnThread { () -> ImportSummary in
                 do {
                     return try ImportRun.run(
                         work.opened, mapping: mappingFile, client: client, options: settings,
                         rejects: work.reports.rejects, failures: work.reports.failures, control: control,
-                        keepProblems: keep)
+                        keepProblems: keep, reopen: reopen)
                 } catch {
                     // The mapping was bound to this input above; it cannot fail here.
                     fatalError("\(error)")

@@ -55,6 +55,25 @@ struct ImportTests {
         }
     }
 
+    @Test func repeatedKeysMergeInFileOrderAndAReimportWritesNothing() async throws {
+        // The later row sets the name and leaves the plan empty (empty cells send nothing): the contact keeps the
+        // first row's plan and the last row's name, and a second run must not write the first row's name back.
+        let text = "email,name,plan\nk@example.com,First,gold\nother@example.com,O,x\nk@example.com,Second,\n"
+        let path = try temporaryPath(named: "repeated.csv", contents: text)
+        try await withClient { client, _ in
+            _ = try await client.createDataAttribute(name: "plan", dataType: "string")
+            let first = try await runImport(path, client: client)
+            #expect(first.repeatedKeys == 1 && first.reconciles)
+            let contacts = try await allContacts(client)
+            #expect(
+                workspaceRows(contacts)["k@example.com"]
+                    == TestRow(email: "k@example.com", name: "Second", plan: "gold"))
+            let again = try await runImport(path, client: client)
+            #expect(again.unchanged == 3 && again.reconciles)
+            #expect(again.statistics.calls.keys.sorted() == ["POST /contacts/search"])
+        }
+    }
+
     @Test func oneKeyRepeatedUnder32WorkersAndSearchLagMakesOneContactWithTheLastRow() async throws {
         // The sandbox's clock only moves when the client waits, so a 2-second lag hides every new contact from
         // search for the whole run: only the run's own memory of its keys prevents duplicates.

@@ -6,6 +6,8 @@ struct ImportRow: Sendable {
     var contact: MappedContact
     var original: Record
     var hash: UInt64
+    /// Later rows of the file have the same key (see ``RepeatedKeys``).
+    var hasLater = false
 
     var line: Int { original.line }
 }

@@ -13,15 +13,24 @@ public enum ImportRun {
     ///   - rejects: the reject report (rows refused before any call), if wanted.
     ///   - failures: the failures file (rows that did not reach Intercom), if wanted.
     ///   - control: stops the run from outside and shows its progress.
+    ///   - reopen: opens the same input again, for the look at repeated keys before the run (see ``RepeatedKeys``);
+    ///     nil for an input that can be read only once (stdin), whose repeated keys are then applied row by row.
     /// - Throws: ``MappingError`` when the mapping does not fit the input's columns (before any row is read).
     public static func run(
         _ input: OpenedInput, mapping: MappingFile, client: IntercomClient, options: ImportOptions,
         rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
-        keepProblems: Int = 10
+        keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil
     ) throws(MappingError) -> ImportSummary {
         let started = DispatchTime.now()
         let reader = input.reader
         let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        let fields = FieldBits(mapping)
+        var repeated = RepeatedKeys(fields: fields)
+        var scanned = false
+        if let reopen, let table = try? RepeatedKeys(scanning: reopen, mapper: mapper, fields: fields) {
+            repeated = table
+            scanned = true
+        }
         let before = client.statistics
         var initial = ImportSummary(file: input.name)
         initial.dryRun = options.dryRun
@@ -30,7 +39,8 @@ public enum ImportRun {
             summary: initial, rejects: rejects, failures: failures, control: control, keepProblems: keepProblems)
         let context = ImportContext(
             client: client, options: options, match: mapping.match, file: input.name, recorder: recorder,
-            control: control)
+            control: control, standardFields: mapping.rules.filter { !$0.isCustomAttribute }.map(\.name),
+            customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name))
         let concurrency = max(1, options.concurrency)
         let workers = (0..<concurrency).map { _ in
             ImportWorker(context: context, memoryShare: options.rememberedKeys / concurrency)
@@ -60,9 +70,11 @@ public enum ImportRun {
                                 file: input.name, line: record.line, recordNumber: record.number, field: reject.field,
                                 value: reject.value, reason: reject.reason.rawValue, message: reject.message),
                             original: record)
-                    case .contact(let contact):
+                    case .contact(let mapped):
+                        let (contact, hasLater) = repeated.trim(mapped, match: mapping.match)
                         let row = ImportRow(
-                            contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact))
+                            contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
+                            hasLater: hasLater)
                         let worker = workers[Int(PayloadHash.fnv1a(contact.matchKey.utf8) % UInt64(concurrency))]
                         if !worker.queue.put(row) {
                             // The worker was stopped while the reader waited for room.
@@ -89,6 +101,7 @@ public enum ImportRun {
         group.wait()
 
         var summary = recorder.current
+        if scanned { summary.repeatedKeys = repeated.repeatedRows }
         summary.inputFailure = inputFailure
         summary.stoppedEarly = control.reason
         summary.statistics = client.statistics.since(before)

@@ -10,6 +10,9 @@ struct ImportContext: Sendable {
     var file: String
     var recorder: ImportRecorder
     var control: ImportControl
+    /// The mapping's standard fields and custom attributes, for comparing contacts (see ``ContactDiff``).
+    var standardFields: [String]
+    var customFields: [String]
 }
 
 /// One of the import's Dispatch workers: it owns the rows of its share of the keys, in file order.
@@ -73,35 +76,27 @@ final class ImportWorker: @unchecked Sendable {
 
     private func handle(_ row: ImportRow, found: IntercomContact?) {
         let key = row.contact.matchKey
+        let payload = row.contact.payload
         if let known = memory[key] {
             recorder.repeatedKey()
-            if known.payloadHash == row.hash {
+            if let state = known.state {
+                apply(row, id: known.id, changes: ContactDiff.changes(payload, comparedWith: state), state: state)
+            } else if known.payloadHash == row.hash {
+                remember(row, id: known.id, state: nil)
                 recorder.unchanged()
             } else if options.mode == .create {
                 recorder.unchanged(skipped: "the contact exists (--mode create)")
             } else if options.dryRun || known.id.isEmpty {
-                memory.remember(key, id: known.id, payloadHash: row.hash)
+                remember(row, id: known.id, state: nil)
                 recorder.updated()
             } else {
-                update(row, id: known.id, fields: row.contact.payload)
+                update(row, id: known.id, fields: payload)
             }
             return
         }
         if let contact = found {
-            guard options.mode != .create else {
-                recorder.unchanged(skipped: "the contact exists (--mode create)")
-                return
-            }
-            let changes = ContactDiff.changes(row.contact.payload, comparedWith: contact)
-            if changes.members.isEmpty {
-                memory.remember(key, id: contact.id, payloadHash: row.hash)
-                recorder.unchanged()
-            } else if options.dryRun {
-                memory.remember(key, id: contact.id, payloadHash: row.hash)
-                recorder.updated()
-            } else {
-                update(row, id: contact.id, fields: changes)
-            }
+            let state = self.state(of: contact)
+            apply(row, id: contact.id, changes: ContactDiff.changes(payload, comparedWith: state), state: state)
             return
         }
         guard options.mode != .update else {
@@ -115,11 +110,35 @@ final class ImportWorker: @unchecked Sendable {
             return
         }
         if options.dryRun {
-            memory.remember(key, id: "", payloadHash: row.hash)
+            remember(row, id: "", state: ContactDiff.applying(payload, to: [:]))
             recorder.created()
             return
         }
         create(row)
+    }
+
+    /// A row whose contact exists and whose differences from it are `changes`.
+    private func apply(_ row: ImportRow, id: String, changes: JSONObject, state: JSONObject) {
+        if options.mode == .create {
+            recorder.unchanged(skipped: "the contact exists (--mode create)")
+        } else if changes.members.isEmpty {
+            remember(row, id: id, state: state)
+            recorder.unchanged()
+        } else if options.dryRun || id.isEmpty {
+            remember(row, id: id, state: ContactDiff.applying(changes, to: state))
+            recorder.updated()
+        } else {
+            update(row, id: id, fields: changes)
+        }
+    }
+
+    /// Remembers the row's key; the contact's state only while later rows of the key are to come.
+    private func remember(_ row: ImportRow, id: String, state: @autoclosure () -> JSONObject?) {
+        memory.remember(row.contact.matchKey, id: id, payloadHash: row.hash, state: row.hasLater ? state() : nil)
+    }
+
+    private func state(of contact: IntercomContact) -> JSONObject {
+        ContactDiff.state(of: contact, standard: context.standardFields, custom: context.customFields)
     }
 
     private func create(_ row: ImportRow) {
@@ -127,7 +146,7 @@ final class ImportWorker: @unchecked Sendable {
         let client = self.client
         do throws(IntercomError) {
             let contact = try waitFor { try await client.createContact(payload) }
-            memory.remember(row.contact.matchKey, id: contact.id, payloadHash: row.hash)
+            remember(row, id: contact.id, state: self.state(of: contact))
             recorder.created()
         } catch {
             guard case .conflict(let id?, let archived) = error.kind else {
@@ -161,7 +180,7 @@ final class ImportWorker: @unchecked Sendable {
         let client = self.client
         do throws(IntercomError) {
             let contact = try waitFor { try await client.updateContact(id: id, fields) }
-            memory.remember(row.contact.matchKey, id: contact.id, payloadHash: row.hash)
+            remember(row, id: contact.id, state: self.state(of: contact))
             recorder.updated(unarchived: unarchived)
         } catch {
             if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {

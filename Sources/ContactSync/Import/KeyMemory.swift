@@ -1,3 +1,5 @@
+import ContactIO
+
 /// The keys one worker wrote (or found unchanged) in this run, with their contact id and the payload's hash.
 ///
 /// Search is eventually consistent: a contact created a moment ago may not be found yet, and searching for it again
@@ -9,6 +11,9 @@ struct KeyMemory {
         /// Empty in a dry run, where "created" contacts have no id.
         var id: String
         var payloadHash: UInt64
+        /// The contact's values of the mapping's fields, kept only while later rows of the key are still to come
+        /// (their rows are compared with it instead of being sent blindly).
+        var state: JSONObject?
     }
 
     private var current: [String: Entry] = [:]
@@ -23,8 +28,8 @@ struct KeyMemory {
         current[key] ?? previous[key]
     }
 
-    mutating func remember(_ key: String, id: String, payloadHash: UInt64) {
-        current[key] = Entry(id: id, payloadHash: payloadHash)
+    mutating func remember(_ key: String, id: String, payloadHash: UInt64, state: JSONObject? = nil) {
+        current[key] = Entry(id: id, payloadHash: payloadHash, state: state)
         if current.count >= generationSize {
             previous = current
             current = [:]

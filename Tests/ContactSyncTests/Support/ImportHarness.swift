@@ -56,7 +56,7 @@ func runImport(
                 }
                 let summary = try ImportRun.run(
                     opened, mapping: mappingFile, client: client, options: options, failures: report,
-                    control: control)
+                    control: control, reopen: { try InputOpener.open(job.path) })
                 try report?.finish()
                 continuation.resume(returning: summary)
             } catch {

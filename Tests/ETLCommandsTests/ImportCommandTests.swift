@@ -71,7 +71,7 @@ struct ImportCommandTests {
             sandbox.interrupt()
             sandbox.waitUntilExit()
         }
-        let input = try csv(rows: 3000)
+        let input = try csv(rows: 20000)
         let directory = (input as NSString).deletingLastPathComponent
         let mappingPath = try temporaryFile(named: "m.yml", contents: Data(mapping.utf8))
         let process = Process()
@@ -100,7 +100,7 @@ struct ImportCommandTests {
         let read = try #require(summary["read"] as? Int)
         let created = try #require(summary["created"] as? Int)
         let failed = try #require(summary["failed"] as? Int)
-        #expect(created > 0 && read < 3000 && read == created + failed)
+        #expect(created > 0 && read < 20000 && read == created + failed)
         let failures = try String(contentsOfFile: directory + "/failures.csv", encoding: .utf8)
         #expect(failures.split(separator: "\n").count == failed + 1)
     }

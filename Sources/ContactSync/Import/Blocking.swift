@@ -37,3 +37,28 @@ private final class ResultBox<T: Sendable>: Sendable {
         value.withLock { $0! }
     }
 }
+
+/// An async client call started now and waited for later, so that a worker can overlap it with other calls.
+final class PendingCall<T: Sendable>: Sendable {
+    private let box = ResultBox<T>()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ operation: @escaping @Sendable () async throws(IntercomError) -> T) {
+        let box = self.box
+        let done = self.done
+        Task {
+            do throws(IntercomError) {
+                box.set(.success(try await operation()))
+            } catch {
+                box.set(.failure(error))
+            }
+            done.signal()
+        }
+    }
+
+    /// Blocks until the call is over.
+    func wait() throws(IntercomError) -> T {
+        done.wait()
+        return try box.take().get()
+    }
+}

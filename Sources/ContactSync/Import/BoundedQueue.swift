@@ -57,6 +57,23 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return batch
     }
 
+    /// A full batch if one is waiting (or the rest, once the queue is finished); otherwise nothing, at once.
+    func takeIfReady(upTo limit: Int) -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        let available = items.count - head
+        guard available >= limit || (finished && available > 0) else { return [] }
+        let count = min(limit, available)
+        let batch = Array(items[head..<head + count])
+        head += count
+        if head >= capacity {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return batch
+    }
+
     /// No more elements will be put; `take` returns what is left, then empty batches.
     func finish() {
         condition.lock()

@@ -23,8 +23,9 @@ public struct ImportOptions: Sendable {
     public var maxErrors: MaxErrors?
     /// Rows per lookup: Intercom allows 15 filters per group, and `IN` counts its values.
     public var lookupBatch = 15
-    /// Rows each worker may have waiting (the bound on memory between the reader and the API).
-    public var queueCapacity = 64
+    /// Rows waiting for the workers, all queues together (the bound on memory between the reader and the API);
+    /// each worker's queue holds a share of them, at least four lookups' worth.
+    public var bufferedRows = 8192
     /// How long a worker waits for a lookup batch to fill once it has a first row.
     public var linger = 0.02
     /// Keys written in this run that are remembered with their id (two generations of half this size), so that a

@@ -29,7 +29,9 @@ final class ImportWorker: @unchecked Sendable {
 
     init(context: ImportContext, memoryShare: Int) {
         self.context = context
-        queue = BoundedQueue(capacity: max(context.options.queueCapacity, context.options.lookupBatch))
+        queue = BoundedQueue(
+            capacity: max(
+                4 * context.options.lookupBatch, context.options.bufferedRows / max(1, context.options.concurrency)))
         memory = KeyMemory(capacity: memoryShare)
     }
 
@@ -38,26 +40,51 @@ final class ImportWorker: @unchecked Sendable {
     private var recorder: ImportRecorder { context.recorder }
 
     /// Processes batches until the queue is finished, or abandons what is left once the run is stopped.
+    ///
+    /// While a batch is written, the next batch's lookup is already in flight when its rows are waiting, so that a
+    /// worker spends its time on writes: the search is hidden behind them instead of adding to every 15 rows.
     func run() {
-        while !context.control.isStopped {
-            let batch = queue.take(upTo: options.lookupBatch, linger: options.linger)
-            if batch.isEmpty { return }
-            process(batch)
+        let size = options.lookupBatch
+        var batch = queue.take(upTo: size, linger: options.linger)
+        var lookup = startLookup(batch)
+        while !batch.isEmpty {
+            guard !context.control.isStopped else {
+                for row in batch { notSent(row) }
+                break
+            }
+            let next = queue.takeIfReady(upTo: size)
+            let nextLookup = startLookup(next)
+            process(batch, lookup: lookup)
+            if next.isEmpty {
+                batch = queue.take(upTo: size, linger: options.linger)
+                lookup = startLookup(batch)
+            } else {
+                batch = next
+                lookup = nextLookup
+            }
         }
         for row in queue.abandon() { notSent(row) }
     }
 
-    private func process(_ batch: [ImportRow]) {
+    /// Starts the search for the batch's keys that this worker does not already know.
+    private func startLookup(_ batch: [ImportRow]) -> PendingCall<[String: IntercomContact]>? {
         var keys: [String] = []
-        var seen = Set<String>()
-        for row in batch where memory[row.contact.matchKey] == nil && seen.insert(row.contact.matchKey).inserted {
+        var roles: [String: String] = [:]
+        for row in batch where memory[row.contact.matchKey] == nil && roles[row.contact.matchKey] == nil {
             keys.append(row.contact.matchKey)
+            roles[row.contact.matchKey] = row.contact.role
         }
+        guard !keys.isEmpty else { return nil }
+        let search = ContactLookup(client: client, match: context.match)
+        let (wanted, rolesByKey) = (keys, roles)
+        return PendingCall { () async throws(IntercomError) in try await search.find(wanted, roles: rolesByKey) }
+    }
+
+    private func process(_ batch: [ImportRow], lookup: PendingCall<[String: IntercomContact]>?) {
         var found: [String: IntercomContact] = [:]
-        if !keys.isEmpty {
+        if let lookup {
             do throws(IntercomError) {
-                found = try lookup(
-                    keys, roles: Dictionary(batch.map { ($0.contact.matchKey, $0.contact.role) }) { a, _ in a })
+                found = try lookup.wait()
             } catch {
                 for row in batch { fail(row, error) }
                 return
@@ -189,47 +216,6 @@ final class ImportWorker: @unchecked Sendable {
             } else {
                 fail(row, error)
             }
-        }
-    }
-
-    // MARK: Lookup
-
-    /// One search for up to 15 keys; the best contact for each key found.
-    private func lookup(_ keys: [String], roles: [String: String]) throws(IntercomError) -> [String: IntercomContact] {
-        let field = context.match.rawValue
-        let query: JSONValue =
-            keys.count == 1
-            ? .object(["field": .string(field), "operator": .string("="), "value": .string(keys[0])])
-            : .object(["field": .string(field), "operator": .string("IN"), "value": .array(keys.map(JSONValue.string))])
-        var candidates: [String: [IntercomContact]] = [:]
-        var cursor: String?
-        let client = self.client
-        repeat {
-            let after = cursor
-            let page = try waitFor { try await client.searchContacts(query: query, perPage: 150, startingAfter: after) }
-            for contact in page.contacts {
-                if let key = self.key(of: contact), roles[key] != nil {
-                    candidates[key, default: []].append(contact)
-                }
-            }
-            cursor = page.nextCursor
-        } while cursor != nil
-        return candidates.compactMapValues { contacts in
-            // Several matches (leads may share an email): the one with the row's role, then the oldest.
-            let role = roles[key(of: contacts[0]) ?? ""]
-            return contacts.min { a, b in
-                let aRole = a.role == role
-                let bRole = b.role == role
-                return aRole != bRole ? aRole : a.createdAt < b.createdAt
-            }
-        }
-    }
-
-    private func key(of contact: IntercomContact) -> String? {
-        switch context.match {
-        case .email: contact.email?.lowercased()
-        case .externalID: contact.externalID
-        case .id: contact.id
         }
     }
 

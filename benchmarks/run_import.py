@@ -198,7 +198,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the calls case (default 100000)")
     parser.add_argument("--budget-seconds", type=int, default=60)
-    parser.add_argument("--latency-seconds", type=int, default=8, help="about how long each latency run takes")
+    parser.add_argument("--latency-seconds", type=int, default=20, help="about how long each latency run takes")
     parser.add_argument("--only", help="comma-separated cases: calls,budget,latency,memory")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--write-results", action="store_true")

@@ -3,6 +3,7 @@ import ContactMapping
 import Dispatch
 import Foundation
 import IntercomAPI
+import Synchronization
 
 /// The import pipeline: reader → mapper and validator → partition by key → Dispatch workers → recorder.
 public enum ImportRun {
@@ -40,10 +41,21 @@ public enum ImportRun {
         let context = ImportContext(
             client: client, options: options, match: mapping.match, file: input.name, recorder: recorder,
             control: control, standardFields: mapping.rules.filter { !$0.isCustomAttribute }.map(\.name),
-            customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name))
+            customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name),
+            memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter())
         let concurrency = max(1, options.concurrency)
-        let workers = (0..<concurrency).map { _ in
-            ImportWorker(context: context, memoryShare: options.rememberedKeys / concurrency)
+        let workers = (0..<concurrency).map { _ in ImportWorker(context: context) }
+        func leastLoaded() -> Int {
+            var best = 0
+            var lowest = Int.max
+            for (index, worker) in workers.enumerated() {
+                let load = worker.pending.load(ordering: .relaxed)
+                if load < lowest {
+                    lowest = load
+                    best = index
+                }
+            }
+            return best
         }
         let group = DispatchGroup()
         for (index, worker) in workers.enumerated() {
@@ -75,7 +87,8 @@ public enum ImportRun {
                         let row = ImportRow(
                             contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
                             hasLater: hasLater)
-                        let worker = workers[Int(PayloadHash.fnv1a(contact.matchKey.utf8) % UInt64(concurrency))]
+                        let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
+                        worker.pending.add(1, ordering: .relaxed)
                         if !worker.queue.put(row) {
                             // The worker was stopped while the reader waited for room.
                             recorder.failed(

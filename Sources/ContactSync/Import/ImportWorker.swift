@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import IntercomAPI
+import Synchronization
 
 /// What every worker shares: the client, the options, where outcomes go, and the stop switch.
 struct ImportContext: Sendable {
@@ -13,27 +14,28 @@ struct ImportContext: Sendable {
     /// The mapping's standard fields and custom attributes, for comparing contacts (see ``ContactDiff``).
     var standardFields: [String]
     var customFields: [String]
+    var memory: SharedKeyMemory
+    var router: KeyRouter
 }
 
-/// One of the import's Dispatch workers: it owns the rows of its share of the keys, in file order.
+/// One of the import's Dispatch workers: it applies the rows routed to it in order, in batches that share a lookup.
 ///
-/// Every row with a given key goes to the same worker, so the worker can remember the keys it wrote without a lock
-/// and apply repeated keys in file order. Rows are taken in batches that share one lookup.
-///
-/// `@unchecked Sendable`: after `init`, `memory` is touched only by `run()`, which runs on the worker's own serial
-/// queue; the queue and the context are thread-safe.
-final class ImportWorker: @unchecked Sendable {
+/// While a key has rows in a worker, every row of that key goes to the same worker (see ``KeyRouter``), so repeated
+/// keys are applied in file order.
+final class ImportWorker: Sendable {
     let queue: BoundedQueue<ImportRow>
+    /// Rows routed to this worker and not done yet (the router's measure of load).
+    let pending = Atomic<Int>(0)
     private let context: ImportContext
-    private var memory: KeyMemory
 
-    init(context: ImportContext, memoryShare: Int) {
+    init(context: ImportContext) {
         self.context = context
         queue = BoundedQueue(
             capacity: max(
                 4 * context.options.lookupBatch, context.options.bufferedRows / max(1, context.options.concurrency)))
-        memory = KeyMemory(capacity: memoryShare)
     }
+
+    private var memory: SharedKeyMemory { context.memory }
 
     private var client: IntercomClient { context.client }
     private var options: ImportOptions { context.options }
@@ -86,7 +88,10 @@ final class ImportWorker: @unchecked Sendable {
             do throws(IntercomError) {
                 found = try lookup.wait()
             } catch {
-                for row in batch { fail(row, error) }
+                for row in batch {
+                    fail(row, error)
+                    done(row)
+                }
                 return
             }
         }
@@ -96,7 +101,14 @@ final class ImportWorker: @unchecked Sendable {
                 return
             }
             handle(row, found: found[row.contact.matchKey])
+            done(row)
         }
+    }
+
+    /// The row's outcome is recorded: its key may move to another worker, and this worker has one row less.
+    private func done(_ row: ImportRow) {
+        context.router.release(row.contact.matchKey)
+        pending.subtract(1, ordering: .relaxed)
     }
 
     // MARK: One row

@@ -1,4 +1,5 @@
 import ContactIO
+import Synchronization
 
 /// The keys one worker wrote (or found unchanged) in this run, with their contact id and the payload's hash.
 ///
@@ -34,5 +35,22 @@ struct KeyMemory {
             previous = current
             current = [:]
         }
+    }
+}
+
+/// The run's ``KeyMemory``, shared by the workers behind a lock (a key moves between workers between its rows).
+final class SharedKeyMemory: Sendable {
+    private let memory: Mutex<KeyMemory>
+
+    init(capacity: Int) {
+        memory = Mutex(KeyMemory(capacity: capacity))
+    }
+
+    subscript(key: String) -> KeyMemory.Entry? {
+        memory.withLock { $0[key] }
+    }
+
+    func remember(_ key: String, id: String, payloadHash: UInt64, state: JSONObject? = nil) {
+        memory.withLock { $0.remember(key, id: id, payloadHash: payloadHash, state: state) }
     }
 }

@@ -1,0 +1,31 @@
+import Synchronization
+
+/// Chooses the worker of each row: the worker already holding rows of the same key, or else the least loaded one.
+///
+/// Rows of one key must be applied in file order, so while a key has rows queued or in progress they all go to the
+/// same worker. Any other key goes where the least work waits: a fixed partition by hash would leave some workers
+/// idle while the busiest one finishes its longer share, and would stall the reader on that worker's full queue.
+final class KeyRouter: Sendable {
+    private let active = Mutex<[String: (worker: Int, rows: Int)]>([:])
+
+    /// The worker for a row with `key`; `leastLoaded` is asked only when the key has no rows in flight.
+    func route(_ key: String, leastLoaded: () -> Int) -> Int {
+        let candidate = leastLoaded()
+        return active.withLock { active in
+            if let slot = active[key] {
+                active[key] = (slot.worker, slot.rows + 1)
+                return slot.worker
+            }
+            active[key] = (candidate, 1)
+            return candidate
+        }
+    }
+
+    /// A row of `key` is done (its outcome recorded).
+    func release(_ key: String) {
+        active.withLock { active in
+            guard let slot = active[key] else { return }
+            active[key] = slot.rows > 1 ? (slot.worker, slot.rows - 1) : nil
+        }
+    }
+}

@@ -138,7 +138,11 @@ extension IntercomETL {
                 created = try await AttributePreflight.run(
                     mapping: mappingFile, client: client, createMissing: createAttributes && !dryRun)
             } catch let error as PreflightError {
-                return .preflight("error: \(error)", ETLExit.configuration)
+                guard dryRun && createAttributes && error.mismatched.isEmpty else {
+                    return .preflight("error: \(error)", ETLExit.configuration)
+                }
+                // A dry run creates nothing, not even attributes: it reports them as it reports contacts.
+                created = error.missing.map(\.name)
             } catch let error as IntercomError {
                 return .preflight("error: \(error)", ETLExit.code(for: error))
             } catch {

@@ -25,12 +25,14 @@ public struct ImportOptions: Sendable {
     public var lookupBatch = 15
     /// Rows waiting for the workers, all queues together (the bound on memory between the reader and the API);
     /// each worker's queue holds a share of them, at least four lookups' worth.
-    public var bufferedRows = 8192
+    public var bufferedRows = 2048
     /// How long a worker waits for a lookup batch to fill once it has a first row.
     public var linger = 0.02
     /// Keys written in this run that are remembered with their id (two generations of half this size), so that a
-    /// later row with the same key never depends on the search index having caught up.
-    public var rememberedKeys = 262_144
+    /// later row with the same key never depends on the search index having caught up. At Intercom's default rate
+    /// limit this is the last few minutes of writes, about as long as the index lags; an older key is searched
+    /// again, and a 409 still turns its create into an update.
+    public var rememberedKeys = 32_768
 
     public init() {}
 }

@@ -8,6 +8,8 @@ struct ImportRow: Sendable {
     var hash: UInt64
     /// Later rows of the file have the same key (see ``RepeatedKeys``).
     var hasLater = false
+    /// An earlier row of the file had the same key (known only when the file was scanned first).
+    var hadEarlier = false
 
     var line: Int { original.line }
 }

@@ -83,10 +83,10 @@ public enum ImportRun {
                                 value: reject.value, reason: reject.reason.rawValue, message: reject.message),
                             original: record)
                     case .contact(let mapped):
-                        let (contact, hasLater) = repeated.trim(mapped, match: mapping.match)
+                        let (contact, hasLater, hadEarlier) = repeated.trim(mapped, match: mapping.match)
                         let row = ImportRow(
                             contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
-                            hasLater: hasLater)
+                            hasLater: hasLater, hadEarlier: hadEarlier)
                         let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
                         worker.pending.add(1, ordering: .relaxed)
                         if !worker.queue.put(row) {

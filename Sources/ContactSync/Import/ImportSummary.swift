@@ -63,7 +63,7 @@ public struct ImportSummary: Sendable {
             lines.append("repeated keys:   \(repeatedKeys) (applied to the same contact in file order)")
         }
         if !createdAttributes.isEmpty {
-            lines.append("attributes made: \(createdAttributes.joined(separator: ", "))")
+            lines.append("attributes made: \(createdAttributes.joined(separator: ", "))\(dryRun ? " (would be)" : "")")
         }
         lines.append("API calls:       \(statistics.totalCalls)")
         for (endpoint, statuses) in statistics.calls.sorted(by: { $0.key < $1.key }) {

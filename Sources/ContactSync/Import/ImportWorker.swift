@@ -150,7 +150,8 @@ final class ImportWorker: Sendable {
         }
         if options.dryRun {
             remember(row, id: "", state: ContactDiff.applying(payload, to: [:]))
-            recorder.created()
+            // An earlier row of this key would have created the contact, even if this run no longer remembers it.
+            if row.hadEarlier { recorder.updated() } else { recorder.created() }
             return
         }
         create(row)
@@ -161,7 +162,8 @@ final class ImportWorker: Sendable {
         if options.mode == .create {
             recorder.unchanged(skipped: "the contact exists (--mode create)")
         } else if changes.members.isEmpty {
-            remember(row, id: id, state: state)
+            // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
+            if row.hasLater { remember(row, id: id, state: state) }
             recorder.unchanged()
         } else if options.dryRun || id.isEmpty {
             remember(row, id: id, state: ContactDiff.applying(changes, to: state))

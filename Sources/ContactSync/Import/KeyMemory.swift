@@ -12,9 +12,15 @@ struct KeyMemory {
         /// Empty in a dry run, where "created" contacts have no id.
         var id: String
         var payloadHash: UInt64
-        /// The contact's values of the mapping's fields, kept only while later rows of the key are still to come
-        /// (their rows are compared with it instead of being sent blindly).
-        var state: JSONObject?
+        /// The contact's values of the mapping's fields as JSON text, kept only while later rows of the key are
+        /// still to come (their rows are compared with it instead of being sent blindly). Text, not a tree: a
+        /// third of the memory.
+        var stateText: [UInt8]?
+
+        var state: JSONObject? {
+            guard let stateText, case .object(let object)? = try? JSONValue.parse(stateText) else { return nil }
+            return object
+        }
     }
 
     private var current: [String: Entry] = [:]
@@ -30,7 +36,13 @@ struct KeyMemory {
     }
 
     mutating func remember(_ key: String, id: String, payloadHash: UInt64, state: JSONObject? = nil) {
-        current[key] = Entry(id: id, payloadHash: payloadHash, state: state)
+        var text: [UInt8]?
+        if let state {
+            var bytes: [UInt8] = []
+            JSONValue.object(state).appendJSON(to: &bytes)
+            text = bytes
+        }
+        current[key] = Entry(id: id, payloadHash: payloadHash, stateText: text)
         if current.count >= generationSize {
             previous = current
             current = [:]
@@ -38,19 +50,34 @@ struct KeyMemory {
     }
 }
 
-/// The run's ``KeyMemory``, shared by the workers behind a lock (a key moves between workers between its rows).
+/// The run's ``KeyMemory``, shared by the workers (a key moves between workers between its rows).
+///
+/// Split in 64 shards by key, each behind its own lock: one lock for all was the hottest spot of a dry run, with
+/// every worker queueing on it for each row.
 final class SharedKeyMemory: Sendable {
-    private let memory: Mutex<KeyMemory>
+    private final class Shard: Sendable {
+        let memory: Mutex<KeyMemory>
+
+        init(capacity: Int) {
+            memory = Mutex(KeyMemory(capacity: capacity))
+        }
+    }
+
+    private let shards: [Shard]
 
     init(capacity: Int) {
-        memory = Mutex(KeyMemory(capacity: capacity))
+        shards = (0..<64).map { _ in Shard(capacity: max(2, capacity / 64)) }
+    }
+
+    private func shard(_ key: String) -> Shard {
+        shards[key.hashValue & 63]
     }
 
     subscript(key: String) -> KeyMemory.Entry? {
-        memory.withLock { $0[key] }
+        shard(key).memory.withLock { $0[key] }
     }
 
     func remember(_ key: String, id: String, payloadHash: UInt64, state: JSONObject? = nil) {
-        memory.withLock { $0.remember(key, id: id, payloadHash: payloadHash, state: state) }
+        shard(key).memory.withLock { $0.remember(key, id: id, payloadHash: payloadHash, state: state) }
     }
 }

@@ -6,12 +6,17 @@ import Synchronization
 /// same worker. Any other key goes where the least work waits: a fixed partition by hash would leave some workers
 /// idle while the busiest one finishes its longer share, and would stall the reader on that worker's full queue.
 final class KeyRouter: Sendable {
-    private let active = Mutex<[String: (worker: Int, rows: Int)]>([:])
+    /// One of 64 parts of the table of active keys, each behind its own lock (the reader and every worker use it).
+    private final class Shard: Sendable {
+        let active = Mutex<[String: (worker: Int, rows: Int)]>([:])
+    }
+
+    private let shards = (0..<64).map { _ in Shard() }
 
     /// The worker for a row with `key`; `leastLoaded` is asked only when the key has no rows in flight.
     func route(_ key: String, leastLoaded: () -> Int) -> Int {
         let candidate = leastLoaded()
-        return active.withLock { active in
+        return shards[key.hashValue & 63].active.withLock { active in
             if let slot = active[key] {
                 active[key] = (slot.worker, slot.rows + 1)
                 return slot.worker
@@ -23,7 +28,7 @@ final class KeyRouter: Sendable {
 
     /// A row of `key` is done (its outcome recorded).
     func release(_ key: String) {
-        active.withLock { active in
+        shards[key.hashValue & 63].active.withLock { active in
             guard let slot = active[key] else { return }
             active[key] = slot.rows > 1 ? (slot.worker, slot.rows - 1) : nil
         }

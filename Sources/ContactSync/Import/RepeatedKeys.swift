@@ -10,13 +10,17 @@ import ContactMapping
 /// keep one integer per row, then a few bytes per repeated key); an input that cannot be read twice (stdin) is
 /// applied row by row instead.
 struct RepeatedKeys {
+    /// Where a repeated key's rows are in `later`: its first slot, its number of rows, and the next row to come.
+    /// 12 bytes a key and one flat array for all rows: a table per key took twice the memory.
     private struct Group {
-        /// For the n-th row of the key: the fields set by the rows after it (bits by mapping rule).
-        var later: [UInt64]
-        var next = 0
+        var start: Int32
+        var count: Int32
+        var next: Int32 = 0
     }
 
     private var groups: [Int: Group] = [:]
+    /// For each repeated key's n-th row (at `start + n`): the fields set by the rows after it (bits by mapping rule).
+    private var later: [UInt64] = []
     private let fields: FieldBits
     /// Rows whose key an earlier row already had.
     let repeatedRows: Int
@@ -38,49 +42,66 @@ struct RepeatedKeys {
             }
         }
         hashes.sort()
-        var repeated = Set<Int>()
-        var count = 0
-        for index in hashes.indices.dropFirst() where hashes[index] == hashes[index - 1] {
-            repeated.insert(hashes[index])
-            count += 1
+        var slots = 0
+        var repeatedCount = 0
+        var index = 0
+        while index < hashes.count {
+            var end = index + 1
+            while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
+            if end - index > 1 {
+                groups[hashes[index]] = Group(start: Int32(slots), count: Int32(end - index))
+                slots += end - index
+                repeatedCount += end - index - 1
+            }
+            index = end
         }
         hashes = []
-        repeatedRows = count
-        guard !repeated.isEmpty, fields.usable else { return }
-        var sets: [Int: [UInt64]] = [:]
+        repeatedRows = repeatedCount
+        guard !groups.isEmpty, fields.usable, slots < Int(Int32.max) else {
+            groups = [:]
+            return
+        }
+        later = [UInt64](repeating: 0, count: slots)
         let second = try open()
         while let result = try second.reader.next() {
             guard case .record = result, case .valid(let hash) = mapper.check(second.reader.current),
-                repeated.contains(hash), case .contact(let contact) = mapper.map(second.reader.current)
+                let group = groups[hash], case .contact(let contact) = mapper.map(second.reader.current)
             else { continue }
-            sets[hash, default: []].append(fields.bits(of: contact.payload))
+            later[Int(group.start + group.next)] = fields.bits(of: contact.payload)
+            groups[hash]!.next += 1
         }
-        for (hash, rows) in sets {
-            // Suffix unions: what the rows after each one set.
-            var later = [UInt64](repeating: 0, count: rows.count)
+        // Each row's fields become the union of what the rows after it set; then rewind for the import.
+        var position = groups.values.startIndex
+        while position != groups.values.endIndex {
+            let group = groups.values[position]
             var union: UInt64 = 0
-            for index in rows.indices.reversed() {
-                later[index] = union
-                union |= rows[index]
+            for slot in stride(from: Int(group.start + group.count) - 1, through: Int(group.start), by: -1) {
+                let own = later[slot]
+                later[slot] = union
+                union |= own
             }
-            groups[hash] = Group(later: later)
+            groups.values[position].next = 0
+            groups.values.formIndex(after: &position)
         }
     }
 
     /// The row's contact without the fields that later rows of its key set (their values would be overwritten),
-    /// and whether later rows of the key follow.
-    mutating func trim(_ contact: MappedContact, match: MappingFile.MatchKey) -> (MappedContact, hasLater: Bool) {
-        guard !groups.isEmpty else { return (contact, false) }
+    /// whether later rows of the key follow, and whether an earlier row had the key.
+    mutating func trim(_ contact: MappedContact, match: MappingFile.MatchKey) -> (
+        MappedContact, hasLater: Bool, hadEarlier: Bool
+    ) {
+        guard !groups.isEmpty else { return (contact, false, false) }
         let hash = ContactMapper.keyHash(contact.matchKey)
-        guard var group = groups[hash], group.next < group.later.count else { return (contact, false) }
-        let later = group.later[group.next]
+        guard var group = groups[hash], group.next < group.count else { return (contact, false, false) }
+        let bits = later[Int(group.start + group.next)]
+        let hadEarlier = group.next > 0
         group.next += 1
-        let hasLater = group.next < group.later.count
+        let hasLater = group.next < group.count
         if hasLater { groups[hash] = group } else { groups[hash] = nil }
-        guard later != 0 else { return (contact, hasLater) }
+        guard bits != 0 else { return (contact, hasLater, hadEarlier) }
         var trimmed = contact
-        trimmed.payload = fields.removing(later, from: contact.payload, keeping: ["role", match.rawValue])
-        return (trimmed, hasLater)
+        trimmed.payload = fields.removing(bits, from: contact.payload, keeping: ["role", match.rawValue])
+        return (trimmed, hasLater, hadEarlier)
     }
 }
 

@@ -137,8 +137,9 @@ def case_calls(args, data):
 
 
 def case_budget(args, data):
-    # About 1.067 calls per row at 10,000 calls/min: this many rows take about `seconds`.
-    rows = int(args.budget_seconds * 10_000 / 60 / 1.067)
+    # About 1.067 calls per row at 10,000 calls/min, plus the whole first window the run starts in: this many rows
+    # keep the import busy for at least `seconds`.
+    rows = int((args.budget_seconds + 10) * 10_000 / 60 / 1.067)
     path = head(generate(args.rows, os.path.join(data, f"rows-{args.rows}")), rows,
                 os.path.join(data, "budget.csv"))
     with Sandbox("--rate-limit", "10000") as sandbox:

@@ -20,10 +20,11 @@ benchmarks/RESULTS.md.
 import argparse, json, math, os, re, resource, signal, subprocess, sys, tempfile, time
 from datetime import date
 
+import results
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build/release/intercom-etl")
 MAPPING = os.path.join(ROOT, "benchmarks/contacts.mapping.yml")
-BEGIN, END = "<!-- import:begin -->", "<!-- import:end -->"
 TOKEN = "bench-token"
 
 
@@ -219,15 +220,7 @@ def main():
     report = "\n".join(lines).rstrip()
     print(report)
     if args.write_results:
-        path = os.path.join(ROOT, "benchmarks/RESULTS.md")
-        text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-        block = f"{BEGIN}\n{report}\n{END}"
-        if BEGIN in text:
-            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        open(path, "w").write(text)
-
+        results.replace_section("import", report)
 
 if __name__ == "__main__":
     main()

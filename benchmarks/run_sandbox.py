@@ -17,8 +17,9 @@ GET >= 5,000 req/s, search >= 2,000 req/s over 100k contacts, on this 2-core mac
 import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.request
 from datetime import date
 
+import results
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BEGIN, END = "<!-- sandbox:begin -->", "<!-- sandbox:end -->"
 
 
 def api(base, path, body=None):
@@ -135,15 +136,7 @@ def main():
     report = "\n".join(lines)
     print(report)
     if args.write_results:
-        path = os.path.join(ROOT, "benchmarks/RESULTS.md")
-        text = open(path).read() if os.path.exists(path) else "# Benchmark results\n"
-        block = f"{BEGIN}\n{report}\n{END}"
-        if BEGIN in text:
-            text = re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-        else:
-            text = text.rstrip() + "\n\n" + block + "\n"
-        open(path, "w").write(text)
-
+        results.replace_section("sandbox", report)
 
 if __name__ == "__main__":
     main()

@@ -93,13 +93,7 @@ extension IntercomETL {
         }
 
         func run() async throws {
-            let mappingFile: MappingFile
-            do {
-                mappingFile = try MappingFile.load(path: mapping)
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.mappingInvalid
-            }
+            let mappingFile = try loadMapping(mapping)
             let opened = try input.open(file)
             let header = (opened.reader as? CSVReader)?.header
             do {

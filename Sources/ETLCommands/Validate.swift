@@ -41,13 +41,7 @@ extension IntercomETL {
         }
 
         func run() throws {
-            let mappingFile: MappingFile
-            do {
-                mappingFile = try MappingFile.load(path: mapping)
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.mappingInvalid
-            }
+            let mappingFile = try loadMapping(mapping)
             let opened = try input.open(file)
             var report: RejectReport?
             if let rejects {

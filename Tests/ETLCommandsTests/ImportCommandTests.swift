@@ -4,25 +4,12 @@ import Testing
 struct ImportCommandTests {
     /// Starts `intercom-etl sandbox` on a free loopback port with `flags`; returns the process and its base URL.
     func startSandbox(_ flags: [String]) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = CommandRunner.binary
-        process.arguments = ["sandbox", "--port", "0", "--rate-limit", "0"] + flags
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let range = text.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
+        let (process, line) = try CommandRunner.startSandbox(["--rate-limit", "0"] + flags)
+        guard let range = line.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
             process.terminate()
             throw CocoaError(.fileReadUnknown)
         }
-        return (process, String(text[range]))
+        return (process, String(line[range]))
     }
 
     func csv(rows: Int) throws -> String {

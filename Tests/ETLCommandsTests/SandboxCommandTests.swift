@@ -2,22 +2,8 @@ import Foundation
 import Testing
 
 struct SandboxCommandTests {
-    /// Starts `intercom-etl sandbox --port 0`, waits for its first line, and returns the process and that line.
     func start(_ extra: [String] = []) throws -> (Process, String) {
-        let process = Process()
-        process.executableURL = CommandRunner.binary
-        process.arguments = ["sandbox", "--port", "0"] + extra
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        return (process, String(decoding: line, as: UTF8.self))
+        try CommandRunner.startSandbox(extra)
     }
 
     @Test(arguments: [SIGTERM, SIGINT])

@@ -23,6 +23,20 @@ public struct RejectedRow: Sendable, Equatable {
         self.message = message
     }
 
+    /// A row the reader could not read.
+    public init(_ error: RowError) {
+        self.init(
+            file: error.file, line: error.line, recordNumber: error.recordNumber, field: error.field, value: nil,
+            reason: error.reason.rawValue, message: error.message)
+    }
+
+    /// A record the mapping refused.
+    public init(_ reject: FieldReject, file: String, record: RecordBuffer) {
+        self.init(
+            file: file, line: record.line, recordNumber: record.number, field: reject.field, value: reject.value,
+            reason: reject.reason.rawValue, message: reject.message)
+    }
+
     public var description: String {
         let fieldPart = field.map { ", field '\($0)'" } ?? ""
         return "\(file):\(line): record \(recordNumber)\(fieldPart): \(message)"

@@ -66,10 +66,7 @@ public enum ValidationRun {
                 switch result {
                 case .rowError(let error):
                     try reject(
-                        RejectedRow(
-                            file: error.file, line: error.line, recordNumber: error.recordNumber, field: error.field,
-                            value: nil, reason: error.reason.rawValue, message: error.message),
-                        original: error.reason == .fieldCountMismatch ? reader.current : nil)
+                        RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
                 case .record:
                     let record = reader.current
                     switch mapper.check(record) {
@@ -84,13 +81,7 @@ public enum ValidationRun {
                             firstLineByKey[keyHash] = Int32(truncatingIfNeeded: record.line)
                         }
                     case .rejected(let fieldReject):
-                        try reject(
-                            RejectedRow(
-                                file: input.name, line: record.line, recordNumber: record.number,
-                                field: fieldReject.field,
-                                value: fieldReject.value, reason: fieldReject.reason.rawValue,
-                                message: fieldReject.message),
-                            original: record)
+                        try reject(RejectedRow(fieldReject, file: input.name, record: record), original: record)
                     }
                 }
                 if let maxErrors, let reason = exceeded(maxErrors, summary) {

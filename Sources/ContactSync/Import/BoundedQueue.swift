@@ -46,15 +46,7 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
             let deadline = Date(timeIntervalSinceNow: linger)
             while items.count - head < limit && !finished && condition.wait(until: deadline) {}
         }
-        let count = min(limit, items.count - head)
-        let batch = Array(items[head..<head + count])
-        head += count
-        if head >= capacity {
-            items.removeFirst(head)
-            head = 0
-        }
-        condition.broadcast()
-        return batch
+        return removeBatch(upTo: limit)
     }
 
     /// A full batch if one is waiting (or the rest, once the queue is finished); otherwise nothing, at once.
@@ -63,7 +55,12 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         let available = items.count - head
         guard available >= limit || (finished && available > 0) else { return [] }
-        let count = min(limit, available)
+        return removeBatch(upTo: limit)
+    }
+
+    /// Called with the lock held.
+    private func removeBatch(upTo limit: Int) -> [Element] {
+        let count = min(limit, items.count - head)
         let batch = Array(items[head..<head + count])
         head += count
         if head >= capacity {

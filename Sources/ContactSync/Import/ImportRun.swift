@@ -69,19 +69,12 @@ public enum ImportRun {
                 switch result {
                 case .rowError(let error):
                     recorder.reject(
-                        RejectedRow(
-                            file: error.file, line: error.line, recordNumber: error.recordNumber, field: error.field,
-                            value: nil, reason: error.reason.rawValue, message: error.message),
-                        original: error.reason == .fieldCountMismatch ? reader.current : nil)
+                        RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
                 case .record:
                     let record = reader.current
                     switch mapper.map(record) {
                     case .rejected(let reject):
-                        recorder.reject(
-                            RejectedRow(
-                                file: input.name, line: record.line, recordNumber: record.number, field: reject.field,
-                                value: reject.value, reason: reject.reason.rawValue, message: reject.message),
-                            original: record)
+                        recorder.reject(RejectedRow(reject, file: input.name, record: record), original: record)
                     case .contact(let mapped):
                         let (contact, hasLater, hadEarlier) = repeated.trim(mapped, match: mapping.match)
                         let row = ImportRow(

@@ -68,3 +68,24 @@ extension CommandRunner {
         }
     }
 }
+
+extension CommandRunner {
+    /// Starts `intercom-etl sandbox --port 0` with `extra` flags, waits for its first line, and returns the process
+    /// and that line.
+    static func startSandbox(_ extra: [String]) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["sandbox", "--port", "0"] + extra
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        return (process, String(decoding: line, as: UTF8.self))
+    }
+}

@@ -16,9 +16,9 @@ extension IntercomETL {
                 Reads the file (CSV or NDJSON, plain or gzip, or '-' for stdin), maps and validates each row, looks \
                 the rows up in batches of 15 by the mapping's match key, and creates the missing contacts and \
                 updates the found ones where something differs, on --concurrency workers that share Intercom's rate \
-                limit. Rows with the same key are applied to one contact in file order; a key created in the run is \
-                never searched again, so search-index lag cannot make duplicates, and a 409 becomes an update of the \
-                existing contact.
+                limit. Rows with the same key are applied to one contact in file order; keys written in the run are \
+                remembered with their id, so search-index lag cannot make duplicates, and a 409 becomes an update of \
+                the existing contact.
 
                 Before writing, the mapping's custom attributes are checked against the workspace \
                 (--create-attributes creates the missing ones). Rows refused by validation go to --rejects; rows \
@@ -48,7 +48,7 @@ extension IntercomETL {
         @Flag(name: .customLong("dry-run"), help: "Look rows up but write nothing; report what would happen.")
         var dryRun = false
 
-        @Option(help: "Worker threads, each with one call in flight (1 to 256).")
+        @Option(help: "Worker threads (1 to 256); each writes one row at a time while its next lookup is in flight.")
         var concurrency = 8
 
         @Option(
@@ -111,7 +111,7 @@ extension IntercomETL {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            let (client, http) = try connection.connect(connections: concurrency + 2)
+            let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
             let outcome = await importAll(opened, mappingFile, client: client, reports: reports)
             try? await http.shutdown()
             try finish(outcome, reports: reports)

@@ -63,7 +63,9 @@ let package = Package(
         ),
         .target(
             name: "ContactSync",
-            dependencies: ["ContactIO", "ContactMapping", "IntercomAPI"],
+            dependencies: [
+                "ContactIO", "ContactMapping", "IntercomAPI", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

@@ -1,0 +1,138 @@
+import Foundation
+import GRDB
+
+/// What a nightly import remembers between runs: for each match key, the Intercom id, the hash of the payload last
+/// written, and when (issue #8). An SQLite file in WAL mode, so that a crash loses at most the last transaction.
+///
+/// Not wired into `import` yet: the import will look keys up here in batches (memory stays flat: nothing is loaded
+/// into RAM) and record writes only after Intercom confirmed them, in batched transactions.
+public final class SyncStateStore: Sendable {
+    /// One key's state.
+    public struct Entry: Sendable, Equatable {
+        public var key: String
+        public var id: String
+        public var payloadHash: UInt64
+        /// Epoch seconds of the confirmed write.
+        public var writtenAt: Int
+
+        public init(key: String, id: String, payloadHash: UInt64, writtenAt: Int) {
+            self.key = key
+            self.id = id
+            self.payloadHash = payloadHash
+            self.writtenAt = writtenAt
+        }
+    }
+
+    /// SQLite limits the variables of one statement; lookups go in chunks of this many keys.
+    static let lookupChunk = 500
+
+    private let queue: DatabaseQueue
+    public let path: String
+
+    /// Opens (or creates) the state file at `path`.
+    /// - Throws: ``SyncStateError`` when the file cannot be opened or is not a state file.
+    public init(path: String) throws(SyncStateError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA journal_mode = WAL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE IF NOT EXISTS contact_state (
+                            key TEXT PRIMARY KEY, id TEXT NOT NULL, payload_hash INTEGER NOT NULL,
+                            written_at INTEGER NOT NULL) WITHOUT ROWID;
+                        """)
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// The stored state of those of `keys` that have one.
+    public func entries(for keys: [String]) throws(SyncStateError) -> [String: Entry] {
+        var result: [String: Entry] = [:]
+        do {
+            try queue.read { db in
+                var start = 0
+                while start < keys.count {
+                    let chunk = Array(keys[start..<min(keys.count, start + Self.lookupChunk)])
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                    let rows = try Row.fetchAll(
+                        db, sql: "SELECT key, id, payload_hash, written_at FROM contact_state WHERE key IN (\(marks))",
+                        arguments: StatementArguments(chunk))
+                    for row in rows {
+                        let entry = Entry(
+                            key: row["key"], id: row["id"], payloadHash: UInt64(bitPattern: row["payload_hash"]),
+                            writtenAt: row["written_at"])
+                        result[entry.key] = entry
+                    }
+                    start += Self.lookupChunk
+                }
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+        return result
+    }
+
+    /// Records confirmed writes, all in one transaction (all or none of them survive a crash).
+    public func record(_ entries: [Entry]) throws(SyncStateError) {
+        guard !entries.isEmpty else { return }
+        do {
+            try queue.write { db in
+                let statement = try db.makeStatement(
+                    sql: "INSERT OR REPLACE INTO contact_state (key, id, payload_hash, written_at) VALUES (?, ?, ?, ?)")
+                for entry in entries {
+                    try statement.execute(arguments: [
+                        entry.key, entry.id, Int64(bitPattern: entry.payloadHash), entry.writtenAt,
+                    ])
+                }
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Forgets keys (a contact deleted in Intercom, found by a 404).
+    public func remove(_ keys: [String]) throws(SyncStateError) {
+        guard !keys.isEmpty else { return }
+        do {
+            try queue.write { db in
+                for key in keys {
+                    try db.execute(sql: "DELETE FROM contact_state WHERE key = ?", arguments: [key])
+                }
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// How many keys are stored, and the oldest and newest write.
+    public func overview() throws(SyncStateError) -> (keys: Int, oldest: Int?, newest: Int?) {
+        do {
+            return try queue.read { db in
+                let row = try Row.fetchOne(
+                    db,
+                    sql: "SELECT count(*) AS n, min(written_at) AS oldest, max(written_at) AS newest FROM contact_state"
+                )
+                return (row?["n"] ?? 0, row?["oldest"], row?["newest"])
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Forgets everything: the next run compares every row with Intercom again.
+    public func reset() throws(SyncStateError) {
+        do {
+            try queue.write { db in try db.execute(sql: "DELETE FROM contact_state") }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+}

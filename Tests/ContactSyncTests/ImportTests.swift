@@ -170,6 +170,21 @@ struct ImportTests {
         }
     }
 
+    @Test func modeCreateNeverUpdatesEvenWhenSearchLagHidesTheContactUntilThe409() async throws {
+        try await withClient(sandbox: SandboxConfiguration(rateLimitPerMinute: 0, searchLagSeconds: 60)) { client, _ in
+            _ = try await client.createDataAttribute(name: "plan", dataType: "string")
+            let existing = try await client.createContact(["email": .string("lag@example.com"), "name": .string("Old")])
+            let options = Self.options { $0.mode = .create }
+            let summary = try await runImport(
+                try writeCSV([TestRow(email: "lag@example.com", name: "New", plan: "pro")]), client: client,
+                options: options)
+            #expect(summary.unchanged == 1 && summary.updated == 0 && summary.reconciles)
+            #expect(summary.skipped["the contact exists (--mode create)"] == 1)
+            #expect(summary.statistics.calls["PUT /contacts/{id}"] == nil)
+            #expect(try await client.contact(id: existing.id).name == "Old")
+        }
+    }
+
     @Test func anArchivedMatchFailsWithItsIdUnlessUnarchiveIsGiven() async throws {
         let row = TestRow(email: "gone@example.com", name: "Back", plan: "pro")
         try await withClient { client, _ in

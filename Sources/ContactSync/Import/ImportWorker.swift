@@ -194,6 +194,11 @@ final class ImportWorker: Sendable {
                 fail(row, error)
                 return
             }
+            guard options.mode != .create else {
+                // The search missed it, but the contact exists, and this mode never updates.
+                recorder.unchanged(skipped: "the contact exists (--mode create)")
+                return
+            }
             // The search missed a contact that exists (index lag, or someone else created it meanwhile): it is ours
             // to update, not to duplicate.
             if archived {

@@ -96,8 +96,9 @@ extension IntercomETL {
             let mappingFile = try loadMapping(mapping)
             let opened = try input.open(file)
             let header = (opened.reader as? CSVReader)?.header
+            let mapper: ContactMapper
             do {
-                _ = try ContactMapper(mapping: mappingFile, header: header)
+                mapper = try ContactMapper(mapping: mappingFile, header: header)
             } catch {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.mappingInvalid
@@ -112,7 +113,7 @@ extension IntercomETL {
                 throw ETLExit.inputFailure
             }
             let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
-            let outcome = await importAll(opened, mappingFile, client: client, reports: reports)
+            let outcome = await importAll(opened, mapper, client: client, reports: reports)
             try? await http.shutdown()
             try finish(outcome, reports: reports)
         }
@@ -123,14 +124,14 @@ extension IntercomETL {
         }
 
         private func importAll(
-            _ opened: OpenedInput, _ mappingFile: MappingFile, client: IntercomClient, reports: Reports
+            _ opened: OpenedInput, _ mapper: ContactMapper, client: IntercomClient, reports: Reports
         )
             async -> Outcome
         {
             var created: [String] = []
             do {
                 created = try await AttributePreflight.run(
-                    mapping: mappingFile, client: client, createMissing: createAttributes && !dryRun)
+                    mapping: mapper.mapping, client: client, createMissing: createAttributes && !dryRun)
             } catch let error as PreflightError {
                 guard dryRun && createAttributes && error.mismatched.isEmpty else {
                     return .preflight("error: \(error)", ETLExit.configuration)
@@ -165,15 +166,9 @@ extension IntercomETL {
                 ? nil : { @Sendable () throws -> OpenedInput in try InputOpener.open(path, options: readerOptions) }
             let settings = options
             var summary = await onOwnThread { () -> ImportSummary in
-                do {
-                    return try ImportRun.run(
-                        work.opened, mapping: mappingFile, client: client, options: settings,
-                        rejects: work.reports.rejects, failures: work.reports.failures, control: control,
-                        keepProblems: keep, reopen: reopen)
-                } catch {
-                    // The mapping was bound to this input above; it cannot fail here.
-                    fatalError("\(error)")
-                }
+                ImportRun.run(
+                    work.opened, mapper: mapper, client: client, options: settings, rejects: work.reports.rejects,
+                    failures: work.reports.failures, control: control, keepProblems: keep, reopen: reopen)
             }
             progress.stop()
             trap.cancel()
@@ -255,9 +250,4 @@ func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
         thread.stackSize = 4 << 20
         thread.start()
     }
-}
-
-extension OpenedInput {
-    /// The size to show progress against: the file's when it is read as stored.
-    var progressSize: Int? { compression == .none ? fileSize : nil }
 }

@@ -27,7 +27,7 @@ extension IntercomETL {
         func run() throws {
             let opened = try input.open(file)
             let progress = ProgressLine()
-            let size = opened.compression == .none ? opened.fileSize : nil
+            let size = opened.progressSize
             let report = InputInspection.inspect(opened, keepErrors: max(0, showErrors)) { bytes in
                 progress.update(ProgressText.bytes(bytes, of: size))
             }

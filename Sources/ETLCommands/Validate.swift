@@ -53,7 +53,7 @@ extension IntercomETL {
                 }
             }
             let progress = ProgressLine()
-            let size = opened.compression == .none ? opened.fileSize : nil
+            let size = opened.progressSize
             let summary: ValidationSummary
             do {
                 summary = try ValidationRun.run(

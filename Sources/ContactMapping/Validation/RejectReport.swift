@@ -49,75 +49,54 @@ public struct RejectedRow: Sendable, Equatable {
 /// `_reason`, `_message`, then the input's own columns. NDJSON (`.ndjson`, `.jsonl`): one object per reject with
 /// those keys and `record` holding the original fields. The file appears only when complete.
 public final class RejectReport {
-    private let file: OutputFile
-    private let csv: CSVWriter?
-    private let ndjson: NDJSONWriter?
+    private let file: RowFile
     private let header: [String]?
     public private(set) var count = 0
 
     /// - Parameter header: the input's CSV header (nil for NDJSON input).
     public init(path: String, header: [String]?) throws {
-        file = try OutputFile(path: path)
-        let lower = path.lowercased()
-        let gzip = lower.hasSuffix(".gz")
-        let sink: ByteSink = gzip ? try GzipSink(next: file, name: path) : file
-        let base = gzip ? String(lower.dropLast(3)) : lower
         self.header = header
-        if base.hasSuffix(".ndjson") || base.hasSuffix(".jsonl") || base.hasSuffix(".json") {
-            ndjson = NDJSONWriter(sink: sink)
-            csv = nil
-        } else {
-            let columns = ["_line", "_record", "_field", "_value", "_reason", "_message"] + (header ?? ["_original"])
-            csv = try CSVWriter(sink: sink, header: columns)
-            ndjson = nil
-        }
+        let columns = ["_line", "_record", "_field", "_value", "_reason", "_message"] + (header ?? ["_original"])
+        file = try RowFile(path: path, format: RowFile.isNDJSON(path: path) ? .ndjson : .csv(header: columns))
     }
 
     /// Adds a reject with the original record's fields (those the reader could read).
     public func add(_ reject: RejectedRow, original: RecordBuffer?) throws {
         count += 1
-        if let csv {
-            var row = [
-                String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
-                reject.reason, reject.message,
-            ]
-            if let header {
-                row += (0..<header.count).map { index in
-                    guard let original, index < original.fieldCount else { return "" }
-                    return original.value(index)
+        try file.write(
+            cells: {
+                var row = [
+                    String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
+                    reject.reason, reject.message,
+                ]
+                if let header {
+                    row += (0..<header.count).map { index in
+                        guard let original, index < original.fieldCount else { return "" }
+                        return original.value(index)
+                    }
+                } else {
+                    row.append(original.map { JSONValue.object($0.makeRecord().jsonObject).jsonText } ?? "")
                 }
-            } else {
-                row.append(original.map { Self.objectText($0) } ?? "")
-            }
-            try csv.write(row: row)
-        } else if let ndjson {
-            var object: JSONObject = [
-                "line": .number(String(reject.line)), "record": .number(String(reject.recordNumber)),
-                "field": reject.field.map(JSONValue.string) ?? .null,
-                "value": reject.value.map(JSONValue.string) ?? .null,
-                "reason": .string(reject.reason), "message": .string(reject.message),
-            ]
-            object["original"] = original.map { Self.object($0) } ?? .null
-            try ndjson.write(.object(object))
-        }
+                return row
+            },
+            object: {
+                [
+                    "line": .number(String(reject.line)), "record": .number(String(reject.recordNumber)),
+                    "field": reject.field.map(JSONValue.string) ?? .null,
+                    "value": reject.value.map(JSONValue.string) ?? .null,
+                    "reason": .string(reject.reason), "message": .string(reject.message),
+                    "original": original.map { .object($0.makeRecord().jsonObject) } ?? .null,
+                ]
+            })
     }
 
     /// Completes the file and moves it into place.
     public func finish() throws {
-        if let csv { try csv.finish() }
-        if let ndjson { try ndjson.finish() }
+        try file.finish()
     }
 
     /// Drops the partial file.
     public func abort() {
         file.abort()
-    }
-
-    private static func object(_ record: RecordBuffer) -> JSONValue {
-        .object(record.makeRecord().jsonObject)
-    }
-
-    private static func objectText(_ record: RecordBuffer) -> String {
-        object(record).jsonText
     }
 }

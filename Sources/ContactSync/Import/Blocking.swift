@@ -4,25 +4,20 @@ import Synchronization
 
 /// Runs an async client call to completion and waits for it on the calling thread.
 ///
-/// The import's workers are Dispatch threads (one serial queue each, so a worker owns its keys and needs no locks);
-/// the HTTP client is async. Waiting here is safe because these threads are not the cooperative pool's: the call
-/// itself runs on the pool and on the client's event loops, which never wait for a worker.
+/// The import's workers are Dispatch threads (one serial queue each); the HTTP client is async. Waiting here is
+/// safe because these threads are not the cooperative pool's: the call itself runs on the pool and on the client's
+/// event loops, which never wait for a worker.
 @discardableResult
 func waitFor<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) throws(IntercomError) -> T {
-    let box = ResultBox<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
+    try PendingCall { () async throws(IntercomError) -> T in
         do {
-            box.set(.success(try await operation()))
+            return try await operation()
         } catch let error as IntercomError {
-            box.set(.failure(error))
+            throw error
         } catch {
-            box.set(.failure(IntercomError(.transport, message: "\(error)")))
+            throw IntercomError(.transport, message: "\(error)")
         }
-        done.signal()
-    }
-    done.wait()
-    return try box.take().get()
+    }.wait()
 }
 
 /// The result handed from the task back to the waiting thread.

@@ -6,9 +6,7 @@ import ContactIO
 /// CSV: the input's header and cells, plus a last column `_failure` with the reason. NDJSON: each original object
 /// with a `_failure` member added. `.gz` compresses. The file appears only when complete.
 public final class FailureReport {
-    private let file: OutputFile
-    private let csv: CSVWriter?
-    private let ndjson: NDJSONWriter?
+    private let file: RowFile
     private let columns: Int
     /// The rows written.
     public private(set) var count = 0
@@ -17,37 +15,29 @@ public final class FailureReport {
     /// - Parameter header: the input's CSV header, or nil when the input is NDJSON.
     public init(path: String, header: [String]?) throws {
         self.path = path
-        file = try OutputFile(path: path)
-        let sink: ByteSink = path.lowercased().hasSuffix(".gz") ? try GzipSink(next: file, name: path) : file
-        if let header {
-            csv = try CSVWriter(sink: sink, header: header + ["_failure"])
-            ndjson = nil
-            columns = header.count
-        } else {
-            ndjson = NDJSONWriter(sink: sink)
-            csv = nil
-            columns = 0
-        }
+        columns = header?.count ?? 0
+        file = try RowFile(path: path, format: header.map { .csv(header: $0 + ["_failure"]) } ?? .ndjson)
     }
 
     func add(_ record: Record, reason: String) throws {
         count += 1
-        if let csv {
-            var row = record.values
-            if row.count < columns { row += Array(repeating: "", count: columns - row.count) }
-            row.append(reason)
-            try csv.write(row: row)
-        } else if let ndjson {
-            var object = record.jsonObject
-            object["_failure"] = .string(reason)
-            try ndjson.write(.object(object))
-        }
+        try file.write(
+            cells: {
+                var row = record.values
+                if row.count < columns { row += Array(repeating: "", count: columns - row.count) }
+                row.append(reason)
+                return row
+            },
+            object: {
+                var object = record.jsonObject
+                object["_failure"] = .string(reason)
+                return object
+            })
     }
 
     /// Completes the file and moves it into place.
     public func finish() throws {
-        if let csv { try csv.finish() }
-        if let ndjson { try ndjson.finish() }
+        try file.finish()
     }
 
     /// Drops the partial file.

@@ -14,7 +14,7 @@ final class ImportRecorder: @unchecked Sendable {
     private let control: ImportControl
     private let keepProblems: Int
     /// The first error writing a report; the run stops with it.
-    private(set) var reportError: Error?
+    private var reportError: Error?
 
     init(
         summary: ImportSummary, rejects: RejectReport?, failures: FailureReport?, control: ImportControl,
@@ -27,14 +27,18 @@ final class ImportRecorder: @unchecked Sendable {
         self.keepProblems = keepProblems
     }
 
-    var current: ImportSummary { lock.withLock { summary } }
+    /// The summary so far; rows read are counted by the control.
+    var current: ImportSummary {
+        var current = lock.withLock { summary }
+        current.read = control.rowsRead
+        return current
+    }
 
     /// Rejected and failed so far (for `--max-errors`).
     var problems: Int { lock.withLock { summary.rejected + summary.failed } }
 
     func read() {
         control.readCount.add(1, ordering: .relaxed)
-        lock.withLock { summary.read += 1 }
     }
 
     /// A row whose key an earlier row of this run already wrote or found.
@@ -69,13 +73,21 @@ final class ImportRecorder: @unchecked Sendable {
     }
 
     /// A row that did not reach Intercom, for a reason that is not the row's own values.
-    func failed(_ row: ImportRow, file: String, reason: String, message: String) {
+    func failed(_ row: ImportRow, reason: String, message: String) {
         finish {
             summary.failed += 1
             summary.failedByReason[reason, default: 0] += 1
-            note("\(file):\(row.line): record \(row.original.number), key '\(row.contact.matchKey)': \(message)")
+            note(
+                "\(summary.file):\(row.line): record \(row.original.number), key '\(row.contact.matchKey)': \(message)")
             write { try failures?.add(row.original, reason: message) }
         }
+    }
+
+    /// A row read but never sent, because the run stopped first.
+    func notSent(_ row: ImportRow) {
+        failed(
+            row, reason: "not_sent",
+            message: "not sent: the run stopped (\(control.reason ?? "stopped")) before this row")
     }
 
     private func finish(_ body: () -> Void) {

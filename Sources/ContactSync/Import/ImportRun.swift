@@ -16,15 +16,15 @@ public enum ImportRun {
     ///   - control: stops the run from outside and shows its progress.
     ///   - reopen: opens the same input again, for the look at repeated keys before the run (see ``RepeatedKeys``);
     ///     nil for an input that can be read only once (stdin), whose repeated keys are then applied row by row.
-    /// - Throws: ``MappingError`` when the mapping does not fit the input's columns (before any row is read).
+    ///   - mapper: the mapping, bound to this input's columns.
     public static func run(
-        _ input: OpenedInput, mapping: MappingFile, client: IntercomClient, options: ImportOptions,
+        _ input: OpenedInput, mapper: ContactMapper, client: IntercomClient, options: ImportOptions,
         rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
         keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil
-    ) throws(MappingError) -> ImportSummary {
+    ) -> ImportSummary {
         let started = DispatchTime.now()
         let reader = input.reader
-        let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        let mapping = mapper.mapping
         let fields = FieldBits(mapping)
         var repeated = RepeatedKeys(fields: fields)
         var scanned = false
@@ -39,7 +39,7 @@ public enum ImportRun {
         let recorder = ImportRecorder(
             summary: initial, rejects: rejects, failures: failures, control: control, keepProblems: keepProblems)
         let context = ImportContext(
-            client: client, options: options, match: mapping.match, file: input.name, recorder: recorder,
+            client: client, options: options, match: mapping.match, recorder: recorder,
             control: control, standardFields: mapping.rules.filter { !$0.isCustomAttribute }.map(\.name),
             customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name),
             memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter())
@@ -84,9 +84,7 @@ public enum ImportRun {
                         worker.pending.add(1, ordering: .relaxed)
                         if !worker.queue.put(row) {
                             // The worker was stopped while the reader waited for room.
-                            recorder.failed(
-                                row, file: input.name, reason: "not_sent",
-                                message: "not sent: the run stopped (\(control.reason ?? "stopped")) before this row")
+                            recorder.notSent(row)
                         }
                     }
                 }
@@ -97,8 +95,6 @@ public enum ImportRun {
                 }
                 if control.rowsRead & 0x3FF == 0 { control.bytes.store(reader.bytesRead, ordering: .relaxed) }
             }
-        } catch let error as ContactIOError {
-            inputFailure = "\(error)"
         } catch {
             inputFailure = "\(error)"
         }

@@ -8,7 +8,6 @@ struct ImportContext: Sendable {
     var client: IntercomClient
     var options: ImportOptions
     var match: MappingFile.MatchKey
-    var file: String
     var recorder: ImportRecorder
     var control: ImportControl
     /// The mapping's standard fields and custom attributes, for comparing contacts (see ``ContactDiff``).
@@ -144,7 +143,7 @@ final class ImportWorker: Sendable {
         }
         guard context.match != .id else {
             recorder.failed(
-                row, file: context.file, reason: "not_found",
+                row, reason: "not_found",
                 message: "no contact has id '\(key)', and a contact cannot be created with a given id")
             return
         }
@@ -204,7 +203,7 @@ final class ImportWorker: Sendable {
             if archived {
                 guard options.unarchive else {
                     recorder.failed(
-                        row, file: context.file, reason: "archived",
+                        row, reason: "archived",
                         message: "an archived contact (id=\(id)) has this key; re-run with --unarchive to restore "
                             + "and update it")
                     return
@@ -256,12 +255,13 @@ final class ImportWorker: Sendable {
         case .invalidResponse: reason = "invalid_response"
         case .configuration: reason = "configuration"
         }
-        recorder.failed(row, file: context.file, reason: reason, message: "\(error)")
+        recorder.failed(
+            row, reason: reason, message: "\(error)")
     }
 
     private func notSent(_ row: ImportRow) {
         recorder.failed(
-            row, file: context.file, reason: "not_sent",
+            row, reason: "not_sent",
             message: "not sent: the run stopped (\(context.control.reason ?? "stopped")) before this row")
     }
 }

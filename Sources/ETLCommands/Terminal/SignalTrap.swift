@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -17,7 +18,7 @@ final class SignalTrap {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                if seen.increment() == 1 {
+                if seen.value.add(1, ordering: .relaxed).newValue == 1 {
                     onFirst(name)
                 } else {
                     StandardStreams.printError("\(name) again: quitting at once; the summary and reports are lost")
@@ -37,13 +38,7 @@ final class SignalTrap {
     }
 }
 
-/// How many stop signals arrived; touched only on the trap's serial queue, but the compiler cannot see that.
-private final class SignalCount: @unchecked Sendable {
-    private var count = 0
-
-    /// Called only on the trap's serial queue.
-    func increment() -> Int {
-        count += 1
-        return count
-    }
+/// How many stop signals arrived.
+private final class SignalCount: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -54,8 +54,9 @@ func runImport(
                 let report = try job.failures.map {
                     try FailureReport(path: $0, header: (opened.reader as? CSVReader)?.header)
                 }
-                let summary = try ImportRun.run(
-                    opened, mapping: mappingFile, client: client, options: options, failures: report,
+                let mapper = try ContactMapper(mapping: mappingFile, header: (opened.reader as? CSVReader)?.header)
+                let summary = ImportRun.run(
+                    opened, mapper: mapper, client: client, options: options, failures: report,
                     control: control, reopen: { try InputOpener.open(job.path) })
                 try report?.finish()
                 continuation.resume(returning: summary)

@@ -2,6 +2,7 @@
 //
 //   contactio-bench read [--json-engine ours|foundation-serialization|foundation-decoder] FILE
 //   contactio-bench validate --mapping MAPPING FILE      (read + map + validate, as `intercom-etl validate`)
+//   contactio-bench map MAPPING FILE                     (read + map to payloads + hash their JSON)
 //
 // Prints one JSON line: records, row errors, fields, and a checksum over every field's length and first byte
 // (so that no reader can skip work the others do).
@@ -117,7 +118,36 @@ func validateFile(_ path: String, mapping: String) throws -> Totals {
     return totals
 }
 
+/// `map`: every valid row mapped to its payload and the payload's JSON hashed, as `import` did for every row before
+/// the source fingerprint (records = valid rows; checksum = the hashes xor-ed).
+func mapFile(_ path: String, mapping: String) throws -> Totals {
+    let input = try InputOpener.open(path)
+    let mapper = try ContactMapper(
+        mapping: try MappingFile.load(path: mapping), header: (input.reader as? CSVReader)?.header)
+    var totals = Totals()
+    var bytes: [UInt8] = []
+    while let result = try input.reader.next() {
+        guard case .record = result, case .contact(let contact) = mapper.map(input.reader.current) else { continue }
+        bytes.removeAll(keepingCapacity: true)
+        JSONValue.object(contact.payload).appendJSON(to: &bytes)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        totals.records += 1
+        totals.checksum ^= hash
+    }
+    return totals
+}
+
 var arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.first == "map", arguments.count == 3 {
+    do {
+        print(try mapFile(arguments[2], mapping: arguments[1]).json)
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("contactio-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if arguments.first == "validate", arguments.count == 4, arguments[1] == "--mapping" {
     do {
         print(try validateFile(arguments[3], mapping: arguments[2]).json)

@@ -53,9 +53,13 @@ public struct ContactMapper: Sendable {
     }
 
     /// Each rule's source columns, resolved once instead of by name on every row.
-    private let ruleColumns: [[ColumnReference]]
+    let ruleColumns: [[ColumnReference]]
     /// The role column, when the role comes from one.
-    private let roleColumn: ColumnReference?
+    let roleColumn: ColumnReference?
+    /// The position of the match key's rule.
+    let matchRule: Int?
+    /// Identifies the mapping in ``sourceFingerprint(_:)`` (see ``mappingFingerprint``).
+    let mappingSeed: UInt64
     /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
     let fastPlans: [FastPlan]?
 
@@ -63,6 +67,8 @@ public struct ContactMapper: Sendable {
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
     public init(mapping: MappingFile, header: [String]?) throws(MappingError) {
         self.mapping = mapping
+        matchRule = mapping.rules.firstIndex { !$0.isCustomAttribute && $0.name == mapping.match.rawValue }
+        mappingSeed = Self.mappingFingerprint(mapping)
         func columns(of source: MappingFile.Source) -> [String] {
             switch source {
             case .column(let column): [column]
@@ -122,31 +128,19 @@ public struct ContactMapper: Sendable {
         var custom = JSONObject()
         var matchKey: String?
         for (position, rule) in mapping.rules.enumerated() {
-            var text = source(rule.source, ruleColumns[position], in: record)
-            for transform in rule.transforms {
-                switch transform {
-                case .trim: text = text.trimmingSpaces()
-                case .lower: text = text.lowercasedFast()
-                case .upper: text = text.uppercased()
-                }
-            }
-            if let mapped = rule.valueMap[text] { text = mapped }
-            if text.isBlank, let fallback = rule.defaultValue { text = fallback }
-            if text.isBlank {
+            switch value(ofRule: position, in: record) {
+            case .blank:
                 if mapping.empty == .clear && rule.name != "id" {
                     append(.null, for: rule, to: &payload, custom: &custom)
                 }
-                continue
-            }
-            switch convert(text, rule) {
-            case .success(let value):
+            case .value(let value):
                 if !rule.isCustomAttribute && rule.name == mapping.match.rawValue, case .string(let key) = value {
                     matchKey = key
                 }
                 if rule.name != "id" || rule.isCustomAttribute {
                     append(value, for: rule, to: &payload, custom: &custom)
                 }
-            case .failure(let reject):
+            case .rejected(let reject):
                 return .rejected(reject)
             }
         }
@@ -166,6 +160,34 @@ public struct ContactMapper: Sendable {
                     message: "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
         }
         return .contact(MappedContact(role: role, matchKey: matchKey, payload: payload))
+    }
+
+    /// One rule's value for the record.
+    enum RuleValue {
+        /// Empty after the transforms and the default.
+        case blank
+        case value(JSONValue)
+        case rejected(FieldReject)
+    }
+
+    /// The rule at `position` applied to the record: source, transforms, value map, default, then conversion.
+    func value(ofRule position: Int, in record: RecordBuffer) -> RuleValue {
+        let rule = mapping.rules[position]
+        var text = source(rule.source, ruleColumns[position], in: record)
+        for transform in rule.transforms {
+            switch transform {
+            case .trim: text = text.trimmingSpaces()
+            case .lower: text = text.lowercasedFast()
+            case .upper: text = text.uppercased()
+            }
+        }
+        if let mapped = rule.valueMap[text] { text = mapped }
+        if text.isBlank, let fallback = rule.defaultValue { text = fallback }
+        if text.isBlank { return .blank }
+        switch convert(text, rule) {
+        case .success(let value): return .value(value)
+        case .failure(let reject): return .rejected(reject)
+        }
     }
 
     private func append(

@@ -33,6 +33,9 @@ public struct ImportOptions: Sendable {
     /// limit this is the last few minutes of writes, about as long as the index lags; an older key is searched
     /// again, and a 409 still turns its create into an update.
     public var rememberedKeys = 32_768
+    /// With a sync state: ignore the stored fingerprints and ids for this run, compare every row with Intercom, and
+    /// record what it finds (`--full`).
+    public var full = false
 
     public init() {}
 }

@@ -57,10 +57,31 @@ final class ImportRecorder: @unchecked Sendable {
 
     func created() { finish { summary.created += 1 } }
 
-    func updated(unarchived: Bool = false) {
+    /// - Parameter byStoredID: updated by the id the sync state keeps, without a lookup.
+    func updated(unarchived: Bool = false, byStoredID: Bool = false) {
         finish {
             summary.updated += 1
             if unarchived { summary.unarchived += 1 }
+            if byStoredID { summary.state?.updatedByID += 1 }
+        }
+    }
+
+    /// A row whose fingerprint equals the one the sync state keeps: unchanged, without a call.
+    func unchangedByState() {
+        finish {
+            summary.unchanged += 1
+            summary.state?.unchanged += 1
+        }
+    }
+
+    /// The sync state's id for the row's key is gone from Intercom (not an outcome: the row is looked up again).
+    func gone(_ row: ImportRow, id: String) {
+        lock.withLock {
+            summary.state?.gone += 1
+            if let count = summary.state?.goneExamples.count, count < keepProblems {
+                summary.state?.goneExamples.append(
+                    "\(summary.file):\(row.line): key '\(row.contact.matchKey)' (was id \(id))")
+            }
         }
     }
 

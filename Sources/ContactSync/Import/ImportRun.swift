@@ -17,10 +17,12 @@ public enum ImportRun {
     ///   - reopen: opens the same input again, for the look at repeated keys before the run (see ``RepeatedKeys``);
     ///     nil for an input that can be read only once (stdin), whose repeated keys are then applied row by row.
     ///   - mapper: the mapping, bound to this input's columns.
+    ///   - state: the sync state (`--state`): rows it knows unchanged cost nothing, changed rows with a stored id are
+    ///     updated without a lookup, and confirmed writes are recorded in it (not in a dry run).
     public static func run(
         _ input: OpenedInput, mapper: ContactMapper, client: IntercomClient, options: ImportOptions,
         rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
-        keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil
+        keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil, state: SyncStateStore? = nil
     ) -> ImportSummary {
         let started = DispatchTime.now()
         let reader = input.reader
@@ -36,13 +38,20 @@ public enum ImportRun {
         var initial = ImportSummary(file: input.name)
         initial.dryRun = options.dryRun
         initial.mode = options.mode
+        initial.state = state.map { StateActivity(path: $0.path, full: options.full) }
         let recorder = ImportRecorder(
             summary: initial, rejects: rejects, failures: failures, control: control, keepProblems: keepProblems)
+        let journal =
+            options.dryRun
+            ? nil
+            : state.map { store in
+                StateJournal(store: store) { error in control.stop("could not write the state file: \(error)") }
+            }
         let context = ImportContext(
             client: client, options: options, match: mapping.match, recorder: recorder,
             control: control, standardFields: mapping.rules.filter { !$0.isCustomAttribute }.map(\.name),
             customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name),
-            memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter())
+            memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter(), journal: journal)
         let concurrency = max(1, options.concurrency)
         let workers = (0..<concurrency).map { _ in ImportWorker(context: context) }
         func leastLoaded() -> Int {
@@ -62,38 +71,75 @@ public enum ImportRun {
             DispatchQueue(label: "intercom-etl.import.worker-\(index)").async(group: group) { worker.run() }
         }
 
+        /// Reads and dispatches one row; false at the end of the input.
+        func step(_ lookup: SyncStateStore.Lookup?) throws -> Bool {
+            guard let result = try reader.next() else { return false }
+            recorder.read()
+            defer {
+                if control.rowsRead & 0x3FF == 0 { control.bytes.store(reader.bytesRead, ordering: .relaxed) }
+            }
+            switch result {
+            case .rowError(let error):
+                recorder.reject(
+                    RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
+                return true
+            case .record:
+                break
+            }
+            let record = reader.current
+            let key = mapper.matchKey(record)
+            let fingerprint = mapper.sourceFingerprint(record)
+            var position: RepeatedKeys.Position?
+            if let key, !repeated.isEmpty {
+                position = repeated.position(keyHash: ContactMapper.keyHash(key), fingerprint: fingerprint)
+            }
+            let stateHash = position?.combined ?? fingerprint
+            var stored: (id: String, payloadHash: UInt64)?
+            if let key, let lookup {
+                stored = try lookup.entry(key)
+                if stored?.payloadHash == stateHash {
+                    // The same cells under the same mapping as the write the state recorded: the same payload.
+                    recorder.unchangedByState()
+                    return true
+                }
+            }
+            switch mapper.map(record) {
+            case .rejected(let reject):
+                recorder.reject(RejectedRow(reject, file: input.name, record: record), original: record)
+            case .contact(let mapped):
+                let contact = repeated.trim(mapped, leaving: position?.later ?? 0, match: mapping.match)
+                let row = ImportRow(
+                    contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
+                    hasLater: position?.hasLater ?? false, hadEarlier: position?.hadEarlier ?? false,
+                    stateHash: stateHash, storedID: stored?.id)
+                let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
+                worker.pending.add(1, ordering: .relaxed)
+                if !worker.queue.put(row) {
+                    // The worker was stopped while the reader waited for room.
+                    recorder.notSent(row)
+                }
+            }
+            if let limit = options.maxErrors,
+                let reason = exceeded(limit, problems: recorder.problems, read: control.rowsRead)
+            {
+                control.stop(reason)
+            }
+            return true
+        }
+
         var inputFailure: String?
         do {
-            while !control.isStopped, let result = try reader.next() {
-                recorder.read()
-                switch result {
-                case .rowError(let error):
-                    recorder.reject(
-                        RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
-                case .record:
-                    let record = reader.current
-                    switch mapper.map(record) {
-                    case .rejected(let reject):
-                        recorder.reject(RejectedRow(reject, file: input.name, record: record), original: record)
-                    case .contact(let mapped):
-                        let (contact, hasLater, hadEarlier) = repeated.trim(mapped, match: mapping.match)
-                        let row = ImportRow(
-                            contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
-                            hasLater: hasLater, hadEarlier: hadEarlier)
-                        let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
-                        worker.pending.add(1, ordering: .relaxed)
-                        if !worker.queue.put(row) {
-                            // The worker was stopped while the reader waited for room.
-                            recorder.notSent(row)
-                        }
+            var more = true
+            while more && !control.isStopped {
+                if let state, !options.full {
+                    // One read transaction per few thousand rows: a snapshot held for the whole run would keep the
+                    // journal's commits from being checkpointed into the file.
+                    try state.withLookup { lookup in
+                        for _ in 0..<4096 where more && !control.isStopped { more = try step(lookup) }
                     }
+                } else {
+                    more = try step(nil)
                 }
-                if let limit = options.maxErrors,
-                    let reason = exceeded(limit, problems: recorder.problems, read: control.rowsRead)
-                {
-                    control.stop(reason)
-                }
-                if control.rowsRead & 0x3FF == 0 { control.bytes.store(reader.bytesRead, ordering: .relaxed) }
             }
         } catch {
             inputFailure = "\(error)"
@@ -101,8 +147,10 @@ public enum ImportRun {
         control.bytes.store(reader.bytesRead, ordering: .relaxed)
         for worker in workers { worker.queue.finish() }
         group.wait()
+        journal?.flush()
 
         var summary = recorder.current
+        summary.state?.recorded = journal?.recorded ?? 0
         if scanned { summary.repeatedKeys = repeated.repeatedRows }
         summary.inputFailure = inputFailure
         summary.stoppedEarly = control.reason

@@ -24,6 +24,8 @@ public struct ImportSummary: Sendable {
     public var failedByReason: [String: Int] = [:]
     /// The first rejects and failures, as lines a person can act on.
     public var firstProblems: [String] = []
+    /// What the sync state did, when the import kept one.
+    public var state: StateActivity?
     /// Custom attributes the preflight created.
     public var createdAttributes: [String] = []
     public var statistics = ClientStatistics()
@@ -62,6 +64,7 @@ public struct ImportSummary: Sendable {
         if repeatedKeys > 0 {
             lines.append("repeated keys:   \(repeatedKeys) (applied to the same contact in file order)")
         }
+        if let state { lines += state.lines }
         if !createdAttributes.isEmpty {
             lines.append("attributes made: \(createdAttributes.joined(separator: ", "))\(dryRun ? " (would be)" : "")")
         }
@@ -113,7 +116,7 @@ public struct ImportSummary: Sendable {
             "elapsed_seconds": decimal(elapsed), "rows_per_second": decimal(rowsPerSecond),
             "stopped_early": stoppedEarly.map(JSONValue.string) ?? .null,
             "input_failure": inputFailure.map(JSONValue.string) ?? .null,
-            "reconciles": .bool(reconciles),
+            "state": state?.json ?? .null, "reconciles": .bool(reconciles),
         ])
     }
 

@@ -15,6 +15,8 @@ struct ImportContext: Sendable {
     var customFields: [String]
     var memory: SharedKeyMemory
     var router: KeyRouter
+    /// Where confirmed writes go, with a sync state (never in a dry run).
+    var journal: StateJournal?
 }
 
 /// One of the import's Dispatch workers: it applies the rows routed to it in order, in batches that share a lookup.
@@ -71,7 +73,9 @@ final class ImportWorker: Sendable {
     private func startLookup(_ batch: [ImportRow]) -> PendingCall<[String: IntercomContact]>? {
         var keys: [String] = []
         var roles: [String: String] = [:]
-        for row in batch where memory[row.contact.matchKey] == nil && roles[row.contact.matchKey] == nil {
+        // A row with an id from the sync state is updated by that id: no lookup.
+        for row in batch
+        where row.storedID == nil && memory[row.contact.matchKey] == nil && roles[row.contact.matchKey] == nil {
             keys.append(row.contact.matchKey)
             roles[row.contact.matchKey] = row.contact.role
         }
@@ -121,6 +125,7 @@ final class ImportWorker: Sendable {
                 apply(row, id: known.id, changes: ContactDiff.changes(payload, comparedWith: state), state: state)
             } else if known.payloadHash == row.hash {
                 remember(row, id: known.id, state: nil)
+                confirm(row, id: known.id)
                 recorder.unchanged()
             } else if options.mode == .create {
                 recorder.unchanged(skipped: "the contact exists (--mode create)")
@@ -132,6 +137,17 @@ final class ImportWorker: Sendable {
             }
             return
         }
+        if let id = row.storedID {
+            updateStored(row, id: id)
+        } else {
+            handle(row, lookedUp: found)
+        }
+    }
+
+    /// A row whose key was looked up (or that the sync state had no id for).
+    private func handle(_ row: ImportRow, lookedUp found: IntercomContact?) {
+        let key = row.contact.matchKey
+        let payload = row.contact.payload
         if let contact = found {
             let state = self.state(of: contact)
             apply(row, id: contact.id, changes: ContactDiff.changes(payload, comparedWith: state), state: state)
@@ -163,6 +179,7 @@ final class ImportWorker: Sendable {
         } else if changes.members.isEmpty {
             // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
             if row.hasLater { remember(row, id: id, state: state) }
+            if !options.dryRun { confirm(row, id: id) }
             recorder.unchanged()
         } else if options.dryRun || id.isEmpty {
             remember(row, id: id, state: ContactDiff.applying(changes, to: state))
@@ -170,6 +187,51 @@ final class ImportWorker: Sendable {
         } else {
             update(row, id: id, fields: changes)
         }
+    }
+
+    /// A changed row whose id the sync state keeps: one update by that id, no lookup. If Intercom no longer has the
+    /// id (deleted or merged since), the key is reported, looked up again and created if missing.
+    private func updateStored(_ row: ImportRow, id: String) {
+        guard options.mode != .create else {
+            recorder.unchanged(skipped: "the contact exists (--mode create)")
+            return
+        }
+        guard !options.dryRun else {
+            remember(row, id: id, state: nil)
+            recorder.updated(byStoredID: true)
+            return
+        }
+        let client = self.client
+        let payload = row.contact.payload
+        do throws(IntercomError) {
+            let contact = try waitFor { try await client.updateContact(id: id, payload) }
+            remember(row, id: contact.id, state: self.state(of: contact))
+            confirm(row, id: contact.id)
+            recorder.updated(byStoredID: true)
+        } catch {
+            guard error.kind == .notFound else {
+                fail(row, error)
+                return
+            }
+            recorder.gone(row, id: id)
+            let search = ContactLookup(client: client, match: context.match)
+            let (key, role) = (row.contact.matchKey, row.contact.role)
+            do throws(IntercomError) {
+                let found = try waitFor { () async throws(IntercomError) in
+                    try await search.find([key], roles: [key: role])
+                }
+                handle(row, lookedUp: found[key])
+            } catch {
+                fail(row, error)
+            }
+        }
+    }
+
+    /// Intercom confirmed that the contact holds the row: the sync state may record it. For a repeated key, only its
+    /// last row records (the state's fingerprint covers all of them).
+    private func confirm(_ row: ImportRow, id: String) {
+        guard let journal = context.journal, !row.hasLater, !id.isEmpty else { return }
+        journal.add(key: row.contact.matchKey, id: id, payloadHash: row.stateHash)
     }
 
     /// Remembers the row's key; the contact's state only while later rows of the key are to come.
@@ -187,6 +249,7 @@ final class ImportWorker: Sendable {
         do throws(IntercomError) {
             let contact = try waitFor { try await client.createContact(payload) }
             remember(row, id: contact.id, state: self.state(of: contact))
+            confirm(row, id: contact.id)
             recorder.created()
         } catch {
             guard case .conflict(let id?, let archived) = error.kind else {
@@ -226,6 +289,7 @@ final class ImportWorker: Sendable {
         do throws(IntercomError) {
             let contact = try waitFor { try await client.updateContact(id: id, fields) }
             remember(row, id: contact.id, state: self.state(of: contact))
+            confirm(row, id: contact.id)
             recorder.updated(unarchived: unarchived)
         } catch {
             if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {

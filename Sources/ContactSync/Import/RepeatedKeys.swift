@@ -10,19 +10,36 @@ import ContactMapping
 /// keep one integer per row, then a few bytes per repeated key); an input that cannot be read twice (stdin) is
 /// applied row by row instead.
 struct RepeatedKeys {
-    /// Where a repeated key's rows are in `later`: its first slot, its number of rows, and the next row to come.
-    /// 12 bytes a key and one flat array for all rows: a table per key took twice the memory.
+    /// One of a repeated key's rows: the fields set by the rows after it (bits by mapping rule), and the row's
+    /// source fingerprint (to know it again in the import's pass).
+    private struct Slot {
+        var later: UInt64
+        var fingerprint: UInt64
+    }
+
+    /// Where a repeated key's rows are in `slots`: its first slot, its number of rows, and the next row to come, and
+    /// the fingerprint of all its rows together (what a sync state keeps for the key).
     private struct Group {
         var start: Int32
         var count: Int32
         var next: Int32 = 0
+        var combined: UInt64
+    }
+
+    /// What the table knows about one row of a repeated key.
+    struct Position {
+        /// The fields that later rows of the key set (to leave out of this row).
+        var later: UInt64
+        var hasLater: Bool
+        var hadEarlier: Bool
+        /// The fingerprint of all the key's rows, in file order.
+        var combined: UInt64
     }
 
     private var groups: [Int: Group] = [:]
-    /// For each repeated key's n-th row (at `start + n`): the fields set by the rows after it (bits by mapping rule).
-    private var later: [UInt64] = []
+    private var slots: [Slot] = []
     private let fields: FieldBits
-    /// Rows whose key an earlier row already had.
+    /// Rows whose key an earlier valid row already had.
     let repeatedRows: Int
 
     /// An empty table: every row is applied as it is.
@@ -31,77 +48,100 @@ struct RepeatedKeys {
         repeatedRows = 0
     }
 
-    /// Scans `open()`'s input twice: once for every row's key, once for the fields of the repeated keys' rows.
+    /// True when no key repeats (or the input was not scanned): then ``position(keyHash:fingerprint:)`` is never
+    /// needed.
+    var isEmpty: Bool { groups.isEmpty }
+
+    /// Scans `open()`'s input twice: once for every row's key alone (cheap: one rule), once to map the rows of the
+    /// keys seen more than once. Only valid rows count: a rejected row neither repeats a key nor trims another row.
     init(scanning open: () throws -> OpenedInput, mapper: ContactMapper, fields: FieldBits) throws {
         self.fields = fields
         var hashes: [Int] = []
         let first = try open()
         while let result = try first.reader.next() {
-            if case .record = result, case .valid(let hash) = mapper.check(first.reader.current) {
-                hashes.append(hash)
+            if case .record = result, let key = mapper.matchKey(first.reader.current) {
+                hashes.append(ContactMapper.keyHash(key))
             }
         }
         hashes.sort()
-        var slots = 0
-        var repeatedCount = 0
+        var candidates = Set<Int>()
         var index = 0
         while index < hashes.count {
             var end = index + 1
             while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
-            if end - index > 1 {
-                groups[hashes[index]] = Group(start: Int32(slots), count: Int32(end - index))
-                slots += end - index
+            if end - index > 1 { candidates.insert(hashes[index]) }
+            index = end
+        }
+        hashes = []
+        guard !candidates.isEmpty else {
+            repeatedRows = 0
+            return
+        }
+        // The candidates' valid rows in file order, then grouped by key with their order kept.
+        var rows: [(hash: Int, slot: Slot)] = []
+        let second = try open()
+        while let result = try second.reader.next() {
+            let record = second.reader.current
+            guard case .record = result, let key = mapper.matchKey(record) else { continue }
+            let hash = ContactMapper.keyHash(key)
+            guard candidates.contains(hash), case .contact(let contact) = mapper.map(record) else { continue }
+            rows.append(
+                (hash, Slot(later: fields.bits(of: contact.payload), fingerprint: mapper.sourceFingerprint(record))))
+        }
+        candidates = []
+        let order = rows.indices.sorted { (rows[$0].hash, $0) < (rows[$1].hash, $1) }
+        var repeatedCount = 0
+        index = 0
+        while index < order.count {
+            let hash = rows[order[index]].hash
+            var end = index + 1
+            while end < order.count && rows[order[end]].hash == hash { end += 1 }
+            if end - index > 1 && slots.count + (end - index) < Int(Int32.max) {
+                let start = slots.count
+                var combined: UInt64 = 0xcbf2_9ce4_8422_2325
+                for position in index..<end {
+                    let slot = rows[order[position]].slot
+                    slots.append(slot)
+                    var fingerprint = slot.fingerprint
+                    for _ in 0..<8 {
+                        combined = (combined ^ (fingerprint & 0xFF)) &* 0x100_0000_01b3
+                        fingerprint >>= 8
+                    }
+                }
+                // Each row's fields become the union of what the rows after it set.
+                var union: UInt64 = 0
+                for slot in stride(from: slots.count - 1, through: start, by: -1) {
+                    let own = slots[slot].later
+                    slots[slot].later = fields.usable ? union : 0
+                    union |= own
+                }
+                groups[hash] = Group(start: Int32(start), count: Int32(end - index), combined: combined)
                 repeatedCount += end - index - 1
             }
             index = end
         }
-        hashes = []
         repeatedRows = repeatedCount
-        guard !groups.isEmpty, fields.usable, slots < Int(Int32.max) else {
-            groups = [:]
-            return
-        }
-        later = [UInt64](repeating: 0, count: slots)
-        let second = try open()
-        while let result = try second.reader.next() {
-            guard case .record = result, case .valid(let hash) = mapper.check(second.reader.current),
-                let group = groups[hash], case .contact(let contact) = mapper.map(second.reader.current)
-            else { continue }
-            later[Int(group.start + group.next)] = fields.bits(of: contact.payload)
-            groups[hash]!.next += 1
-        }
-        // Each row's fields become the union of what the rows after it set; then rewind for the import.
-        var position = groups.values.startIndex
-        while position != groups.values.endIndex {
-            let group = groups.values[position]
-            var union: UInt64 = 0
-            for slot in stride(from: Int(group.start + group.count) - 1, through: Int(group.start), by: -1) {
-                let own = later[slot]
-                later[slot] = union
-                union |= own
-            }
-            groups.values[position].next = 0
-            groups.values.formIndex(after: &position)
-        }
     }
 
-    /// The row's contact without the fields that later rows of its key set (their values would be overwritten),
-    /// whether later rows of the key follow, and whether an earlier row had the key.
-    mutating func trim(_ contact: MappedContact, match: MappingFile.MatchKey) -> (
-        MappedContact, hasLater: Bool, hadEarlier: Bool
-    ) {
-        guard !groups.isEmpty else { return (contact, false, false) }
-        let hash = ContactMapper.keyHash(contact.matchKey)
-        guard var group = groups[hash], group.next < group.count else { return (contact, false, false) }
-        let bits = later[Int(group.start + group.next)]
+    /// Where this row stands among its key's rows, or nil when its key does not repeat (or the row is not one of
+    /// the key's valid rows). Call it once for every row, in file order.
+    mutating func position(keyHash: Int, fingerprint: UInt64) -> Position? {
+        guard var group = groups[keyHash], group.next < group.count else { return nil }
+        let slot = slots[Int(group.start + group.next)]
+        guard slot.fingerprint == fingerprint else { return nil }
         let hadEarlier = group.next > 0
         group.next += 1
         let hasLater = group.next < group.count
-        if hasLater { groups[hash] = group } else { groups[hash] = nil }
-        guard bits != 0 else { return (contact, hasLater, hadEarlier) }
+        if hasLater { groups[keyHash] = group } else { groups[keyHash] = nil }
+        return Position(later: slot.later, hasLater: hasLater, hadEarlier: hadEarlier, combined: group.combined)
+    }
+
+    /// The contact without the fields that later rows of its key set (their values would be overwritten).
+    func trim(_ contact: MappedContact, leaving bits: UInt64, match: MappingFile.MatchKey) -> MappedContact {
+        guard bits != 0 else { return contact }
         var trimmed = contact
         trimmed.payload = fields.removing(bits, from: contact.payload, keeping: ["role", match.rawValue])
-        return (trimmed, hasLater, hadEarlier)
+        return trimmed
     }
 }
 

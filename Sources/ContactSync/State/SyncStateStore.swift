@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
 
-/// What a nightly import remembers between runs: for each match key, the Intercom id, the hash of the payload last
-/// written, and when (issue #8). An SQLite file in WAL mode, so that a crash loses at most the last transaction.
+/// What a nightly import remembers between runs: for each match key, the Intercom id, the fingerprint of the row
+/// last written (see ``ContactMapper/sourceFingerprint(_:)``), and when. An SQLite file in WAL mode, so that a crash
+/// loses at most the last transaction.
 ///
-/// Not wired into `import` yet: the import will look keys up here in batches (memory stays flat: nothing is loaded
-/// into RAM) and record writes only after Intercom confirmed them, in batched transactions.
+/// The import looks every key up here as it reads (nothing is loaded into RAM) and records a write only after
+/// Intercom confirmed it, in batched transactions (see ``StateJournal``).
 public final class SyncStateStore: Sendable {
     /// One key's state.
     public struct Entry: Sendable, Equatable {
@@ -26,7 +27,7 @@ public final class SyncStateStore: Sendable {
     /// SQLite limits the variables of one statement; lookups go in chunks of this many keys.
     static let lookupChunk = 500
 
-    private let queue: DatabaseQueue
+    private let queue: DatabasePool
     public let path: String
 
     /// Opens (or creates) the state file at `path`.
@@ -34,18 +35,18 @@ public final class SyncStateStore: Sendable {
     public init(path: String) throws(SyncStateError) {
         self.path = path
         var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA journal_mode = WAL")
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
+        // WAL (a pool always uses it) with NORMAL: a commit survives a killed process; a power cut may lose the last
+        // commits, which only costs their rows a lookup on the next run.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabasePool(path: path, configuration: configuration)
             try queue.write { db in
                 try db.execute(
                     sql: """
                         CREATE TABLE IF NOT EXISTS contact_state (
                             key TEXT PRIMARY KEY, id TEXT NOT NULL, payload_hash INTEGER NOT NULL,
                             written_at INTEGER NOT NULL) WITHOUT ROWID;
+                        CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
                         """)
             }
         } catch {
@@ -78,6 +79,64 @@ public final class SyncStateStore: Sendable {
             throw SyncStateError(path: path, message: "\(error)")
         }
         return result
+    }
+
+    /// Runs `body` with lookups of single keys, all in one read transaction (one snapshot of the file).
+    ///
+    /// Writes made meanwhile (by ``record(_:)`` on other threads) are not seen by it: a key written during the run is
+    /// known from the run's own memory instead.
+    /// - Throws: what `body` throws, or ``SyncStateError`` when the file cannot be read.
+    public func withLookup<T>(_ body: (Lookup) throws -> T) throws -> T {
+        do {
+            return try queue.read { db in
+                let statement = try db.cachedStatement(sql: "SELECT id, payload_hash FROM contact_state WHERE key = ?")
+                return try body(Lookup(statement: statement, path: path))
+            }
+        } catch let error as DatabaseError {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Looks single keys up inside ``withLookup(_:)``.
+    public struct Lookup {
+        fileprivate let statement: Statement
+        fileprivate let path: String
+
+        /// The stored id and fingerprint of `key`, if it has any.
+        /// - Throws: ``SyncStateError`` when the file cannot be read.
+        public func entry(_ key: String) throws(SyncStateError) -> (id: String, payloadHash: UInt64)? {
+            do {
+                guard let row = try Row.fetchOne(statement, arguments: [key]) else { return nil }
+                return (row[0], UInt64(bitPattern: row[1]))
+            } catch {
+                throw SyncStateError(path: path, message: "\(error)")
+            }
+        }
+    }
+
+    /// A value kept beside the keys (the workspace the state belongs to).
+    public func meta(_ name: String) throws(SyncStateError) -> String? {
+        do {
+            return try queue.read { db in
+                try String.fetchOne(db, sql: "SELECT value FROM meta WHERE name = ?", arguments: [name])
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
+    }
+
+    /// Stores values beside the keys, in one transaction.
+    public func setMeta(_ values: [String: String]) throws(SyncStateError) {
+        do {
+            try queue.write { db in
+                for (name, value) in values.sorted(by: { $0.key < $1.key }) {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", arguments: [name, value])
+                }
+            }
+        } catch {
+            throw SyncStateError(path: path, message: "\(error)")
+        }
     }
 
     /// Records confirmed writes, all in one transaction (all or none of them survive a crash).
@@ -130,7 +189,7 @@ public final class SyncStateStore: Sendable {
     /// Forgets everything: the next run compares every row with Intercom again.
     public func reset() throws(SyncStateError) {
         do {
-            try queue.write { db in try db.execute(sql: "DELETE FROM contact_state") }
+            try queue.write { db in try db.execute(sql: "DELETE FROM contact_state; DELETE FROM meta") }
         } catch {
             throw SyncStateError(path: path, message: "\(error)")
         }

@@ -13,6 +13,17 @@ public struct AccessToken: Sendable, CustomStringConvertible, CustomDebugStringC
     }
 
     public var description: String { "<redacted access token>" }
+
+    /// A fingerprint that tells whether a later run uses the same token, without keeping the token: FNV-1a (64 bits,
+    /// hex) of `salt` and the token. Not a cryptographic hash; a random salt kept beside it and a long random token
+    /// make recovering the token from it impractical.
+    public func fingerprint(salt: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in salt.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        hash = (hash ^ 0x1F) &* 0x100_0000_01b3
+        for byte in secret.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(hash, radix: 16)
+    }
     public var debugDescription: String { description }
 
     /// The token from `--token-file PATH` when given, else from `INTERCOM_ACCESS_TOKEN`.

@@ -1,0 +1,90 @@
+import ContactIO
+
+extension ContactMapper {
+    /// Bumped whenever a release changes what a mapping makes of the same cells (a transform, a date or phone rule),
+    /// so that state kept by an older release no longer matches and those rows are compared with Intercom again.
+    static let transformsVersion = 1
+
+    /// A stable 64-bit fingerprint of everything the mapping reads from the record, and of the mapping itself.
+    ///
+    /// The mapping is a pure function of these bytes, so two rows with the same fingerprint map to the same payload:
+    /// this is what a sync state compares to skip an unchanged row without mapping it. Mapping and serialising the
+    /// payload costs about 11 µs a row, this about 0.2 µs, and a nightly run over a million unchanged rows has 5 µs
+    /// a row for everything. A change that maps to the same payload (a cell that only gained spaces) makes a row
+    /// look changed, which costs one update and never loses one.
+    ///
+    /// FNV-1a over each source cell's length and bytes: stable across runs and processes, unlike `Hasher`.
+    public func sourceFingerprint(_ record: RecordBuffer) -> UInt64 {
+        var hash = mappingSeed
+        if let roleColumn { Self.mix(cellBytes(roleColumn, in: record), into: &hash) }
+        for columns in ruleColumns {
+            for column in columns { Self.mix(cellBytes(column, in: record), into: &hash) }
+        }
+        return hash
+    }
+
+    /// The fingerprint of the mapping alone (every rule, the role, the match key, the empty-cell policy, and the
+    /// release's ``transformsVersion``).
+    public var mappingFingerprint: UInt64 { mappingSeed }
+
+    /// The row's match key as ``map(_:)`` would make it, without mapping the other fields; nil when the key's cell
+    /// is empty or invalid (the row is then mapped and rejected as usual).
+    public func matchKey(_ record: RecordBuffer) -> String? {
+        guard let matchRule, case .value(.string(let key)) = value(ofRule: matchRule, in: record) else { return nil }
+        return key
+    }
+
+    /// The fingerprint of the mapping alone: every rule, the role, the match key and the empty-cell policy.
+    static func mappingFingerprint(_ mapping: MappingFile) -> UInt64 {
+        var text = "v\(transformsVersion)|match=\(mapping.match.rawValue)|empty=\(mapping.empty.rawValue)|"
+        switch mapping.role {
+        case .fixed(let role):
+            text += "role=\(role)|"
+        case .column(let column, let map, let defaultRole):
+            text += "role-column=\(column)|\(canonical(map))|default=\(defaultRole ?? "")|"
+        }
+        for rule in mapping.rules {
+            text += "\(rule.isCustomAttribute ? "custom" : "field"):\(rule.name):\(rule.type.rawValue):"
+            switch rule.source {
+            case .column(let column): text += "column=\(column)"
+            case .constant(let constant): text += "constant=\(constant)"
+            case .concat(let columns, let separator):
+                text += "concat=\(columns.joined(separator: "\u{1F}"))/\(separator)"
+            }
+            text += ":\(rule.transforms.map(\.rawValue).joined(separator: ","))"
+            text += ":default=\(rule.defaultValue ?? "\u{0}"):\(canonical(rule.valueMap))"
+            text +=
+                ":phone=\(rule.callingCode ?? ""):dates=\(rule.dateFormats.map(\.description).joined(separator: ","))|"
+        }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
+
+    private static func canonical(_ map: [String: String]) -> String {
+        map.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }.joined(separator: "\u{1E}")
+    }
+
+    /// The cell's bytes, empty when the record lacks it (as ``map(_:)`` reads it: a missing cell is empty).
+    private func cellBytes(_ column: ColumnReference, in record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+        switch column {
+        case .index(let index):
+            return index < record.fieldCount ? record.valueBytes(index) : UnsafeBufferPointer(start: nil, count: 0)
+        case .key(let key):
+            guard let index = record.index(ofKey: key), record.kind(index) != .null else {
+                return UnsafeBufferPointer(start: nil, count: 0)
+            }
+            return record.valueBytes(index)
+        }
+    }
+
+    /// FNV-1a of the length (so that "ab","c" and "a","bc" differ), then of the bytes.
+    private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
+        var length = UInt64(bytes.count)
+        for _ in 0..<4 {
+            hash = (hash ^ (length & 0xFF)) &* 0x100_0000_01b3
+            length >>= 8
+        }
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+    }
+}

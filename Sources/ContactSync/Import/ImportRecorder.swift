@@ -79,8 +79,8 @@ final class ImportRecorder: @unchecked Sendable {
         lock.withLock {
             summary.state?.gone += 1
             if let count = summary.state?.goneExamples.count, count < keepProblems {
-                summary.state?.goneExamples.append(
-                    "\(summary.file):\(row.line): key '\(row.contact.matchKey)' (was id \(id))")
+                let example = "\(summary.file):\(row.line): key '\(row.contact.matchKey)' (was id \(id))"
+                summary.state?.goneExamples.append(example)
             }
         }
     }

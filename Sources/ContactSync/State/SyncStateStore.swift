@@ -38,6 +38,8 @@ public final class SyncStateStore: Sendable {
         // WAL (a pool always uses it) with NORMAL: a commit survives a killed process; a power cut may lose the last
         // commits, which only costs their rows a lookup on the next run.
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Another process (`state show`) or connection may hold the file for a moment: wait rather than fail.
+        configuration.busyMode = .timeout(10)
         do {
             queue = try DatabasePool(path: path, configuration: configuration)
             try queue.write { db in

@@ -43,10 +43,10 @@ func temporaryPath(named name: String, contents: String? = nil) throws -> String
 /// Runs an import of the file at `path` on a thread of its own (it blocks) and returns its summary.
 func runImport(
     _ path: String, mapping: String = planMapping, client: IntercomClient, options: ImportOptions = ImportOptions(),
-    failures: String? = nil, control: ImportControl = ImportControl()
+    failures: String? = nil, control: ImportControl = ImportControl(), state: String? = nil
 ) async throws -> ImportSummary {
     let mappingFile = try MappingFile.parse(mapping, path: "test.mapping.yml")
-    let job = ImportJob(path: path, failures: failures)
+    let job = ImportJob(path: path, failures: failures, state: state)
     return try await withCheckedThrowingContinuation { continuation in
         let thread = Thread {
             do {
@@ -55,9 +55,10 @@ func runImport(
                     try FailureReport(path: $0, header: (opened.reader as? CSVReader)?.header)
                 }
                 let mapper = try ContactMapper(mapping: mappingFile, header: (opened.reader as? CSVReader)?.header)
+                let store = try job.state.map { try SyncStateStore(path: $0) }
                 let summary = ImportRun.run(
                     opened, mapper: mapper, client: client, options: options, failures: report,
-                    control: control, reopen: { try InputOpener.open(job.path) })
+                    control: control, reopen: { try InputOpener.open(job.path) }, state: store)
                 try report?.finish()
                 continuation.resume(returning: summary)
             } catch {
@@ -71,6 +72,7 @@ func runImport(
 private struct ImportJob: Sendable {
     var path: String
     var failures: String?
+    var state: String?
 }
 
 /// Every contact of the workspace, paging through `GET /contacts`.

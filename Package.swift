@@ -158,7 +158,9 @@ let package = Package(
             dependencies: [
                 "ETLCommands",
                 "ContactIO",
+                "IntercomAPI",
                 "IntercomSandbox",
+                "SandboxTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: strictSettings

@@ -65,6 +65,7 @@ let package = Package(
             name: "ContactSync",
             dependencies: [
                 "ContactIO", "ContactMapping", "IntercomAPI", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
         ),

@@ -3,7 +3,8 @@ import ContactMapping
 import Foundation
 import Testing
 
-/// `check` (bytes, for validate) must reach exactly the verdict of `map` (strings, for import) on every row.
+/// `check` (bytes, for validate) must reach exactly the verdict of `map` (strings, for import) on every row, and the
+/// match key read from bytes (`withMatchKey`, for the sync state) must be the one `map` makes.
 struct CheckEquivalenceTests {
     func compare(_ text: String, _ yaml: String) throws -> Int {
         let input = try InputOpener.open(source: MemoryByteSource(text), name: "x.csv")
@@ -13,9 +14,13 @@ struct CheckEquivalenceTests {
         while let result = try input.reader.next() {
             guard case .record = result else { continue }
             let record = input.reader.current
+            let fromBytes = mapper.withMatchKey(record) { String(decoding: $0, as: UTF8.self) }
+            #expect(fromBytes == mapper.matchKey(record), "line \(record.line)")
+            #expect(mapper.matchKeyHash(record) == fromBytes.map { ContactMapper.keyHash($0) }, "line \(record.line)")
             switch (mapper.map(record), mapper.check(record)) {
             case (.contact(let contact), .valid(let hash)):
                 #expect(hash == ContactMapper.keyHash(contact.matchKey), "line \(record.line)")
+                #expect(fromBytes == contact.matchKey, "line \(record.line)")
             case (.rejected(let a), .rejected(let b)):
                 #expect(a == b, "line \(record.line)")
             case (let mapped, let checked):
@@ -39,7 +44,12 @@ struct CheckEquivalenceTests {
                 emails.randomElement(using: &random)!, names.randomElement(using: &random)!,
                 names.randomElement(using: &random)!, phones.randomElement(using: &random)!,
                 dates.randomElement(using: &random)!, urls.randomElement(using: &random)!,
-                ["Gold", "free", "", "ÉLITE"].randomElement(using: &random)!, index % 7 == 0 ? "" : "id-\(index % 500)",
+                ["Gold", "free", "", "ÉLITE"].randomElement(using: &random)!,
+                [
+                    "", " ", "id-\(index % 500)", " ID-\(index % 90) ", "ÏD-\(index % 40)",
+                    String(repeating: "i", count: 256),
+                ]
+                .randomElement(using: &random)!,
             ]
             text +=
                 row.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ",") + "\n"
@@ -61,5 +71,10 @@ struct CheckEquivalenceTests {
         let byExternalID = byEmail.replacingOccurrences(of: "match: email", with: "match: external_id")
             .replacingOccurrences(of: "role: user", with: "role: lead")
         #expect(try compare(text, byExternalID) == 3000)
+        let untrimmed = byEmail.replacingOccurrences(of: "transforms: [trim, lower]}", with: "}")
+        #expect(try compare(text, untrimmed) == 3000)
+        let loweredID = byExternalID.replacingOccurrences(
+            of: "external_id: id", with: "external_id: {column: id, transforms: [trim, lower]}")
+        #expect(try compare(text, loweredID) == 3000)
     }
 }

@@ -60,6 +60,8 @@ public struct ContactMapper: Sendable {
     let matchRule: Int?
     /// Identifies the mapping in ``sourceFingerprint(_:)`` (see ``mappingFingerprint``).
     let mappingSeed: UInt64
+    /// How ``withMatchKey(_:_:)`` reads the key from bytes; nil when only the full path can (NDJSON, value maps).
+    let matchPlan: FastPlan?
     /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
     let fastPlans: [FastPlan]?
 
@@ -82,6 +84,7 @@ public struct ContactMapper: Sendable {
             ruleColumns = mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) }
             roleColumn = roleName.map(ColumnReference.key)
             fastPlans = nil
+            matchPlan = nil
             return
         }
         var index: [String: Int] = [:]
@@ -97,6 +100,14 @@ public struct ContactMapper: Sendable {
         ruleColumns = indices.map { $0.map(ColumnReference.index) }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
         fastPlans = FastPlan.plans(mapping, columns: indices)
+        if let matchRule {
+            var single = mapping
+            single.rules = [mapping.rules[matchRule]]
+            single.empty = .skip  // a blank key is rejected whatever the policy for other cells
+            matchPlan = FastPlan.plans(single, columns: [indices[matchRule]])?.first
+        } else {
+            matchPlan = nil
+        }
     }
 
     /// Maps and validates the record in `record`.

@@ -87,21 +87,19 @@ public enum ImportRun {
                 break
             }
             let record = reader.current
-            let key = mapper.matchKey(record)
             let fingerprint = mapper.sourceFingerprint(record)
-            var position: RepeatedKeys.Position?
-            if let key, !repeated.isEmpty {
-                position = repeated.position(keyHash: ContactMapper.keyHash(key), fingerprint: fingerprint)
-            }
-            let stateHash = position?.combined ?? fingerprint
+            var keyHash: Int?
             var stored: (id: String, payloadHash: UInt64)?
-            if let key, let lookup {
-                stored = try lookup.entry(key)
-                if stored?.payloadHash == stateHash {
-                    // The same cells under the same mapping as the write the state recorded: the same payload.
-                    recorder.unchangedByState()
-                    return true
-                }
+            try mapper.withMatchKey(record) { key in
+                if !repeated.isEmpty { keyHash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key)) }
+                if let lookup { stored = try lookup.entry(bytes: key) }
+            }
+            let position = keyHash.flatMap { repeated.position(keyHash: $0, fingerprint: fingerprint) }
+            let stateHash = position?.combined ?? fingerprint
+            if let stored, stored.payloadHash == stateHash {
+                // The same cells under the same mapping as the write the state recorded: the same payload.
+                recorder.unchangedByState()
+                return true
             }
             switch mapper.map(record) {
             case .rejected(let reject):

@@ -59,8 +59,8 @@ struct RepeatedKeys {
         var hashes: [Int] = []
         let first = try open()
         while let result = try first.reader.next() {
-            if case .record = result, let key = mapper.matchKey(first.reader.current) {
-                hashes.append(ContactMapper.keyHash(key))
+            if case .record = result, let hash = mapper.matchKeyHash(first.reader.current) {
+                hashes.append(hash)
             }
         }
         hashes.sort()
@@ -82,9 +82,9 @@ struct RepeatedKeys {
         let second = try open()
         while let result = try second.reader.next() {
             let record = second.reader.current
-            guard case .record = result, let key = mapper.matchKey(record) else { continue }
-            let hash = ContactMapper.keyHash(key)
-            guard candidates.contains(hash), case .contact(let contact) = mapper.map(record) else { continue }
+            guard case .record = result, let hash = mapper.matchKeyHash(record), candidates.contains(hash),
+                case .contact(let contact) = mapper.map(record)
+            else { continue }
             rows.append(
                 (hash, Slot(later: fields.bits(of: contact.payload), fingerprint: mapper.sourceFingerprint(record))))
         }

@@ -21,8 +21,13 @@ struct CheckEquivalenceTests {
             case (.contact(let contact), .valid(let hash)):
                 #expect(hash == ContactMapper.keyHash(contact.matchKey), "line \(record.line)")
                 #expect(fromBytes == contact.matchKey, "line \(record.line)")
+                let valid = mapper.keyAndFields(record)
+                #expect(
+                    valid?.keyHash == hash && valid?.fields == mapper.fields(of: contact.payload), "line \(record.line)"
+                )
             case (.rejected(let a), .rejected(let b)):
                 #expect(a == b, "line \(record.line)")
+                #expect(mapper.keyAndFields(record) == nil, "line \(record.line)")
             case (let mapped, let checked):
                 Issue.record("line \(record.line): map \(mapped) but check \(checked)")
             }
@@ -71,6 +76,8 @@ struct CheckEquivalenceTests {
         let byExternalID = byEmail.replacingOccurrences(of: "match: email", with: "match: external_id")
             .replacingOccurrences(of: "role: user", with: "role: lead")
         #expect(try compare(text, byExternalID) == 3000)
+        let clearing = byEmail.replacingOccurrences(of: "match: email", with: "match: email\nempty: clear")
+        #expect(try compare(text, clearing) == 3000)
         let untrimmed = byEmail.replacingOccurrences(of: "transforms: [trim, lower]}", with: "}")
         #expect(try compare(text, untrimmed) == 3000)
         let loweredID = byExternalID.replacingOccurrences(

@@ -54,6 +54,54 @@ extension ContactMapper {
         return .valid(keyHash: keyHash)
     }
 
+    /// For a valid row, its key's hash and which rules give it a value (bit n for rule n, the first 64 rules: a
+    /// null that clears a field counts); nil for a row ``map(_:)`` rejects.
+    ///
+    /// From bytes like ``check(_:)``: the look for repeated keys needs this for every row of a repeated key, and
+    /// mapping those rows cost more than the rest of a nightly run.
+    public func keyAndFields(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
+        if let plans = fastPlans, case .fixed(let role) = mapping.role {
+            let verdict = plans.withUnsafeBufferPointer {
+                plans -> (fast: Bool, identity: Bool, key: Int?, bits: UInt64) in
+                var identity = false
+                var keyHash: Int?
+                var bits: UInt64 = 0
+                for index in 0..<plans.count {
+                    guard plans[index].column < record.fieldCount || plans[index].concat != nil else {
+                        return (false, false, nil, 0)
+                    }
+                    switch plans[index].verdict(record) {
+                    case .blank:
+                        if plans[index].defaultValue { return (false, false, nil, 0) }
+                    case .slow:
+                        return (false, false, nil, 0)
+                    case .valid(let hash):
+                        if plans[index].isEmail || plans[index].isExternalID { identity = true }
+                        if plans[index].isMatch { keyHash = hash }
+                        if index < 64 { bits |= 1 << UInt64(index) }
+                    }
+                }
+                return (true, identity, keyHash, bits)
+            }
+            if verdict.fast, let keyHash = verdict.key, role == "lead" || verdict.identity {
+                return (keyHash, verdict.bits)
+            }
+        }
+        guard case .contact(let contact) = map(record) else { return nil }
+        return (Self.keyHash(contact.matchKey), fields(of: contact.payload))
+    }
+
+    /// Which rules have a member in `payload` (bit n for rule n, the first 64 rules).
+    public func fields(of payload: JSONObject) -> UInt64 {
+        let custom = payload["custom_attributes"]
+        var bits: UInt64 = 0
+        for (index, rule) in mapping.rules.prefix(64).enumerated() {
+            let member = rule.isCustomAttribute ? custom?[rule.name] : payload[rule.name]
+            if member != nil { bits |= 1 << UInt64(index) }
+        }
+        return bits
+    }
+
     private func checkBySlowPath(_ record: RecordBuffer) -> CheckResult {
         switch map(record) {
         case .contact(let contact): .valid(keyHash: Self.keyHash(contact.matchKey))

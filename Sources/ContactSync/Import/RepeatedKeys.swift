@@ -83,10 +83,9 @@ struct RepeatedKeys {
         while let result = try second.reader.next() {
             let record = second.reader.current
             guard case .record = result, let hash = mapper.matchKeyHash(record), candidates.contains(hash),
-                case .contact(let contact) = mapper.map(record)
+                let valid = mapper.keyAndFields(record)
             else { continue }
-            rows.append(
-                (hash, Slot(later: fields.bits(of: contact.payload), fingerprint: mapper.sourceFingerprint(record))))
+            rows.append((hash, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record))))
         }
         candidates = []
         let order = rows.indices.sorted { (rows[$0].hash, $0) < (rows[$1].hash, $1) }
@@ -161,21 +160,6 @@ struct FieldBits: Sendable {
         self.standard = standard
         self.custom = custom
         usable = mapping.rules.count <= 64
-    }
-
-    /// The fields present in `payload` (a null that clears a field counts: it is set).
-    func bits(of payload: JSONObject) -> UInt64 {
-        var bits: UInt64 = 0
-        for member in payload.members {
-            if member.key == "custom_attributes", case .object(let attributes) = member.value {
-                for attribute in attributes.members {
-                    if let index = custom[attribute.key] { bits |= 1 << UInt64(index) }
-                }
-            } else if let index = standard[member.key] {
-                bits |= 1 << UInt64(index)
-            }
-        }
-        return bits
     }
 
     /// `payload` without the fields in `bits`, except the members named in `keeping` (a create needs them).

@@ -13,11 +13,15 @@ made by gen_contacts.py, reads the import's --summary-json, and stops the sandbo
             concurrency / latency (target >= 0.85)
   memory    --dry-run of the 1M-row file: peak RSS of the import (target <= 64 MB), against `validate` of the
             same file as the baseline
+  state     nightly runs with --state over the 1M-row file (issue #8): everything unchanged (target <= 5 s, 0 calls,
+            peak RSS <= 64 MB) and 1 % of the rows changed (target: calls = changed rows, no lookups), against a
+            re-import of the same file without a state in the same run. The first import that builds the state and
+            the workspace (about 15 minutes) is kept in benchmarks/data/import/state-1m and reused.
 
 Prints one markdown table per case and, with --write-results, replaces the import section of
 benchmarks/RESULTS.md.
 """
-import argparse, json, math, os, re, resource, signal, subprocess, sys, tempfile, time
+import argparse, csv, json, math, os, re, resource, shutil, signal, subprocess, sys, tempfile, time
 from datetime import date
 
 import results
@@ -198,18 +202,108 @@ def case_memory(args, data):
             f"{rss / baseline:.2f} |", "", "Target: peak RSS <= 64 MB."]
 
 
+def sqlite_files(path):
+    return [path + suffix for suffix in ("", "-wal", "-shm")]
+
+
+def prepare_state(source, directory):
+    """The workspace and state after a first import of `source` with --state (built once, then reused)."""
+    ready = os.path.join(directory, "ready.json")
+    if os.path.exists(ready):
+        return json.load(open(ready))
+    os.makedirs(directory, exist_ok=True)
+    workspace, state = os.path.join(directory, "workspace.sqlite"), os.path.join(directory, "state.sqlite")
+    for name in sqlite_files(workspace) + sqlite_files(state):
+        if os.path.exists(name):
+            os.remove(name)
+    print("  building the 1M-contact workspace and its state (about 15 minutes, once) ...", file=sys.stderr)
+    with Sandbox("--rate-limit", "0", "--data", workspace) as sandbox:
+        first, wall, _, _ = run_import(sandbox.base, source, "--concurrency", "16", "--state", state, timeout=3600)
+        # A second run with this build binds the state to the workspace and shows it is complete.
+        settle, _, _, _ = run_import(sandbox.base, source, "--state", state)
+    if settle["api_calls"] != 0:
+        sys.exit(f"the state is incomplete after the first import: {settle['api_calls']} calls on the rerun")
+    info = {"rows": first["read"], "first_import_seconds": round(wall, 1), "created": first["created"],
+            "updated": first["updated"], "recorded": first["state"]["recorded"]}
+    json.dump(info, open(ready, "w"))
+    return info
+
+
+def change_rows(source, target, every):
+    """Copies `source` with the notes of every `every`-th data row changed; returns how many rows changed."""
+    changed = 0
+    with open(source, newline="") as inp, open(target, "w", newline="") as out:
+        reader, writer = csv.reader(inp), csv.writer(out, lineterminator="\n")
+        header = next(reader)
+        writer.writerow(header)
+        notes = header.index("notes")
+        for index, row in enumerate(reader):
+            if index % every == every - 1 and len(row) == len(header):
+                row[notes] = (row[notes] + " (changed)").strip()
+                changed += 1
+            writer.writerow(row)
+    return changed
+
+
+def case_state(args, data):
+    source = os.path.join(ROOT, "benchmarks/data/contacts.csv")
+    if not os.path.exists(source):
+        source = generate(1_000_000, os.path.join(ROOT, "benchmarks/data"))
+    prepared = os.path.join(data, "state-1m")
+    info = prepare_state(source, prepared)
+    changed_path = os.path.join(data, "contacts-1pct-changed.csv")
+    modified = change_rows(source, changed_path, 100)
+    with tempfile.TemporaryDirectory(dir=data) as scratch:
+        # Work on copies: the changed run updates the workspace and the state.
+        for name in ("workspace.sqlite", "state.sqlite"):
+            for path in sqlite_files(os.path.join(prepared, name)):
+                if os.path.exists(path):
+                    shutil.copy(path, scratch)
+        workspace, state = os.path.join(scratch, "workspace.sqlite"), os.path.join(scratch, "state.sqlite")
+        with Sandbox("--rate-limit", "0", "--data", workspace) as sandbox:
+            baseline, base_wall, base_rss, _ = run_import(sandbox.base, source, "--concurrency", "16", timeout=1800)
+            nightly, wall, rss, _ = run_import(sandbox.base, source, "--state", state)
+            changed, changed_wall, changed_rss, _ = run_import(
+                sandbox.base, changed_path, "--state", state, "--concurrency", "16", timeout=1800)
+
+    def lookups(summary):
+        return summary["calls_by_endpoint"].get("POST /contacts/search", 0)
+
+    def row(title, summary, seconds, peak):
+        by_state = summary["state"]["unchanged"] if summary.get("state") else 0
+        return (f"| {title} | {summary['read']:,} | {summary['api_calls']:,} | {lookups(summary):,} | "
+                f"{writes(summary):,} | {summary['unchanged']:,} | {by_state:,} | {summary['updated']:,} | "
+                f"{seconds:.2f} s | {peak:.0f} MB | {seconds / base_wall:.3f} |")
+
+    return [f"### Nightly runs with --state (the 1M-row file, {os.path.getsize(source) / 1e6:.0f} MB; --concurrency 16 "
+            "for the runs that send)", "",
+            "| run | rows read | API calls | lookups | writes | unchanged | of them by state (no call) | updated | "
+            "elapsed | peak RSS | × baseline time |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            row("re-import without a state (baseline)", baseline, base_wall, base_rss),
+            row("nightly, nothing changed", nightly, wall, rss),
+            row(f"nightly, {modified:,} rows changed (1 %)", changed, changed_wall, changed_rss), "",
+            f"Elapsed is the wall time of the whole command (start-up included). The state was built by a first "
+            f"import of the file ({info['created']:,} created, {info['updated']:,} updated, "
+            f"{info['first_import_seconds']:.0f} s). Targets: nothing changed <= 5 s (got {wall:.2f} s), 0 calls "
+            f"(got {nightly['api_calls']}), peak RSS <= 64 MB (got {rss:.0f} MB); 1 % changed: calls = changed rows "
+            f"± retries (got {changed['api_calls']:,} calls for {changed['updated']:,} rows updated of {modified:,} "
+            f"edited; edited rows that the mapping rejects are not sent), no lookups (got {lookups(changed)})."]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the calls case (default 100000)")
     parser.add_argument("--budget-seconds", type=int, default=60)
     parser.add_argument("--latency-seconds", type=int, default=20, help="about how long each latency run takes")
-    parser.add_argument("--only", help="comma-separated cases: calls,budget,latency,memory")
+    parser.add_argument("--only", help="comma-separated cases: calls,budget,latency,memory,state")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if not args.skip_build:
         subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
-    cases = {"calls": case_calls, "budget": case_budget, "latency": case_latency, "memory": case_memory}
+    cases = {"calls": case_calls, "budget": case_budget, "latency": case_latency, "memory": case_memory,
+             "state": case_state}
     chosen = args.only.split(",") if args.only else list(cases)
     data = os.path.join(ROOT, "benchmarks/data/import")
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

@@ -13,14 +13,15 @@ extension ContactMapper {
     /// a row for everything. A change that maps to the same payload (a cell that only gained spaces) makes a row
     /// look changed, which costs one update and never loses one.
     ///
-    /// FNV-1a over each source cell's length and bytes: stable across runs and processes, unlike `Hasher`.
+    /// A word-at-a-time multiply-rotate hash over each source cell's length and bytes, seeded with the mapping's
+    /// fingerprint: stable across runs and processes (unlike `Hasher`), and fast.
     public func sourceFingerprint(_ record: RecordBuffer) -> UInt64 {
         var hash = mappingSeed
         if let roleColumn { Self.mix(cellBytes(roleColumn, in: record), into: &hash) }
         for columns in ruleColumns {
             for column in columns { Self.mix(cellBytes(column, in: record), into: &hash) }
         }
-        return hash
+        return Self.finish(hash)
     }
 
     /// The fingerprint of the mapping alone (every rule, the role, the match key, the empty-cell policy, and the
@@ -122,13 +123,37 @@ extension ContactMapper {
         }
     }
 
-    /// FNV-1a of the length (so that "ab","c" and "a","bc" differ), then of the bytes.
+    /// Mixes the length (so that "ab","c" and "a","bc" differ), then the bytes eight at a time (little-endian words,
+    /// the tail zero-padded), each step a multiply and a rotate; ``sourceFingerprint(_:)`` finishes with an avalanche.
+    /// A byte at a time (FNV-1a) took as long as the key lookup in the state file.
     private static func mix(_ bytes: UnsafeBufferPointer<UInt8>, into hash: inout UInt64) {
-        var length = UInt64(bytes.count)
-        for _ in 0..<4 {
-            hash = (hash ^ (length & 0xFF)) &* 0x100_0000_01b3
-            length >>= 8
+        @inline(__always) func step(_ word: UInt64) {
+            hash = ((hash ^ word) &* 0x9E37_79B9_7F4A_7C15)
+            hash = (hash << 29) | (hash >> 35)
         }
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        step(UInt64(bytes.count) | 0xA5A5_0000_0000_0000)
+        guard let base = bytes.baseAddress else { return }
+        let raw = UnsafeRawPointer(base)
+        var offset = 0
+        while offset + 8 <= bytes.count {
+            step(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        if offset < bytes.count {
+            var tail: UInt64 = 0
+            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << UInt64(8 * (index - offset)) }
+            step(tail)
+        }
+    }
+
+    /// The final avalanche (MurmurHash3's fmix64), so that every input bit reaches every output bit.
+    private static func finish(_ hash: UInt64) -> UInt64 {
+        var value = hash
+        value ^= value >> 33
+        value &*= 0xFF51_AFD7_ED55_8CCD
+        value ^= value >> 33
+        value &*= 0xC4CE_B9FE_1A85_EC53
+        value ^= value >> 33
+        return value
     }
 }

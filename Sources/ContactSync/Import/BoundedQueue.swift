@@ -34,6 +34,18 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Appends `element` if there is room, without waiting: true if appended, false if the queue is finished, nil if
+    /// it is full (then `put` waits for room).
+    func offer(_ element: Element) -> Bool? {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !finished else { return false }
+        guard items.count - head < capacity else { return nil }
+        items.append(element)
+        condition.broadcast()
+        return true
+    }
+
     /// Up to `limit` elements in order; waits for the first, then up to `linger` seconds for the batch to fill.
     /// - Returns: an empty array once the queue is finished and drained.
     func take(upTo limit: Int, linger: Double) -> [Element] {

@@ -112,7 +112,13 @@ public enum ImportRun {
                     stateHash: stateHash, storedID: stored?.id)
                 let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
                 worker.pending.add(1, ordering: .relaxed)
-                if !worker.queue.put(row) {
+                var accepted = worker.queue.offer(row)
+                if accepted == nil {
+                    // The worker is busy: no state snapshot may be held while waiting for it.
+                    lookup?.release()
+                    accepted = worker.queue.put(row)
+                }
+                if accepted != true {
                     // The worker was stopped while the reader waited for room.
                     recorder.notSent(row)
                 }
@@ -130,10 +136,8 @@ public enum ImportRun {
             var more = true
             while more && !control.isStopped {
                 if let state, !options.full {
-                    // One read transaction per few thousand rows: a snapshot held for the whole run would keep the
-                    // journal's commits from being checkpointed into the file.
                     try state.withLookup { lookup in
-                        for _ in 0..<4096 where more && !control.isStopped { more = try step(lookup) }
+                        while more && !control.isStopped { more = try step(lookup) }
                     }
                 } else {
                     more = try step(nil)

@@ -18,15 +18,15 @@ public struct StateWorkspaceMismatch: Error, CustomStringConvertible, Sendable {
 /// nightly run with nothing to send makes no call at all.
 ///
 /// Without this, the same state file pointed at another workspace (a staging token) would count every row
-/// unchanged and send nothing. `GET /me` names the workspace; it is called only when the token or the base URL
-/// differs from the last run's (a fingerprint of them is kept, never the token).
+/// unchanged and send nothing. `GET /me` names the workspace; it is called only when the token differs from the last
+/// run's (a salted fingerprint of it is kept, never the token).
 public enum StateWorkspace {
     /// Checks that the state belongs to the token's workspace, and binds an empty state to it.
     /// - Throws: ``StateWorkspaceMismatch``, ``SyncStateError``, or the client's ``IntercomError``.
     public static func bind(_ store: SyncStateStore, client: IntercomClient) async throws {
         let salt = try store.meta("salt") ?? String(UInt64.random(in: 0...UInt64.max), radix: 16)
-        let configuration = client.configuration
-        let credential = configuration.token.fingerprint(salt: salt + "|" + configuration.baseURL)
+        // The token alone: it opens one workspace wherever it is sent, and a sandbox's port changes every start.
+        let credential = client.configuration.token.fingerprint(salt: salt)
         let stored = try store.meta("workspace")
         if stored != nil, try store.meta("credential") == credential { return }
         let me = try await client.me()

@@ -91,4 +91,42 @@ struct ImportCommandTests {
         let failures = try String(contentsOfFile: directory + "/failures.csv", encoding: .utf8)
         #expect(failures.split(separator: "\n").count == failed + 1)
     }
+
+    @Test func stateShowAndResetInspectTheStateOfAnImport() throws {
+        let (sandbox, base) = try startSandbox([])
+        defer {
+            sandbox.interrupt()
+            sandbox.waitUntilExit()
+        }
+        let input = try csv(rows: 30)
+        let directory = (input as NSString).deletingLastPathComponent
+        let mappingPath = try temporaryFile(named: "m.yml", contents: Data(mapping.utf8))
+        let state = directory + "/state.sqlite"
+        let environment = ["INTERCOM_ACCESS_TOKEN": "sandbox-token"]
+        let arguments = [
+            "import", input, "--mapping", mappingPath, "--base-url", base, "--create-attributes", "--state", state,
+        ]
+        let first = try CommandRunner.run(arguments, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("30 keys recorded"))
+        let again = try CommandRunner.run(arguments, environment: environment)
+        #expect(again.stdout.contains("30 unchanged since the last run (no call)"))
+        #expect(again.stdout.contains("API calls:       0"))
+
+        let shown = try CommandRunner.run(["state", "show", state, "--key", "person3@example.com", "--key", "no@x.io"])
+        #expect(shown.status == 0)
+        #expect(shown.stdout.contains("keys:        30") && shown.stdout.contains("workspace:   "))
+        #expect(shown.stdout.contains("key person3@example.com: id "))
+        #expect(shown.stdout.contains("key no@x.io: not in the state"))
+
+        let reset = try CommandRunner.run(["state", "reset", state])
+        #expect(reset.status == 0 && reset.stdout.contains("forgot 30 keys"))
+        #expect(try CommandRunner.run(["state", "show", state]).stdout.contains("keys:        0"))
+        let missing = try CommandRunner.run(["state", "show", directory + "/nope.sqlite"])
+        #expect(missing.status == 2 && missing.stderr.contains("no state file at"))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/nope.sqlite"))
+
+        let full = try CommandRunner.run(arguments.filter { $0 != "--state" && $0 != state } + ["--full"])
+        #expect(full.status == 64 && full.stderr.contains("--full needs --state"))
+    }
 }

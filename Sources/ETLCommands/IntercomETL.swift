@@ -11,7 +11,8 @@ public struct IntercomETL: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Inspect.self, Mapping.self, Validate.self, Import.self, State.self, Contacts.self, Messages.self,
+            Inspect.self, Mapping.self, Validate.self, Import.self, State.self, Export.self, Contacts.self,
+            Messages.self,
             Whoami.self,
             Sandbox.self,
         ]

@@ -41,16 +41,22 @@ public final class CSVWriter {
     }
 
     private func appendRow(_ row: [String]) {
-        for (index, field) in row.enumerated() {
-            if index > 0 { buffer.append(delimiter) }
-            appendField(field)
-        }
-        buffer.append(contentsOf: lineEnd)
+        Self.appendRow(row, to: &buffer, delimiter: delimiter, lineEnd: lineEnd)
         rowCount += 1
     }
 
-    private func appendField(_ field: String) {
-        let delimiter = self.delimiter
+    /// Appends one CSV row (fields quoted exactly when needed) and its line end to `buffer`.
+    public static func appendRow(
+        _ row: [String], to buffer: inout [UInt8], delimiter: UInt8 = UInt8(ascii: ","), lineEnd: [UInt8] = [0x0A]
+    ) {
+        for (index, field) in row.enumerated() {
+            if index > 0 { buffer.append(delimiter) }
+            appendField(field, to: &buffer, delimiter: delimiter)
+        }
+        buffer.append(contentsOf: lineEnd)
+    }
+
+    private static func appendField(_ field: String, to buffer: inout [UInt8], delimiter: UInt8) {
         let needsQuotes = field.utf8.contains { $0 == delimiter || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
         guard needsQuotes else {
             buffer.append(contentsOf: field.utf8)

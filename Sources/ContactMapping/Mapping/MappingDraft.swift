@@ -71,9 +71,10 @@ public enum MappingDraft {
         // Intercom's own export writes the role and custom attributes as columns of their own.
         let roleColumn = header.firstIndex { normalised($0) == "role" }
         for (field, names) in synonyms {
-            guard let column = keys.indices.first(where: { !used.contains($0) && names.contains(keys[$0]) }) else {
-                continue
-            }
+            // The best-ranked name wins, not the first column: Intercom's own export has both created_at and
+            // signed_up_at, and signed_up_at must come from its own column.
+            let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
+            guard let column = ranked.first else { continue }
             used.insert(column)
             fields.append((field, rule(field, header[column], values(column))))
         }

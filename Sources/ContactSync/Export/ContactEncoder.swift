@@ -1,0 +1,29 @@
+import ContactIO
+
+/// Turns a contact, as Intercom returned it, into one CSV row or one NDJSON line.
+struct ContactEncoder: Sendable {
+    let format: ExportFormat
+    let columns: ExportColumns
+    let epoch: Bool
+    let safe: Bool
+    /// NDJSON with `--fields`: only the chosen members.
+    let selecting: Bool
+
+    init(options: ExportOptions, columns: ExportColumns) {
+        format = options.format
+        self.columns = columns
+        epoch = options.epoch
+        safe = options.safeCSV
+        selecting = options.fields != nil
+    }
+
+    func append(_ contact: JSONValue, to buffer: inout [UInt8]) {
+        switch format {
+        case .csv:
+            CSVWriter.appendRow(columns.cells(of: contact, epoch: epoch, safe: safe), to: &buffer)
+        case .ndjson:
+            (selecting ? columns.selecting(from: contact) : contact).appendJSON(to: &buffer)
+            buffer.append(0x0A)
+        }
+    }
+}

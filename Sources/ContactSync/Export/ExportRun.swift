@@ -1,0 +1,241 @@
+import ContactIO
+import Dispatch
+import Foundation
+import IntercomAPI
+import Synchronization
+
+/// Pages through the workspace's contacts and writes them to a file that appears only when complete.
+///
+/// Three ways to page:
+/// - sequential: `GET /contacts` with the cursor (or a search sorted by `created_at` with `--role`), each page
+///   written as it arrives;
+/// - partitioned (`concurrency > 1`): disjoint `created_at` ranges of whole days, each paged by search in parallel
+///   into a spool file, the spools appended to the output in range order as soon as every earlier one is done;
+/// - incremental (`updatedSince`): a search on `updated_at` from the day before (date search is day-granular, in
+///   the workspace's time zone), keeping exactly the contacts updated at or after the time, each id once.
+public enum ExportRun {
+    /// Exports to `path` (`-` for stdout) and returns what it did.
+    /// - Throws: ``ExportError`` or the client's ``IntercomError``; the output is then removed (nothing at `path`).
+    public static func run(
+        client: IntercomClient, options: ExportOptions, path: String, control: ExportControl = ExportControl()
+    ) async throws -> ExportSummary {
+        let started = DispatchTime.now()
+        let before = client.statistics
+        var summary = ExportSummary(output: path == "-" ? "<stdout>" : path, format: options.format)
+        let columns = try await columns(client: client, options: options)
+        let encoder = ContactEncoder(options: options, columns: columns)
+        let file = try OutputFile(path: path)
+        do {
+            let sink: ByteSink =
+                options.gzip || path.lowercased().hasSuffix(".gz") ? try GzipSink(next: file, name: path) : file
+            let output = LockedSink(sink)
+            if options.format == .csv {
+                var header: [UInt8] = []
+                CSVWriter.appendRow(columns.names, to: &header)
+                try output.write(header)
+            }
+            if let since = options.updatedSince {
+                try await incremental(client, options, since: since, encoder, output, control, &summary)
+            } else if options.concurrency > 1 {
+                try await partitioned(client, options, encoder, output, control, spoolNear: path, &summary)
+            } else {
+                try await sequential(client, options, encoder, output, control, &summary)
+            }
+            try output.finish()
+        } catch {
+            file.abort()
+            throw error
+        }
+        summary.pages = control.pages
+        summary.statistics = client.statistics.since(before)
+        summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        return summary
+    }
+
+    /// The columns: from the workspace's custom attributes for CSV (and for NDJSON with `--fields`).
+    static func columns(client: IntercomClient, options: ExportOptions) async throws -> ExportColumns {
+        guard options.format == .csv || options.fields != nil else { return try ExportColumns(custom: []) }
+        var custom: [(name: String, dataType: String)] = []
+        for item in try await client.dataAttributes(model: "contact") where item["custom"] == .bool(true) {
+            if let name = item["name"]?.stringValue {
+                custom.append((name, item["data_type"]?.stringValue ?? "string"))
+            }
+        }
+        return try ExportColumns(custom: custom, fields: options.fields)
+    }
+
+    // MARK: Queries
+
+    static func filter(_ field: String, _ operation: String, _ value: JSONValue) -> JSONValue {
+        .object(["field": .string(field), "operator": .string(operation), "value": value])
+    }
+
+    /// A group of filters (a single one stands alone).
+    static func combined(_ operation: String, _ items: [JSONValue]) -> JSONValue {
+        items.count == 1 ? items[0] : .object(["operator": .string(operation), "value": .array(items)])
+    }
+
+    static func number(_ value: Int) -> JSONValue { .number(String(value)) }
+
+    /// Contacts of the chosen role, or of both.
+    static func roleFilter(_ role: String?) -> JSONValue {
+        role.map { filter("role", "=", .string($0)) }
+            ?? filter("role", "IN", .array([.string("user"), .string("lead")]))
+    }
+
+    /// `field` on the day of `day` or later (`>` alone would skip the rest of that day).
+    static func onOrAfterDay(_ field: String, _ day: Int) -> JSONValue {
+        combined("OR", [filter(field, "=", number(day)), filter(field, ">", number(day))])
+    }
+
+    // MARK: Sequential
+
+    private static func sequential(
+        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
+        _ control: ExportControl, _ summary: inout ExportSummary
+    ) async throws {
+        var cursor: String?
+        var buffer: [UInt8] = []
+        var seen = Set<String>()
+        repeat {
+            try checkStopped(control)
+            let page =
+                options.role == nil
+                ? try await client.listContacts(perPage: options.perPage, startingAfter: cursor)
+                : try await client.searchContacts(
+                    query: roleFilter(options.role), perPage: options.perPage, startingAfter: cursor,
+                    sort: ("created_at", true))
+            control.pageCount.add(1, ordering: .relaxed)
+            if summary.totalCount == nil, let total = page.totalCount {
+                summary.totalCount = total
+                control.expected.store(total, ordering: .relaxed)
+            }
+            buffer.removeAll(keepingCapacity: true)
+            for contact in page.contacts {
+                // A cursor can shift when contacts change during the export: every id is written once.
+                guard seen.insert(contact.id).inserted else {
+                    summary.duplicatesDropped += 1
+                    continue
+                }
+                encoder.append(contact.raw, to: &buffer)
+                summary.contacts += 1
+            }
+            try output.write(buffer)
+            control.written.store(summary.contacts, ordering: .relaxed)
+            cursor = page.nextCursor
+        } while cursor != nil
+    }
+
+    // MARK: Incremental
+
+    private static func incremental(
+        _ client: IntercomClient, _ options: ExportOptions, since: Int, _ encoder: ContactEncoder,
+        _ output: LockedSink, _ control: ExportControl, _ summary: inout ExportSummary
+    ) async throws {
+        // From the day before: the search matches whole days in the workspace's time zone, which may be behind UTC.
+        let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
+        let query = combined("AND", role + [onOrAfterDay("updated_at", since - 86_400)])
+        var cursor: String?
+        var buffer: [UInt8] = []
+        var seen = Set<String>()
+        repeat {
+            try checkStopped(control)
+            let page = try await client.searchContacts(
+                query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
+            control.pageCount.add(1, ordering: .relaxed)
+            if summary.totalCount == nil, let total = page.totalCount {
+                summary.totalCount = total
+                control.expected.store(total, ordering: .relaxed)
+            }
+            buffer.removeAll(keepingCapacity: true)
+            for contact in page.contacts {
+                guard contact.updatedAt >= since else {
+                    summary.olderDropped += 1
+                    continue
+                }
+                // A contact updated during the export moves to a later page: written once, at its first sight.
+                guard seen.insert(contact.id).inserted else {
+                    summary.duplicatesDropped += 1
+                    continue
+                }
+                encoder.append(contact.raw, to: &buffer)
+                summary.contacts += 1
+                summary.newestUpdate = max(summary.newestUpdate ?? contact.updatedAt, contact.updatedAt)
+            }
+            try output.write(buffer)
+            control.written.store(summary.contacts, ordering: .relaxed)
+            cursor = page.nextCursor
+        } while cursor != nil
+    }
+
+    // MARK: Partitioned
+
+    private static func partitioned(
+        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
+        _ control: ExportControl, spoolNear path: String, _ summary: inout ExportSummary
+    ) async throws {
+        let everything = roleFilter(options.role)
+        let first = try await client.searchContacts(query: everything, perPage: 1, sort: ("created_at", true))
+        let last = try await client.searchContacts(query: everything, perPage: 1, sort: ("created_at", false))
+        control.pageCount.add(2, ordering: .relaxed)
+        summary.totalCount = first.totalCount
+        control.expected.store(first.totalCount ?? -1, ordering: .relaxed)
+        guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else { return }
+        let ranges = DayRanges(oldest: oldest, newest: newest, count: options.concurrency * options.rangesPerWorker)
+        summary.ranges = ranges.count
+        let directory = path == "-" || !path.contains("/") ? "." : String(path[..<path.lastIndex(of: "/")!])
+        let merger = RangeMerger(count: ranges.count, output: output, directory: directory)
+        defer { merger.removeSpools() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<min(options.concurrency, ranges.count) {
+                group.addTask {
+                    while let index = merger.claim() {
+                        let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
+                        let query = combined("AND", role + ranges.filters(index, everything: everything))
+                        let spool = try merger.spool(index)
+                        let result = try await page(
+                            client, query: query, options: options, encoder: encoder, into: spool, control: control)
+                        try merger.complete(index, contacts: result.contacts, duplicates: result.duplicates)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let totals = merger.totals
+        summary.contacts = totals.contacts
+        summary.duplicatesDropped = totals.duplicates
+    }
+
+    /// Pages one range into its spool, sorted by `created_at` (which never changes, so the cursor is stable).
+    private static func page(
+        _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
+        into spool: SpoolFile, control: ExportControl
+    ) async throws -> (contacts: Int, duplicates: Int) {
+        var cursor: String?
+        var buffer: [UInt8] = []
+        var seen = Set<String>()
+        var duplicates = 0
+        repeat {
+            try checkStopped(control)
+            let page = try await client.searchContacts(
+                query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true))
+            control.pageCount.add(1, ordering: .relaxed)
+            buffer.removeAll(keepingCapacity: true)
+            for contact in page.contacts {
+                guard seen.insert(contact.id).inserted else {
+                    duplicates += 1
+                    continue
+                }
+                encoder.append(contact.raw, to: &buffer)
+            }
+            try spool.write(buffer)
+            control.written.add(page.contacts.count, ordering: .relaxed)
+            cursor = page.nextCursor
+        } while cursor != nil
+        return (seen.count, duplicates)
+    }
+
+    private static func checkStopped(_ control: ExportControl) throws {
+        if control.isStopped { throw ExportError("the export was interrupted; no file was written") }
+    }
+}

@@ -1,0 +1,168 @@
+import ArgumentParser
+import ContactIO
+import ContactSync
+import Foundation
+import IntercomAPI
+
+extension IntercomETL {
+    /// `intercom-etl export -o PATH`: every contact of the workspace to CSV or NDJSON.
+    struct Export: AsyncParsableCommand, AsyncParsableCommandRunnable {
+        static let configuration = CommandConfiguration(
+            abstract: "Write every contact of the workspace (or those updated since a time) to CSV or NDJSON.",
+            discussion: """
+                NDJSON writes each contact object as Intercom returned it. CSV has a stable header: the standard \
+                fields, then one custom_attributes.NAME column per custom attribute of the workspace; timestamps \
+                are ISO 8601 UTC (--epoch keeps seconds). The output appears at PATH only when complete: a failed or \
+                interrupted export leaves nothing there and exits non-zero.
+
+                Paging: one page of 150 at a time with GET /contacts by default. --concurrency N splits the \
+                workspace into disjoint created_at ranges of whole days and pages N of them at once by search, \
+                writing them in order; the total is checked against Intercom's total_count.
+
+                Incremental: --updated-since TIME (ISO 8601 or epoch seconds) keeps exactly the contacts updated at \
+                or after TIME; the search starts a day earlier (it matches whole days in the workspace's time zone) \
+                and every id is written once. --bookmark FILE reads TIME from FILE (no file: a full export) and, \
+                only once the output is complete, writes the next TIME there: the start of this run minus \
+                10 minutes, as search can lag behind writes, so a contact changed near the end of a run is exported \
+                again by the next one rather than missed.
+
+                Exit codes: 0 done; 2 the output or bookmark could not be written; 3 authentication failed; 7 \
+                Intercom failed or could not be reached after retries; 10 interrupted; 64 bad flags.
+                """
+        )
+
+        @Option(name: .shortAndLong, help: "Where to write ('-' for standard output).")
+        var output = "-"
+
+        @Option(
+            help: "csv or ndjson; by default from the output's extension (.csv, .ndjson, .jsonl, with .gz), else csv.")
+        var format: ExportFormat?
+
+        @Flag(help: "Compress with gzip (implied by a path ending in .gz).")
+        var gzip = false
+
+        @Option(
+            help: "Comma-separated columns to keep, by their CSV header names (e.g. id,email,custom_attributes.plan).")
+        var fields: String?
+
+        @Option(help: "Only users or only leads.")
+        var role: String?
+
+        @Option(name: .customLong("updated-since"), help: "Only contacts updated at or after TIME (ISO 8601 or epoch).")
+        var updatedSince: String?
+
+        @Option(
+            help: "Read --updated-since from this file, and write the next value there when the export is complete.")
+        var bookmark: String?
+
+        @Option(help: "created_at ranges paged at once (1 to 64); 1 pages the workspace with one cursor.")
+        var concurrency = 1
+
+        @Flag(help: "CSV timestamps as epoch seconds instead of ISO 8601.")
+        var epoch = false
+
+        @Flag(
+            name: .customLong("safe-csv"),
+            help: "Prefix CSV cells starting with = + - @ with ' so that spreadsheets do not run them as formulas.")
+        var safeCSV = false
+
+        @Option(name: .customLong("summary-json"), help: "Write the summary as JSON here, for monitoring.")
+        var summaryJSON: String?
+
+        @OptionGroup var connection: ConnectionOptions
+
+        func validate() throws {
+            guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
+            if updatedSince != nil && bookmark != nil {
+                throw ValidationError("give --updated-since or --bookmark, not both")
+            }
+            if let role, role != "user" && role != "lead" { throw ValidationError("--role is user or lead") }
+            if let updatedSince, Self.parseTime(updatedSince) == nil {
+                throw ValidationError("--updated-since takes an ISO 8601 time or epoch seconds, got '\(updatedSince)'")
+            }
+        }
+
+        func run() async throws {
+            var options = ExportOptions()
+            options.format = format ?? ExportFormat.of(path: output) ?? .csv
+            options.gzip = gzip
+            options.fields = fields?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            options.role = role
+            options.concurrency = concurrency
+            options.epoch = epoch
+            options.safeCSV = safeCSV
+            options.updatedSince = updatedSince.flatMap(Self.parseTime)
+            if let bookmark, FileManager.default.fileExists(atPath: bookmark) {
+                let text = (try? String(contentsOfFile: bookmark, encoding: .utf8)) ?? ""
+                guard let time = Self.parseTime(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                    StandardStreams.printError("error: the bookmark \(bookmark) does not hold a time: '\(text)'")
+                    throw ETLExit.inputFailure
+                }
+                options.updatedSince = time
+            }
+            let startedAt = Int(Date().timeIntervalSince1970)
+            let (client, http) = try connection.connect(connections: max(8, concurrency + 2))
+            let control = ExportControl()
+            let trap = SignalTrap { name in
+                StandardStreams.printError("\n\(name): stopping the export; no file will be written")
+                control.stop()
+            }
+            let progress = ExportProgressReporter(control: control, client: client)
+            let result: Result<ExportSummary, Error>
+            do {
+                result = .success(
+                    try await ExportRun.run(client: client, options: options, path: output, control: control))
+            } catch {
+                result = .failure(error)
+            }
+            progress.stop()
+            trap.cancel()
+            try? await http.shutdown()
+            let summary: ExportSummary
+            switch result {
+            case .success(let value):
+                summary = value
+            case .failure(let error):
+                StandardStreams.printError("error: \(error)")
+                if control.isStopped { throw ETLExit.stoppedEarly }
+                if let error = error as? IntercomError { throw ETLExit.code(for: error) }
+                if error is ExportError { throw ETLExit.usage }
+                throw ETLExit.inputFailure
+            }
+            do {
+                if let bookmark {
+                    // Never behind the time this run started from, and early enough for search lag.
+                    let next = max(options.updatedSince ?? 0, startedAt - 600)
+                    try OutputFile.write(path: bookmark, text: Self.iso8601(next) + "\n")
+                }
+                if let summaryJSON {
+                    try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
+                }
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.inputFailure
+            }
+            // The summary goes to stderr when the contacts go to stdout.
+            if output == "-" {
+                StandardStreams.printError(summary.text)
+            } else {
+                StandardStreams.print(summary.text)
+            }
+        }
+
+        /// Epoch seconds, or ISO 8601 (`2026-11-20T00:00:00Z`, `2026-11-20`).
+        static func parseTime(_ text: String) -> Int? {
+            if let seconds = Int(text) { return seconds }
+            let formatter = ISO8601DateFormatter()
+            if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
+            formatter.formatOptions = [.withFullDate]
+            return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
+        }
+
+        static func iso8601(_ seconds: Int) -> String {
+            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(seconds)))
+        }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}

@@ -1,0 +1,210 @@
+import ContactIO
+import ContactMapping
+import ContactSync
+import Foundation
+import IntercomAPI
+import IntercomSandbox
+import SandboxTestSupport
+import Testing
+
+/// `export`: complete, exact, in order, incremental without gaps (issue #7).
+struct ExportTests {
+    static func options(_ change: (inout ExportOptions) -> Void = { _ in }) -> ExportOptions {
+        var options = ExportOptions()
+        change(&options)
+        return options
+    }
+
+    /// The rows of a CSV export, as dictionaries by column.
+    static func csvRows(_ path: String) throws -> [[String: String]] {
+        let input = try InputOpener.open(path)
+        let header = try #require((input.reader as? CSVReader)?.header)
+        var rows: [[String: String]] = []
+        while let result = try input.reader.next() {
+            guard case .record = result else { continue }
+            let record = input.reader.current
+            rows.append(Dictionary(uniqueKeysWithValues: (0..<header.count).map { (header[$0], record.value($0)) }))
+        }
+        return rows
+    }
+
+    /// Creates `count` contacts one `spacing` seconds apart on the sandbox's clock, with a plan and a score.
+    static func populate(_ client: IntercomClient, clock: ManualSandboxClock, count: Int, spacing: Double) async throws
+        -> [String: String]
+    {
+        _ = try await client.createDataAttribute(name: "plan", dataType: "string")
+        _ = try await client.createDataAttribute(name: "score", dataType: "integer")
+        var plans: [String: String] = [:]
+        for index in 0..<count {
+            clock.advance(by: spacing)
+            let contact = try await client.createContact([
+                "role": .string(index % 5 == 0 ? "lead" : "user"), "email": .string("p\(index)@example.com"),
+                "name": .string("Person \(index)"),
+                "custom_attributes": .object(["plan": .string("plan-\(index % 7)"), "score": .number("\(index)")]),
+            ])
+            plans[contact.id] = "plan-\(index % 7)"
+        }
+        return plans
+    }
+
+    @Test(arguments: [1, 6])
+    func everyContactOnceWithItsValuesWhileContactsChangeDuringTheExport(concurrency: Int) async throws {
+        let clock = ManualSandboxClock()
+        let path = try temporaryPath(named: "contacts.csv")
+        try await withClient(clock: clock) { client, _ in
+            let plans = try await Self.populate(client, clock: clock, count: 1_500, spacing: 3_600 * 5)
+            // Created and updated while the export runs: the export must still hold every contact of the start
+            // exactly once (and may hold the new ones).
+            let writer = Task {
+                for index in 0..<60 {
+                    _ = try await client.createContact(["role": .string("user"), "email": .string("new\(index)@x.io")])
+                    let id = plans.keys.sorted()[index * 7]
+                    _ = try await client.updateContact(id: id, ["name": .string("Renamed \(index)")])
+                }
+            }
+            let summary = try await ExportRun.run(
+                client: client, options: Self.options { $0.concurrency = concurrency }, path: path)
+            try await writer.value
+            let rows = try Self.csvRows(path)
+            let ids = rows.compactMap { $0["id"] }
+            #expect(Set(ids).count == ids.count, "an id written twice")
+            #expect(Set(plans.keys).isSubset(of: Set(ids)), "a contact of the start is missing")
+            #expect(rows.count == summary.contacts && rows.count >= 1_500 && rows.count <= 1_560)
+            for row in rows where plans[row["id"]!] != nil {
+                #expect(row["custom_attributes.plan"] == plans[row["id"]!])
+                #expect(
+                    row["custom_attributes.score"] == row["email"].map { String($0.dropFirst().prefix { $0 != "@" }) })
+            }
+            if concurrency > 1 {
+                #expect(summary.ranges > 1)
+                #expect(summary.pages >= 1_500 / 150)
+            }
+            let header = try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }
+            #expect(header.hasPrefix("id,external_id,role,email,phone,name,avatar,owner_id,"))
+            #expect(header.hasSuffix(",location.city,custom_attributes.plan,custom_attributes.score"))
+        }
+    }
+
+    @Test func rangesNeitherLoseNorRepeatAContactAtADayBoundary() async throws {
+        let clock = ManualSandboxClock()
+        let path = try temporaryPath(named: "contacts.ndjson")
+        try await withClient(clock: clock) { client, _ in
+            let midnight = 1_767_225_600.0  // 2026-01-01T00:00:00Z
+            var created: [String] = []
+            for day in 0..<12 {
+                for offset in [-1.0, 0, 1, 43_200] {  // 23:59:59, 00:00:00, 00:00:01, noon
+                    clock.set(midnight + Double(day) * 86_400 + offset)
+                    let contact = try await client.createContact([
+                        "role": .string("user"), "email": .string("d\(day)-\(Int(offset))@example.com"),
+                    ])
+                    created.append(contact.id)
+                }
+            }
+            for concurrency in [2, 5, 48] {
+                let summary = try await ExportRun.run(
+                    client: client,
+                    options: Self.options {
+                        $0.concurrency = concurrency; $0.format = .ndjson
+                    }, path: path)
+                let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+                let ids = try lines.map { line -> String in
+                    let object = try JSONValue.parse(Array(line.utf8))
+                    return try #require(object["id"]?.stringValue)
+                }
+                #expect(ids.sorted() == created.sorted(), "concurrency \(concurrency)")
+                #expect(summary.difference == 0 && summary.ranges > 1)
+                // Written in range order, which is created_at order.
+                #expect(ids == created, "concurrency \(concurrency)")
+            }
+        }
+    }
+
+    @Test func updatedSinceKeepsExactlyTheContactsUpdatedFromThatSecondAroundMidnight() async throws {
+        let clock = ManualSandboxClock()
+        let path = try temporaryPath(named: "changed.csv")
+        try await withClient(clock: clock) { client, _ in
+            let midnight = 1_767_225_600.0 + 10 * 86_400
+            var ids: [Double: String] = [:]
+            for offset in [-86_401.0, -3_600, -1, 0, 1, 7_200] {
+                clock.set(midnight + offset)
+                let contact = try await client.createContact([
+                    "role": .string("user"), "email": .string("u\(Int(offset + 90_000))@example.com"),
+                ])
+                ids[offset] = contact.id
+            }
+            clock.set(midnight + 9_000)
+            for since in [midnight, midnight - 1, midnight + 1] {
+                let summary = try await ExportRun.run(
+                    client: client, options: Self.options { $0.updatedSince = Int(since) }, path: path)
+                let exported = Set(try Self.csvRows(path).compactMap { $0["id"] })
+                let expected = Set(ids.filter { midnight + $0.key >= since }.map(\.value))
+                #expect(exported == expected, "since \(since - midnight)")
+                #expect(summary.contacts == expected.count)
+            }
+        }
+    }
+
+    @Test func anInterruptedOrFailedExportLeavesNoFile() async throws {
+        let clock = ManualSandboxClock()
+        let directory = try temporaryPath(named: "x")
+        let path = (directory as NSString).deletingLastPathComponent + "/out.csv"
+        try "previous export\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try await withClient(clock: clock) { client, _ in
+            _ = try await Self.populate(client, clock: clock, count: 400, spacing: 86_400)
+            for concurrency in [1, 4] {
+                let control = ExportControl()
+                let stopper = Thread {
+                    while control.pages < 2 { usleep(200) }
+                    control.stop()
+                }
+                stopper.start()
+                await #expect(throws: ExportError.self) {
+                    _ = try await ExportRun.run(
+                        client: client,
+                        options: Self.options {
+                            $0.concurrency = concurrency; $0.perPage = 20
+                        },
+                        path: path, control: control)
+                }
+                // The previous file is untouched, and no temporary or spool file is left beside it.
+                #expect(try String(contentsOfFile: path, encoding: .utf8) == "previous export\n")
+                let left = try FileManager.default.contentsOfDirectory(
+                    atPath: (path as NSString).deletingLastPathComponent)
+                #expect(left.sorted() == ["out.csv"], "concurrency \(concurrency): \(left)")
+            }
+        }
+    }
+
+    @Test func safeCSVDefusesFormulasAndTimestampsAreISOUnlessEpoch() async throws {
+        let clock = ManualSandboxClock()
+        let path = try temporaryPath(named: "safe.csv")
+        try await withClient(clock: clock) { client, _ in
+            _ = try await client.createContact([
+                "role": .string("user"), "email": .string("f@example.com"), "name": .string("=HYPERLINK(\"x\")"),
+                "phone": .string("+14155550123"),
+            ])
+            _ = try await ExportRun.run(client: client, options: Self.options { $0.safeCSV = true }, path: path)
+            let safe = try #require(try Self.csvRows(path).first)
+            #expect(safe["name"] == "'=HYPERLINK(\"x\")" && safe["phone"] == "'+14155550123")
+            #expect(safe["created_at"] == "2026-01-01T00:00:00Z")
+            _ = try await ExportRun.run(client: client, options: Self.options { $0.epoch = true }, path: path)
+            let plain = try #require(try Self.csvRows(path).first)
+            #expect(plain["name"] == "=HYPERLINK(\"x\")" && plain["created_at"] == "1767225600")
+        }
+    }
+
+    @Test func anExportImportedBackWithTheMappingInitMappingWritesNothing() async throws {
+        let clock = ManualSandboxClock()
+        let path = try temporaryPath(named: "workspace.csv")
+        try await withClient(clock: clock) { client, _ in
+            _ = try await Self.populate(client, clock: clock, count: 120, spacing: 600)
+            _ = try await ExportRun.run(client: client, options: Self.options(), path: path)
+            let input = try InputOpener.open(path)
+            let sample = try MappingDraft.sample(input.reader, limit: 1_000)
+            let yaml = MappingDraft.make(header: sample.header, samples: sample.rows, source: path)
+            let summary = try await runImport(path, mapping: yaml, client: client)
+            #expect(summary.read == 120 && summary.unchanged == 120 && summary.reconciles, "\(yaml)")
+            #expect(summary.statistics.calls.keys.sorted() == ["POST /contacts/search"])
+        }
+    }
+}

@@ -310,13 +310,25 @@ def main():
     lines = [f"## Import against the sandbox ({date.today().isoformat()})", "",
              f"`python3 benchmarks/run_import.py{' --only ' + args.only if args.only else ''}`; CPU: {cpu} "
              f"(nproc {os.cpu_count()}), the sandbox and the import share the machine; release build.", ""]
+    state = None
     for name in chosen:
         print(f"case {name} ...", file=sys.stderr)
+        if name == "state":
+            # A section of its own: it is rerun alone, without redoing the other cases.
+            state = "\n".join([f"## Sync state: nightly imports with --state ({date.today().isoformat()})", "",
+                               "`python3 benchmarks/run_import.py --only state`; CPU: " + cpu + ", the sandbox and "
+                               "the import share the machine; release build.", ""] + case_state(args, data))
+            print(state)
+            continue
         lines += cases[name](args, data) + [""]
     report = "\n".join(lines).rstrip()
-    print(report)
+    if chosen != ["state"]:
+        print(report)
     if args.write_results:
-        results.replace_section("import", report)
+        if chosen != ["state"]:
+            results.replace_section("import", report)
+        if state:
+            results.replace_section("state", state)
 
 if __name__ == "__main__":
     main()

@@ -10,9 +10,12 @@ struct ImportRow: Sendable {
     var hasLater = false
     /// An earlier row of the file had the same key (known only when the file was scanned first).
     var hadEarlier = false
-    /// What the sync state keeps for the key once this row is written: the row's source fingerprint, or for a
-    /// repeated key the fingerprint of all its rows (see ``RepeatedKeys``).
+    /// What the sync state keeps for the row once it is written: its source fingerprint, mixed with the fields
+    /// later rows of its key set (which decide what the row sends; see ``RepeatedKeys``).
     var stateHash: UInt64 = 0
+    /// For a repeated key, the row's place among the key's rows: the state keeps each row of the key under its own
+    /// entry (see ``SyncStateStore/rowKey(_:ordinal:)``), so that a change to one row sends that row alone.
+    var ordinal = 0
     /// The contact id the sync state has for the key (the row changed since): updated directly, without a lookup.
     var storedID: String?
 

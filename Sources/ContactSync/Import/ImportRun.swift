@@ -88,14 +88,25 @@ public enum ImportRun {
             }
             let record = reader.current
             let fingerprint = mapper.sourceFingerprint(record)
-            var keyHash: Int?
+            var position: RepeatedKeys.Position?
             var stored: (id: String, payloadHash: UInt64)?
             try mapper.withMatchKey(record) { key in
-                if !repeated.isEmpty { keyHash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key)) }
-                if let lookup { stored = try lookup.entry(bytes: key) }
+                if !repeated.isEmpty {
+                    let keyHash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
+                    position = repeated.position(keyHash: keyHash, fingerprint: fingerprint)
+                }
+                guard let lookup else { return }
+                if let ordinal = position?.ordinal, ordinal > 0 {
+                    stored = try lookup.entry(
+                        SyncStateStore.rowKey(String(decoding: key, as: UTF8.self), ordinal: ordinal))
+                } else {
+                    stored = try lookup.entry(bytes: key)
+                }
             }
-            let position = keyHash.flatMap { repeated.position(keyHash: $0, fingerprint: fingerprint) }
-            let stateHash = position?.combined ?? fingerprint
+            // A row of a repeated key sends only the fields later rows leave alone: they are part of its state.
+            let later = position?.later ?? 0
+            let stateHash =
+                later == 0 ? fingerprint : (fingerprint ^ (later &* 0x9E37_79B9_7F4A_7C15)) &* 0xFF51_AFD7_ED55_8CCD
             if let stored, stored.payloadHash == stateHash {
                 // The same cells under the same mapping as the write the state recorded: the same payload.
                 recorder.unchangedByState()
@@ -109,7 +120,7 @@ public enum ImportRun {
                 let row = ImportRow(
                     contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
                     hasLater: position?.hasLater ?? false, hadEarlier: position?.hadEarlier ?? false,
-                    stateHash: stateHash, storedID: stored?.id)
+                    stateHash: stateHash, ordinal: position?.ordinal ?? 0, storedID: stored?.id)
                 let worker = workers[context.router.route(contact.matchKey, leastLoaded: leastLoaded)]
                 worker.pending.add(1, ordering: .relaxed)
                 var accepted = worker.queue.offer(row)

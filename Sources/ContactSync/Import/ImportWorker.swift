@@ -227,11 +227,12 @@ final class ImportWorker: Sendable {
         }
     }
 
-    /// Intercom confirmed that the contact holds the row: the sync state may record it. For a repeated key, only its
-    /// last row records (the state's fingerprint covers all of them).
+    /// Intercom confirmed that the contact holds the row: the sync state may record it (each row of a repeated key
+    /// under its own entry).
     private func confirm(_ row: ImportRow, id: String) {
-        guard let journal = context.journal, !row.hasLater, !id.isEmpty else { return }
-        journal.add(key: row.contact.matchKey, id: id, payloadHash: row.stateHash)
+        guard let journal = context.journal, !id.isEmpty else { return }
+        journal.add(
+            key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash)
     }
 
     /// Remembers the row's key; the contact's state only while later rows of the key are to come.

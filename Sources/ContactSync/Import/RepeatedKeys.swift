@@ -17,13 +17,11 @@ struct RepeatedKeys {
         var fingerprint: UInt64
     }
 
-    /// Where a repeated key's rows are in `slots`: its first slot, its number of rows, and the next row to come, and
-    /// the fingerprint of all its rows together (what a sync state keeps for the key).
+    /// Where a repeated key's rows are in `slots`: its first slot, its number of rows, and the next row to come.
     private struct Group {
         var start: Int32
         var count: Int32
         var next: Int32 = 0
-        var combined: UInt64
     }
 
     /// What the table knows about one row of a repeated key.
@@ -32,8 +30,8 @@ struct RepeatedKeys {
         var later: UInt64
         var hasLater: Bool
         var hadEarlier: Bool
-        /// The fingerprint of all the key's rows, in file order.
-        var combined: UInt64
+        /// The row's place among its key's valid rows (0 for the first).
+        var ordinal: Int
     }
 
     private var groups: [Int: Group] = [:]
@@ -97,16 +95,7 @@ struct RepeatedKeys {
             while end < order.count && rows[order[end]].hash == hash { end += 1 }
             if end - index > 1 && slots.count + (end - index) < Int(Int32.max) {
                 let start = slots.count
-                var combined: UInt64 = 0xcbf2_9ce4_8422_2325
-                for position in index..<end {
-                    let slot = rows[order[position]].slot
-                    slots.append(slot)
-                    var fingerprint = slot.fingerprint
-                    for _ in 0..<8 {
-                        combined = (combined ^ (fingerprint & 0xFF)) &* 0x100_0000_01b3
-                        fingerprint >>= 8
-                    }
-                }
+                for position in index..<end { slots.append(rows[order[position]].slot) }
                 // Each row's fields become the union of what the rows after it set.
                 var union: UInt64 = 0
                 for slot in stride(from: slots.count - 1, through: start, by: -1) {
@@ -114,7 +103,7 @@ struct RepeatedKeys {
                     slots[slot].later = fields.usable ? union : 0
                     union |= own
                 }
-                groups[hash] = Group(start: Int32(start), count: Int32(end - index), combined: combined)
+                groups[hash] = Group(start: Int32(start), count: Int32(end - index))
                 repeatedCount += end - index - 1
             }
             index = end
@@ -132,7 +121,7 @@ struct RepeatedKeys {
         group.next += 1
         let hasLater = group.next < group.count
         if hasLater { groups[keyHash] = group } else { groups[keyHash] = nil }
-        return Position(later: slot.later, hasLater: hasLater, hadEarlier: hadEarlier, combined: group.combined)
+        return Position(later: slot.later, hasLater: hasLater, hadEarlier: hadEarlier, ordinal: Int(group.next) - 1)
     }
 
     /// The contact without the fields that later rows of its key set (their values would be overwritten).

@@ -25,6 +25,12 @@ public final class SyncStateStore: Sendable {
         }
     }
 
+    /// The state key of the `ordinal`-th row of a repeated match key: the key itself for the first row, then the key,
+    /// a unit separator and the ordinal (a match key never holds a control character).
+    public static func rowKey(_ key: String, ordinal: Int) -> String {
+        ordinal == 0 ? key : key + "\u{1F}\(ordinal)"
+    }
+
     /// SQLite limits the variables of one statement; lookups go in chunks of this many keys.
     static let lookupChunk = 500
 

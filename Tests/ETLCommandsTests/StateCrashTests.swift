@@ -6,16 +6,6 @@ import Testing
 
 /// `import --state` killed with SIGKILL at random points, then run again (issue #8).
 struct StateCrashTests {
-    static let mapping = """
-        role: user
-        match: email
-        fields:
-          email: {column: email, transforms: [trim, lower]}
-          name: name
-        custom_attributes:
-          plan: {column: plan, type: string}
-        """
-
     /// 20,000 rows; every 50th repeats an earlier key with another name (the later row wins).
     static func rows() -> [(email: String, name: String, plan: String)] {
         (0..<20_000).map { index in
@@ -31,7 +21,7 @@ struct StateCrashTests {
         for row in rows { text += "\(row.email),\(row.name),\(row.plan)\n" }
         let input = try temporaryFile(named: "contacts.csv", contents: Data(text.utf8))
         let directory = (input as NSString).deletingLastPathComponent
-        let mappingPath = try temporaryFile(named: "m.yml", contents: Data(Self.mapping.utf8))
+        let mappingPath = try temporaryFile(named: "m.yml", contents: Data(ImportCommandTests().mapping.utf8))
         var last: [String: String] = [:]
         for row in rows { last[row.email] = "\(row.name)|\(row.plan)" }
         let expected = last

@@ -94,29 +94,39 @@ public enum ExportRun {
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
         _ control: ExportControl, _ summary: inout ExportSummary
     ) async throws {
-        var cursor: String?
-        var buffer: [UInt8] = []
-        repeat {
-            try checkStopped(control)
-            let page =
-                options.role == nil
+        // No set of ids here, so memory stays flat over a million contacts: the list cursor (and a search sorted by
+        // created_at, which never changes) continues after the last contact of the page, so a contact created or
+        // updated meanwhile cannot come twice.
+        try await pages(control, output, &summary) { cursor in
+            options.role == nil
                 ? try await client.listContacts(perPage: options.perPage, startingAfter: cursor)
                 : try await client.searchContacts(
                     query: roleFilter(options.role), perPage: options.perPage, startingAfter: cursor,
                     sort: ("created_at", true))
+        } each: { contact, buffer, summary in
+            encoder.append(contact.raw, to: &buffer)
+            summary.contacts += 1
+        }
+    }
+
+    /// Pages until the cursor ends: each page's contacts go through `each` into one buffer, written at once.
+    private static func pages(
+        _ control: ExportControl, _ output: LockedSink, _ summary: inout ExportSummary,
+        fetch: (String?) async throws -> ContactPage,
+        each: (IntercomContact, inout [UInt8], inout ExportSummary) -> Void
+    ) async throws {
+        var cursor: String?
+        var buffer: [UInt8] = []
+        repeat {
+            try checkStopped(control)
+            let page = try await fetch(cursor)
             control.pageCount.add(1, ordering: .relaxed)
             if summary.totalCount == nil, let total = page.totalCount {
                 summary.totalCount = total
                 control.expected.store(total, ordering: .relaxed)
             }
             buffer.removeAll(keepingCapacity: true)
-            // No set of ids here, so memory stays flat over a million contacts: the list cursor (and a search sorted
-            // by created_at, which never changes) continues after the last contact of the page, so a contact created
-            // or updated meanwhile cannot come twice.
-            for contact in page.contacts {
-                encoder.append(contact.raw, to: &buffer)
-                summary.contacts += 1
-            }
+            for contact in page.contacts { each(contact, &buffer, &summary) }
             try output.write(buffer)
             control.written.store(summary.contacts, ordering: .relaxed)
             cursor = page.nextCursor
@@ -132,37 +142,24 @@ public enum ExportRun {
         // From the day before: the search matches whole days in the workspace's time zone, which may be behind UTC.
         let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
         let query = combined("AND", role + [onOrAfterDay("updated_at", since - 86_400)])
-        var cursor: String?
-        var buffer: [UInt8] = []
         var seen = Set<String>()
-        repeat {
-            try checkStopped(control)
-            let page = try await client.searchContacts(
+        try await pages(control, output, &summary) { cursor in
+            try await client.searchContacts(
                 query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
-            control.pageCount.add(1, ordering: .relaxed)
-            if summary.totalCount == nil, let total = page.totalCount {
-                summary.totalCount = total
-                control.expected.store(total, ordering: .relaxed)
+        } each: { contact, buffer, summary in
+            guard contact.updatedAt >= since else {
+                summary.olderDropped += 1
+                return
             }
-            buffer.removeAll(keepingCapacity: true)
-            for contact in page.contacts {
-                guard contact.updatedAt >= since else {
-                    summary.olderDropped += 1
-                    continue
-                }
-                // A contact updated during the export moves to a later page: written once, at its first sight.
-                guard seen.insert(contact.id).inserted else {
-                    summary.duplicatesDropped += 1
-                    continue
-                }
-                encoder.append(contact.raw, to: &buffer)
-                summary.contacts += 1
-                summary.newestUpdate = max(summary.newestUpdate ?? contact.updatedAt, contact.updatedAt)
+            // A contact updated during the export moves to a later page: written once, at its first sight.
+            guard seen.insert(contact.id).inserted else {
+                summary.duplicatesDropped += 1
+                return
             }
-            try output.write(buffer)
-            control.written.store(summary.contacts, ordering: .relaxed)
-            cursor = page.nextCursor
-        } while cursor != nil
+            encoder.append(contact.raw, to: &buffer)
+            summary.contacts += 1
+            summary.newestUpdate = max(summary.newestUpdate ?? contact.updatedAt, contact.updatedAt)
+        }
     }
 
     // MARK: Partitioned

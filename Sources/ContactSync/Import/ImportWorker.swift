@@ -201,29 +201,20 @@ final class ImportWorker: Sendable {
             recorder.updated(byStoredID: true)
             return
         }
-        let client = self.client
-        let payload = row.contact.payload
+        update(row, id: id, fields: row.contact.payload, byStoredID: true)
+    }
+
+    /// The sync state's id for the row's key answered 404: reported, then the key is looked up again.
+    private func lookUpAgain(_ row: ImportRow, goneID id: String) {
+        recorder.gone(row, id: id)
+        let search = ContactLookup(client: client, match: context.match)
+        let (key, role) = (row.contact.matchKey, row.contact.role)
         do throws(IntercomError) {
-            let contact = try waitFor { try await client.updateContact(id: id, payload) }
-            remember(row, id: contact.id, state: self.state(of: contact))
-            confirm(row, id: contact.id)
-            recorder.updated(byStoredID: true)
+            let found = try waitFor { () async throws(IntercomError) in try await search.find([key], roles: [key: role])
+            }
+            handle(row, lookedUp: found[key])
         } catch {
-            guard error.kind == .notFound else {
-                fail(row, error)
-                return
-            }
-            recorder.gone(row, id: id)
-            let search = ContactLookup(client: client, match: context.match)
-            let (key, role) = (row.contact.matchKey, row.contact.role)
-            do throws(IntercomError) {
-                let found = try waitFor { () async throws(IntercomError) in
-                    try await search.find([key], roles: [key: role])
-                }
-                handle(row, lookedUp: found[key])
-            } catch {
-                fail(row, error)
-            }
+            fail(row, error)
         }
     }
 
@@ -283,17 +274,21 @@ final class ImportWorker: Sendable {
         }
     }
 
+    /// - Parameter byStoredID: the id comes from the sync state (a 404 means the state is out of date).
     private func update(
-        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, createIfGone: Bool = true
+        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, createIfGone: Bool = true,
+        byStoredID: Bool = false
     ) {
         let client = self.client
         do throws(IntercomError) {
             let contact = try waitFor { try await client.updateContact(id: id, fields) }
             remember(row, id: contact.id, state: self.state(of: contact))
             confirm(row, id: contact.id)
-            recorder.updated(unarchived: unarchived)
+            recorder.updated(unarchived: unarchived, byStoredID: byStoredID)
         } catch {
-            if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {
+            if error.kind == .notFound && byStoredID {
+                lookUpAgain(row, goneID: id)
+            } else if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {
                 // Deleted since it was found or remembered: the row still wants a contact.
                 create(row)
             } else {

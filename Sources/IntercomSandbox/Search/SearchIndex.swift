@@ -5,6 +5,9 @@ struct SearchIndex: Sendable {
     private var sequenceByID: [String: Int] = [:]
     private var byEmail: [String: Set<Int>] = [:]
     private var byExternalID: [String: Set<Int>] = [:]
+    /// Every contact search has seen, by `created_at` then sequence (`created_at` never changes): pages of a search
+    /// sorted by it continue from the cursor instead of scanning the workspace. Deleted ones stay, and are skipped.
+    private var byCreated: [(createdAt: Int, sequence: Int)] = []
 
     /// Makes `contact` (or its absence) what search sees for `id`.
     mutating func update(id: String, to contact: Contact?) {
@@ -14,6 +17,7 @@ struct SearchIndex: Sendable {
             snapshots[sequence - 1] = nil
         }
         guard let contact, !contact.archived else { return }
+        if sequenceByID[id] == nil { insertCreated(contact) }
         sequenceByID[id] = contact.sequence
         while snapshots.count < contact.sequence { snapshots.append(nil) }
         snapshots[contact.sequence - 1] = contact
@@ -25,6 +29,9 @@ struct SearchIndex: Sendable {
     /// page's contacts are kept in order (a sorted table of the best `perPage` so far), so a page costs a scan and not
     /// a sort of the whole workspace (a million contacts took half a second a page).
     func run(_ request: SearchRequest) -> SearchResult {
+        if request.sortField?.name == "created_at", let cursor = request.cursor, let total = cursor.total {
+            return continueByCreated(request, after: cursor, total: total)
+        }
         let field = request.sortField
         let ascending = request.ascending
         let perPage = request.perPage
@@ -64,9 +71,70 @@ struct SearchIndex: Sendable {
         var next: SearchCursor?
         if let last = page.last, remaining > page.count {
             next = SearchCursor(
-                sortValue: request.sortField?.value(of: last), sequence: last.sequence, page: pageNumber + 1)
+                sortValue: request.sortField?.value(of: last), sequence: last.sequence, page: pageNumber + 1,
+                total: total)
         }
         return SearchResult(contacts: page, total: total, page: pageNumber, perPage: perPage, next: next)
+    }
+
+    private mutating func insertCreated(_ contact: Contact) {
+        let entry = (createdAt: contact.createdAt, sequence: contact.sequence)
+        if let last = byCreated.last, (last.createdAt, last.sequence) > (entry.createdAt, entry.sequence) {
+            var low = 0
+            var high = byCreated.count
+            while low < high {
+                let middle = (low + high) / 2
+                if (byCreated[middle].createdAt, byCreated[middle].sequence) < (entry.createdAt, entry.sequence) {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            byCreated.insert(entry, at: low)
+        } else {
+            byCreated.append(entry)
+        }
+    }
+
+    /// A later page of a search sorted by `created_at`: walks the `created_at` order from the cursor, testing each
+    /// contact, until the page is full. Its total is the first page's.
+    private func continueByCreated(_ request: SearchRequest, after cursor: SearchCursor, total: Int) -> SearchResult {
+        guard case .number(let value)? = cursor.sortValue else {
+            return SearchResult(contacts: [], total: total, page: cursor.page, perPage: request.perPage, next: nil)
+        }
+        let key = (Int(value), cursor.sequence)
+        // The first entry after the cursor (ascending), or the last one before it (descending).
+        var low = 0
+        var high = byCreated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if (byCreated[middle].createdAt, byCreated[middle].sequence) <= key {
+                low = middle + 1
+            } else {
+                high = middle
+            }
+        }
+        var index = request.ascending ? low : low - 1
+        if !request.ascending, index >= 0, (byCreated[index].createdAt, byCreated[index].sequence) == key { index -= 1 }
+        var page: [Contact] = []
+        var more = false
+        while index >= 0 && index < byCreated.count {
+            if let contact = snapshots[byCreated[index].sequence - 1], request.query.matches(contact) {
+                if page.count == request.perPage {
+                    more = true
+                    break
+                }
+                page.append(contact)
+            }
+            index += request.ascending ? 1 : -1
+        }
+        var next: SearchCursor?
+        if more, let last = page.last {
+            next = SearchCursor(
+                sortValue: .number(Double(last.createdAt)), sequence: last.sequence, page: cursor.page + 1, total: total
+            )
+        }
+        return SearchResult(contacts: page, total: total, page: cursor.page, perPage: request.perPage, next: next)
     }
 
     /// Candidate sequences from the hash indexes when the query pins email, external_id or id; nil means scan.

@@ -58,18 +58,22 @@ struct SearchCursor: Sendable, Equatable {
     var sortValue: SearchValue?
     var sequence: Int
     var page: Int
+    /// The first page's `total_count`, carried to the next pages (which then need not count every match again).
+    var total: Int?
 
-    init(sortValue: SearchValue?, sequence: Int, page: Int) {
+    init(sortValue: SearchValue?, sequence: Int, page: Int, total: Int? = nil) {
         self.sortValue = sortValue
         self.sequence = sequence
         self.page = page
+        self.total = total
     }
 
     init?(_ text: String) {
         guard let data = Data(base64Encoded: text), let json = try? JSONValue.parse(Array(data)),
-            case .array(let parts) = json, parts.count == 3,
+            case .array(let parts) = json, parts.count == 3 || parts.count == 4,
             let sequence = parts[1].int64Value, let page = parts[2].int64Value
         else { return nil }
+        total = parts.count == 4 ? parts[3].int64Value.map(Int.init) : nil
         switch parts[0] {
         case .null: sortValue = nil
         case .string(let value): sortValue = .text(value)
@@ -89,7 +93,9 @@ struct SearchCursor: Sendable, Equatable {
             case .number(let value): .number(String(Int64(value)))
             case .flag(let value): .bool(value)
             }
-        let json = JSONValue.array([first, .number(String(sequence)), .number(String(page))]).jsonText
+        var parts: [JSONValue] = [first, .number(String(sequence)), .number(String(page))]
+        if let total { parts.append(.number(String(total))) }
+        let json = JSONValue.array(parts).jsonText
         return Data(json.utf8).base64EncodedString()
     }
 }

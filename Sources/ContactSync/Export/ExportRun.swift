@@ -187,46 +187,40 @@ public enum ExportRun {
                         let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
                         let query = combined("AND", role + ranges.filters(index, everything: everything))
                         let spool = try merger.spool(index)
-                        let result = try await page(
+                        let written = try await page(
                             client, query: query, options: options, encoder: encoder, into: spool, control: control)
-                        try merger.complete(index, contacts: result.contacts, duplicates: result.duplicates)
+                        try merger.complete(index, contacts: written)
                     }
                 }
             }
             try await group.waitForAll()
         }
-        let totals = merger.totals
-        summary.contacts = totals.contacts
-        summary.duplicatesDropped = totals.duplicates
+        summary.contacts = merger.contacts
     }
 
-    /// Pages one range into its spool, sorted by `created_at` (which never changes, so the cursor is stable).
+    /// Pages one range into its spool, sorted by `created_at`, which never changes: the cursor continues after the
+    /// page's last contact, so no contact comes twice and no set of ids is needed (eight ranges in flight over a
+    /// million contacts held 40 MB of them).
     private static func page(
         _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
         into spool: SpoolFile, control: ExportControl
-    ) async throws -> (contacts: Int, duplicates: Int) {
+    ) async throws -> Int {
         var cursor: String?
         var buffer: [UInt8] = []
-        var seen = Set<String>()
-        var duplicates = 0
+        var written = 0
         repeat {
             try checkStopped(control)
             let page = try await client.searchContacts(
                 query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true))
             control.pageCount.add(1, ordering: .relaxed)
             buffer.removeAll(keepingCapacity: true)
-            for contact in page.contacts {
-                guard seen.insert(contact.id).inserted else {
-                    duplicates += 1
-                    continue
-                }
-                encoder.append(contact.raw, to: &buffer)
-            }
+            for contact in page.contacts { encoder.append(contact.raw, to: &buffer) }
             try spool.write(buffer)
+            written += page.contacts.count
             control.written.add(page.contacts.count, ordering: .relaxed)
             cursor = page.nextCursor
         } while cursor != nil
-        return (seen.count, duplicates)
+        return written
     }
 
     private static func checkStopped(_ control: ExportControl) throws {

@@ -12,7 +12,6 @@ final class RangeMerger: Sendable {
         /// The first range no worker has claimed.
         var unclaimed = 0
         var contacts = 0
-        var duplicates = 0
     }
 
     private let state: Mutex<State>
@@ -38,8 +37,8 @@ final class RangeMerger: Sendable {
         }
     }
 
-    /// Contacts written and duplicates dropped by the complete ranges.
-    var totals: (contacts: Int, duplicates: Int) { state.withLock { ($0.contacts, $0.duplicates) } }
+    /// Contacts written by the complete ranges.
+    var contacts: Int { state.withLock { $0.contacts } }
 
     /// A new spool file for range `index`.
     func spool(_ index: Int) throws -> SpoolFile {
@@ -49,11 +48,10 @@ final class RangeMerger: Sendable {
     }
 
     /// Range `index` is paged: appends every complete range that is now next in order.
-    func complete(_ index: Int, contacts: Int, duplicates: Int) throws {
+    func complete(_ index: Int, contacts: Int) throws {
         state.withLock {
             $0.complete[index] = true
             $0.contacts += contacts
-            $0.duplicates += duplicates
         }
         try appending.withLock { _ in
             while true {

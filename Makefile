@@ -5,7 +5,7 @@ RELEASE_BIN_DIR = .build/release
 SAMPLES = samples/hubspot-contacts.csv samples/salesforce-contacts.csv samples/mailchimp-members.csv.gz \
 	samples/contacts.ndjson
 
-.PHONY: build test demo bench bench-io bench-sandbox bench-import fmt lint release clean
+.PHONY: build test demo bench bench-io bench-sandbox bench-import bench-export fmt lint release clean
 
 build:
 	$(SWIFT) build
@@ -28,7 +28,7 @@ demo: build
 	@python3 scripts/demo_sandbox.py $(BIN_DIR)/intercom-etl
 
 ## bench: every benchmark, release build, results in benchmarks/RESULTS.md.
-bench: bench-io bench-sandbox bench-import
+bench: bench-io bench-sandbox bench-import bench-export
 
 bench-io:
 	python3 benchmarks/run_io.py --write-results
@@ -38,6 +38,9 @@ bench-sandbox:
 
 bench-import:
 	python3 benchmarks/run_import.py --write-results
+
+bench-export:
+	python3 benchmarks/run_export.py --write-results
 
 ## fmt: format the sources in place; lint: fail if formatting would change anything.
 fmt:

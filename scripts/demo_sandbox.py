@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`make demo`, second half: start the sandbox, talk to it as a client would, import the samples, keep a sync state, export the workspace, stop it.
+"""`make demo`, second half: start the sandbox, talk to it as a client would, import the samples, keep a sync
+state, export the workspace, stop it.
 
 Usage: demo_sandbox.py PATH_TO_INTERCOM_ETL. Only loopback; the server is always stopped, even on failure.
 """

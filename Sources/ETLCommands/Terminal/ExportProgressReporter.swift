@@ -17,13 +17,10 @@ final class ExportProgressReporter {
             let (rate, callRate) = state.rates(
                 now: monotonicSeconds(), rows: control.contacts, calls: statistics.totalCalls)
             var parts = ["\(control.contacts) contacts", "\(Int(rate)) contacts/s", "\(control.pages) pages"]
-            if let limit = statistics.windowLimit, limit > 0 {
-                parts.append("\(Int((callRate * 10 / Double(limit) * 100).rounded()))% of rate limit")
-            }
-            parts.append("\(statistics.rateLimited) 429s")
+            parts += ProgressText.api(callRate: callRate, statistics)
             if let total = control.total, rate > 0 {
                 let left = Double(max(0, total - control.contacts))
-                parts.append("ETA \(ImportProgressReporter.duration(left / rate))")
+                parts.append("ETA \(ProgressText.duration(left / rate))")
             }
             line.update(parts.joined(separator: " · "))
         }

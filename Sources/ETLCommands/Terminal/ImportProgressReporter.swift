@@ -18,14 +18,11 @@ final class ImportProgressReporter {
             let now = monotonicSeconds()
             let (rowRate, callRate) = state.rates(now: now, rows: control.rowsDone, calls: statistics.totalCalls)
             var parts = ["\(control.rowsDone) rows", "\(Int(rowRate)) rows/s", "\(Int(callRate)) calls/s"]
-            if let limit = statistics.windowLimit, limit > 0 {
-                parts.append("\(Int((callRate * 10 / Double(limit) * 100).rounded()))% of rate limit")
-            }
-            parts.append("\(statistics.rateLimited) 429s")
+            parts += ProgressText.api(callRate: callRate, statistics)
             if let totalBytes, totalBytes > 0, control.bytesRead > 0, rowRate > 0 {
                 let share = Double(control.bytesRead) / Double(totalBytes)
                 let rowsLeft = Double(control.rowsRead) / max(share, 1e-9) - Double(control.rowsDone)
-                parts.append("ETA \(Self.duration(max(0, rowsLeft) / rowRate))")
+                parts.append("ETA \(ProgressText.duration(max(0, rowsLeft) / rowRate))")
             }
             line.update(parts.joined(separator: " · "))
         }
@@ -36,12 +33,5 @@ final class ImportProgressReporter {
     /// Stops the line and erases it before the summary.
     func stop() {
         timer.cancel()
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded())
-        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
-        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
-        return "\(total)s"
     }
 }

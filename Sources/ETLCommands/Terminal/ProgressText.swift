@@ -1,5 +1,26 @@
+import Foundation
+import IntercomAPI
+
 /// Short texts for progress lines.
 enum ProgressText {
+    /// The share of the rate limit that `callRate` calls a second use (when Intercom said the limit), and the 429s.
+    static func api(callRate: Double, _ statistics: ClientStatistics) -> [String] {
+        var parts: [String] = []
+        if let limit = statistics.windowLimit, limit > 0 {
+            parts.append("\(Int((callRate * 10 / Double(limit) * 100).rounded()))% of rate limit")
+        }
+        parts.append("\(statistics.rateLimited) 429s")
+        return parts
+    }
+
+    /// "45s", "3m05s", "1h02m".
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        if total >= 3600 { return "\(total / 3600)h\(String(format: "%02d", total % 3600 / 60))m" }
+        if total >= 60 { return "\(total / 60)m\(String(format: "%02d", total % 60))s" }
+        return "\(total)s"
+    }
+
     /// "12.5 MB of 180.0 MB (7%)" or "12.5 MB read".
     static func bytes(_ bytes: Int, of total: Int?) -> String {
         let done = megabytes(bytes)

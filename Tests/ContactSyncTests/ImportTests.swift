@@ -260,4 +260,49 @@ struct ImportTests {
             #expect(summary.rejectedByReason["invalid_email"] == 1)
         }
     }
+
+    @Test func a409FromAnotherIdentifierFailsTheRowInsteadOfOverwritingThatContact() async throws {
+        let mapping = """
+            role: user
+            match: email
+            fields:
+              email: {column: email, transforms: [trim, lower]}
+              external_id: ext
+              name: name
+            """
+        let path = try temporaryPath(named: "clash.csv", contents: "email,ext,name\nb@example.com,X1,Bee\n")
+        try await withClient { client, _ in
+            let other = try await client.createContact([
+                "role": .string("user"), "email": .string("a@example.com"), "external_id": .string("X1"),
+                "name": .string("Ay"),
+            ])
+            let summary = try await runImport(path, mapping: mapping, client: client)
+            #expect(summary.failed == 1 && summary.failedByReason["conflict"] == 1 && summary.reconciles)
+            #expect(summary.firstProblems.first?.contains("conflicts with contact \(other.id)") == true)
+            let after = try await client.contact(id: other.id)
+            #expect(after.email == "a@example.com" && after.name == "Ay")
+            #expect(summary.statistics.calls["PUT /contacts/{id}"] == nil)
+        }
+    }
+
+    @Test func aKeyForgottenBetweenItsLookupAndItsRowIsLookedUpAgainNotCreatedInto409s() async throws {
+        // A tiny memory forgets keys all the time, also while the next batch's search is in flight.
+        let rows = (0..<3).flatMap { round in
+            (0..<150).map { TestRow(email: "k\($0)@example.com", name: "Round \(round)", plan: "p\($0 % 3)") }
+        }
+        let path = try writeCSV(rows)
+        let options = Self.options {
+            $0.rememberedKeys = 2
+            $0.concurrency = 3
+        }
+        try await withClient { client, _ in
+            _ = try await client.createDataAttribute(name: "plan", dataType: "string")
+            let first = try await runImport(path, client: client, options: options)
+            #expect(first.failed == 0 && first.reconciles)
+            #expect(first.statistics.calls["POST /contacts"]?[409] == nil)
+            let again = try await runImport(path, client: client, options: options)
+            #expect(again.unchanged == rows.count && again.statistics.calls["POST /contacts"] == nil)
+            #expect(workspaceRows(try await allContacts(client)) == expectedWorkspace(rows))
+        }
+    }
 }

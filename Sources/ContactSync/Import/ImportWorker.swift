@@ -69,8 +69,14 @@ final class ImportWorker: Sendable {
         for row in queue.abandon() { notSent(row) }
     }
 
+    /// A batch's search, and the keys it asked for.
+    private struct BatchLookup {
+        var call: PendingCall<[String: IntercomContact]>?
+        var searched: Set<String> = []
+    }
+
     /// Starts the search for the batch's keys that this worker does not already know.
-    private func startLookup(_ batch: [ImportRow]) -> PendingCall<[String: IntercomContact]>? {
+    private func startLookup(_ batch: [ImportRow]) -> BatchLookup {
         var keys: [String] = []
         var roles: [String: String] = [:]
         // A row with an id from the sync state is updated by that id: no lookup.
@@ -79,17 +85,19 @@ final class ImportWorker: Sendable {
             keys.append(row.contact.matchKey)
             roles[row.contact.matchKey] = row.contact.role
         }
-        guard !keys.isEmpty else { return nil }
+        guard !keys.isEmpty else { return BatchLookup() }
         let search = ContactLookup(client: client, match: context.match)
         let (wanted, rolesByKey) = (keys, roles)
-        return PendingCall { () async throws(IntercomError) in try await search.find(wanted, roles: rolesByKey) }
+        return BatchLookup(
+            call: PendingCall { () async throws(IntercomError) in try await search.find(wanted, roles: rolesByKey) },
+            searched: Set(keys))
     }
 
-    private func process(_ batch: [ImportRow], lookup: PendingCall<[String: IntercomContact]>?) {
+    private func process(_ batch: [ImportRow], lookup: BatchLookup) {
         var found: [String: IntercomContact] = [:]
-        if let lookup {
+        if let call = lookup.call {
             do throws(IntercomError) {
-                found = try lookup.wait()
+                found = try call.wait()
             } catch {
                 for row in batch {
                     fail(row, error)
@@ -103,7 +111,8 @@ final class ImportWorker: Sendable {
                 for rest in batch[position...] { notSent(rest) }
                 return
             }
-            handle(row, found: found[row.contact.matchKey])
+            let key = row.contact.matchKey
+            handle(row, found: found[key], searched: lookup.searched.contains(key))
             done(row)
         }
     }
@@ -116,7 +125,8 @@ final class ImportWorker: Sendable {
 
     // MARK: One row
 
-    private func handle(_ row: ImportRow, found: IntercomContact?) {
+    /// - Parameter searched: the batch's search asked for the key (it did not when the run remembered the key then).
+    private func handle(_ row: ImportRow, found: IntercomContact?, searched: Bool) {
         let key = row.contact.matchKey
         let payload = row.contact.payload
         if let known = memory[key] {
@@ -139,8 +149,25 @@ final class ImportWorker: Sendable {
         }
         if let id = row.storedID {
             updateStored(row, id: id)
+        } else if !searched {
+            // The run remembered the key when the search left it out, and has forgotten it since (the memory is
+            // bounded): look it up now rather than create it again and meet a 409.
+            lookUpAndHandle(row)
         } else {
             handle(row, lookedUp: found)
+        }
+    }
+
+    /// Looks the row's key up alone, then handles the row with what the search found.
+    private func lookUpAndHandle(_ row: ImportRow) {
+        let search = ContactLookup(client: client, match: context.match)
+        let (key, role) = (row.contact.matchKey, row.contact.role)
+        do throws(IntercomError) {
+            let found = try waitFor { () async throws(IntercomError) in try await search.find([key], roles: [key: role])
+            }
+            handle(row, lookedUp: found[key])
+        } catch {
+            fail(row, error)
         }
     }
 
@@ -207,15 +234,7 @@ final class ImportWorker: Sendable {
     /// The sync state's id for the row's key answered 404: reported, then the key is looked up again.
     private func lookUpAgain(_ row: ImportRow, goneID id: String) {
         recorder.gone(row, id: id)
-        let search = ContactLookup(client: client, match: context.match)
-        let (key, role) = (row.contact.matchKey, row.contact.role)
-        do throws(IntercomError) {
-            let found = try waitFor { () async throws(IntercomError) in try await search.find([key], roles: [key: role])
-            }
-            handle(row, lookedUp: found[key])
-        } catch {
-            fail(row, error)
-        }
+        lookUpAndHandle(row)
     }
 
     /// Intercom confirmed that the contact holds the row: the sync state may record it (each row of a repeated key
@@ -254,7 +273,11 @@ final class ImportWorker: Sendable {
                 return
             }
             // The search missed a contact that exists (index lag, or someone else created it meanwhile): it is ours
-            // to update, not to duplicate.
+            // to update, not to duplicate, if it is the contact of this row's key.
+            guard archived else {
+                updateAfterConflict(row, id: id)
+                return
+            }
             if archived {
                 guard options.unarchive else {
                     recorder.failed(
@@ -272,6 +295,37 @@ final class ImportWorker: Sendable {
             }
             update(row, id: id, fields: payload, unarchived: archived, createIfGone: false)
         }
+    }
+
+    /// A create answered 409 naming contact `id`: fetched, and updated with the row's differences only if it is the
+    /// contact of the row's key. A 409 can also come from another identifier (an external_id that another person's
+    /// contact holds): updating that contact would overwrite it with this row, so the row fails instead.
+    private func updateAfterConflict(_ row: ImportRow, id: String) {
+        let client = self.client
+        let existing: IntercomContact
+        do throws(IntercomError) {
+            existing = try waitFor { try await client.contact(id: id) }
+        } catch {
+            fail(row, error)
+            return
+        }
+        let key = row.contact.matchKey
+        let holds =
+            switch context.match {
+            case .email: existing.email?.lowercased() == key
+            case .externalID: existing.externalID == key
+            case .id: existing.id == key
+            }
+        guard holds else {
+            recorder.failed(
+                row, reason: "conflict",
+                message: "creating it conflicts with contact \(id) (email \(existing.email ?? "none"), external_id "
+                    + "\(existing.externalID ?? "none")), which has another \(context.match.rawValue); fix the row or "
+                    + "that contact")
+            return
+        }
+        let state = self.state(of: existing)
+        apply(row, id: id, changes: ContactDiff.changes(row.contact.payload, comparedWith: state), state: state)
     }
 
     /// - Parameter byStoredID: the id comes from the sync state (a 404 means the state is out of date).

@@ -278,22 +278,20 @@ final class ImportWorker: Sendable {
                 updateAfterConflict(row, id: id)
                 return
             }
-            if archived {
-                guard options.unarchive else {
-                    recorder.failed(
-                        row, reason: "archived",
-                        message: "an archived contact (id=\(id)) has this key; re-run with --unarchive to restore "
-                            + "and update it")
-                    return
-                }
-                do throws(IntercomError) {
-                    try waitFor { try await client.setArchived(id: id, false) }
-                } catch {
-                    fail(row, error)
-                    return
-                }
+            guard options.unarchive else {
+                recorder.failed(
+                    row, reason: "archived",
+                    message: "an archived contact (id=\(id)) has this key; re-run with --unarchive to restore and "
+                        + "update it")
+                return
             }
-            update(row, id: id, fields: payload, unarchived: archived, createIfGone: false)
+            do throws(IntercomError) {
+                try waitFor { try await client.setArchived(id: id, false) }
+            } catch {
+                fail(row, error)
+                return
+            }
+            update(row, id: id, fields: payload, unarchived: true, createIfGone: false)
         }
     }
 

@@ -2,7 +2,6 @@ import ContactIO
 import Dispatch
 import Foundation
 import IntercomAPI
-import Synchronization
 
 /// Pages through the workspace's contacts and writes them to a file that appears only when complete.
 ///

@@ -116,7 +116,7 @@ public enum ImportRun {
             case .rejected(let reject):
                 recorder.reject(RejectedRow(reject, file: input.name, record: record), original: record)
             case .contact(let mapped):
-                let contact = repeated.trim(mapped, leaving: position?.later ?? 0, match: mapping.match)
+                let contact = repeated.trim(mapped, leaving: later, match: mapping.match)
                 let row = ImportRow(
                     contact: contact, original: record.makeRecord(), hash: PayloadHash.of(contact),
                     hasLater: position?.hasLater ?? false, hadEarlier: position?.hadEarlier ?? false,

@@ -28,6 +28,8 @@ final class ImportWorker: Sendable {
     /// Rows routed to this worker and not done yet (the router's measure of load).
     let pending = Atomic<Int>(0)
     private let context: ImportContext
+    /// Why `--mode create` leaves a row alone.
+    private static let existsInCreateMode = "the contact exists (--mode create)"
 
     init(context: ImportContext) {
         self.context = context
@@ -52,7 +54,7 @@ final class ImportWorker: Sendable {
         var lookup = startLookup(batch)
         while !batch.isEmpty {
             guard !context.control.isStopped else {
-                for row in batch { notSent(row) }
+                for row in batch { recorder.notSent(row) }
                 break
             }
             let next = queue.takeIfReady(upTo: size)
@@ -66,7 +68,7 @@ final class ImportWorker: Sendable {
                 lookup = nextLookup
             }
         }
-        for row in queue.abandon() { notSent(row) }
+        for row in queue.abandon() { recorder.notSent(row) }
     }
 
     /// A batch's search, and the keys it asked for.
@@ -108,7 +110,7 @@ final class ImportWorker: Sendable {
         }
         for (position, row) in batch.enumerated() {
             guard !context.control.isStopped else {
-                for rest in batch[position...] { notSent(rest) }
+                for rest in batch[position...] { recorder.notSent(rest) }
                 return
             }
             let key = row.contact.matchKey
@@ -138,7 +140,7 @@ final class ImportWorker: Sendable {
                 confirm(row, id: known.id)
                 recorder.unchanged()
             } else if options.mode == .create {
-                recorder.unchanged(skipped: "the contact exists (--mode create)")
+                recorder.unchanged(skipped: Self.existsInCreateMode)
             } else if options.dryRun || known.id.isEmpty {
                 remember(row, id: known.id, state: nil)
                 recorder.updated()
@@ -176,8 +178,7 @@ final class ImportWorker: Sendable {
         let key = row.contact.matchKey
         let payload = row.contact.payload
         if let contact = found {
-            let state = self.state(of: contact)
-            apply(row, id: contact.id, changes: ContactDiff.changes(payload, comparedWith: state), state: state)
+            apply(row, to: contact)
             return
         }
         guard options.mode != .update else {
@@ -199,10 +200,16 @@ final class ImportWorker: Sendable {
         create(row)
     }
 
+    /// A row whose contact Intercom returned: compared with it, then applied.
+    private func apply(_ row: ImportRow, to contact: IntercomContact) {
+        let state = self.state(of: contact)
+        apply(row, id: contact.id, changes: ContactDiff.changes(row.contact.payload, comparedWith: state), state: state)
+    }
+
     /// A row whose contact exists and whose differences from it are `changes`.
     private func apply(_ row: ImportRow, id: String, changes: JSONObject, state: JSONObject) {
         if options.mode == .create {
-            recorder.unchanged(skipped: "the contact exists (--mode create)")
+            recorder.unchanged(skipped: Self.existsInCreateMode)
         } else if changes.members.isEmpty {
             // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
             if row.hasLater { remember(row, id: id, state: state) }
@@ -220,7 +227,7 @@ final class ImportWorker: Sendable {
     /// id (deleted or merged since), the key is reported, looked up again and created if missing.
     private func updateStored(_ row: ImportRow, id: String) {
         guard options.mode != .create else {
-            recorder.unchanged(skipped: "the contact exists (--mode create)")
+            recorder.unchanged(skipped: Self.existsInCreateMode)
             return
         }
         guard !options.dryRun else {
@@ -269,7 +276,7 @@ final class ImportWorker: Sendable {
             }
             guard options.mode != .create else {
                 // The search missed it, but the contact exists, and this mode never updates.
-                recorder.unchanged(skipped: "the contact exists (--mode create)")
+                recorder.unchanged(skipped: Self.existsInCreateMode)
                 return
             }
             // The search missed a contact that exists (index lag, or someone else created it meanwhile): it is ours
@@ -322,8 +329,7 @@ final class ImportWorker: Sendable {
                     + "that contact")
             return
         }
-        let state = self.state(of: existing)
-        apply(row, id: id, changes: ContactDiff.changes(row.contact.payload, comparedWith: state), state: state)
+        apply(row, to: existing)
     }
 
     /// - Parameter byStoredID: the id comes from the sync state (a 404 means the state is out of date).
@@ -369,11 +375,5 @@ final class ImportWorker: Sendable {
         }
         recorder.failed(
             row, reason: reason, message: "\(error)")
-    }
-
-    private func notSent(_ row: ImportRow) {
-        recorder.failed(
-            row, reason: "not_sent",
-            message: "not sent: the run stopped (\(context.control.reason ?? "stopped")) before this row")
     }
 }

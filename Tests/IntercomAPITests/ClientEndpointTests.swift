@@ -39,6 +39,12 @@ struct ClientEndpointTests {
             repeat {
                 let page = try await client.listContacts(perPage: 2, startingAfter: cursor)
                 ids += page.contacts.map(\.id)
+                // Each contact's bytes as received, for NDJSON export to copy.
+                #expect(page.rawContacts.count == page.contacts.count)
+                for (index, contact) in page.contacts.enumerated() {
+                    let line = try #require(page.rawLine(at: index))
+                    #expect(try JSONValue.parse(Array(line)) == contact.raw)
+                }
                 cursor = page.nextCursor
             } while cursor != nil
             #expect(ids.count == 5 && Set(ids).count == 5)
@@ -55,6 +61,18 @@ struct ClientEndpointTests {
             let deleted = try await client.deleteContact(id: created.id)
             #expect(deleted["deleted"] == .bool(true))
         }
+    }
+
+    @Test func aRawContactWithALineBreakIsNotALine() throws {
+        let contact = try IntercomContact(
+            json: try JSONValue.parse(#"{"id":"1","role":"user","created_at":1,"updated_at":2}"#))
+        let compact = Array(#"{"id":"1","role":"user","created_at":1,"updated_at":2}"#.utf8)
+        let pretty = Array("{\n  \"id\": \"1\", \"role\": \"user\",\r\n \"created_at\": 1, \"updated_at\": 2}".utf8)
+        let page = ContactPage(
+            contacts: [contact, contact], totalCount: 2, nextCursor: nil, rawContacts: [compact[...], pretty[...]])
+        #expect(page.rawLine(at: 0) == compact[...])
+        #expect(page.rawLine(at: 1) == nil)
+        #expect(ContactPage(contacts: [contact], totalCount: 1, nextCursor: nil).rawLine(at: 0) == nil)
     }
 
     @Test func errorsAreTypedWithMessagesAPersonCanActOn() async throws {

@@ -58,7 +58,17 @@ public struct JSONObject: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     /// The value of the last member named `key`.
     public subscript(key: String) -> JSONValue? {
-        get { members.last { $0.key == key }?.value }
+        get {
+            // Lengths first: a contact has sixty members, and a full string comparison for each was a tenth of the
+            // time spent reading a page of contacts.
+            let length = key.utf8.count
+            var index = members.count
+            while index > 0 {
+                index -= 1
+                if members[index].key.utf8.count == length && members[index].key == key { return members[index].value }
+            }
+            return nil
+        }
         set {
             if let index = members.lastIndex(where: { $0.key == key }) {
                 if let newValue {

@@ -1,4 +1,5 @@
 import ContactIO
+import IntercomAPI
 
 /// Turns a contact, as Intercom returned it, into one CSV row or one NDJSON line.
 struct ContactEncoder: Sendable {
@@ -15,6 +16,16 @@ struct ContactEncoder: Sendable {
         epoch = options.epoch
         safe = options.safeCSV
         selecting = options.fields != nil
+    }
+
+    /// Appends the contact at `index` of `page`; NDJSON copies the bytes Intercom sent when it can.
+    func append(_ page: ContactPage, at index: Int, to buffer: inout [UInt8]) {
+        if format == .ndjson, !selecting, let raw = page.rawLine(at: index) {
+            buffer.append(contentsOf: raw)
+            buffer.append(0x0A)
+        } else {
+            append(page.contacts[index].raw, to: &buffer)
+        }
     }
 
     func append(_ contact: JSONValue, to buffer: inout [UInt8]) {

@@ -102,8 +102,8 @@ public enum ExportRun {
                 : try await client.searchContacts(
                     query: roleFilter(options.role), perPage: options.perPage, startingAfter: cursor,
                     sort: ("created_at", true))
-        } each: { contact, buffer, summary in
-            encoder.append(contact.raw, to: &buffer)
+        } each: { page, index, buffer, summary in
+            encoder.append(page, at: index, to: &buffer)
             summary.contacts += 1
         }
     }
@@ -112,7 +112,7 @@ public enum ExportRun {
     private static func pages(
         _ control: ExportControl, _ output: LockedSink, _ summary: inout ExportSummary,
         fetch: (String?) async throws -> ContactPage,
-        each: (IntercomContact, inout [UInt8], inout ExportSummary) -> Void
+        each: (ContactPage, Int, inout [UInt8], inout ExportSummary) -> Void
     ) async throws {
         var cursor: String?
         var buffer: [UInt8] = []
@@ -125,7 +125,7 @@ public enum ExportRun {
                 control.expected.store(total, ordering: .relaxed)
             }
             buffer.removeAll(keepingCapacity: true)
-            for contact in page.contacts { each(contact, &buffer, &summary) }
+            for index in page.contacts.indices { each(page, index, &buffer, &summary) }
             try output.write(buffer)
             control.written.store(summary.contacts, ordering: .relaxed)
             cursor = page.nextCursor
@@ -145,7 +145,8 @@ public enum ExportRun {
         try await pages(control, output, &summary) { cursor in
             try await client.searchContacts(
                 query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
-        } each: { contact, buffer, summary in
+        } each: { page, index, buffer, summary in
+            let contact = page.contacts[index]
             guard contact.updatedAt >= since else {
                 summary.olderDropped += 1
                 return
@@ -155,7 +156,7 @@ public enum ExportRun {
                 summary.duplicatesDropped += 1
                 return
             }
-            encoder.append(contact.raw, to: &buffer)
+            encoder.append(page, at: index, to: &buffer)
             summary.contacts += 1
             summary.newestUpdate = max(summary.newestUpdate ?? contact.updatedAt, contact.updatedAt)
         }
@@ -213,7 +214,7 @@ public enum ExportRun {
                 query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true))
             control.pageCount.add(1, ordering: .relaxed)
             buffer.removeAll(keepingCapacity: true)
-            for contact in page.contacts { encoder.append(contact.raw, to: &buffer) }
+            for index in page.contacts.indices { encoder.append(page, at: index, to: &buffer) }
             try spool.write(buffer)
             written += page.contacts.count
             control.written.add(page.contacts.count, ordering: .relaxed)

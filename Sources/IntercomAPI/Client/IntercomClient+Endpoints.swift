@@ -50,7 +50,7 @@ extension IntercomClient {
     {
         var query = [("per_page", String(perPage))]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
-        return try page(from: try await send(.GET, "/contacts", query: query, endpoint: "GET /contacts"))
+        return try page(from: try await exchange(.GET, "/contacts", query: query, endpoint: "GET /contacts"))
     }
 
     /// One page of `POST /contacts/search`; pagination goes in the body, where Intercom reads it.
@@ -67,7 +67,7 @@ extension IntercomClient {
             ])
         }
         return try page(
-            from: try await send(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
+            from: try await exchange(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
     }
 
     // MARK: Data attributes, messages, admin
@@ -108,7 +108,8 @@ extension IntercomClient {
         try IntercomContact(json: json)
     }
 
-    private func page(from json: JSONValue) throws(IntercomError) -> ContactPage {
+    private func page(from reply: Reply) throws(IntercomError) -> ContactPage {
+        let json = reply.json
         guard case .array(let items)? = json["data"] else {
             throw IntercomError(.invalidResponse, message: "a contact list without 'data'")
         }
@@ -119,7 +120,8 @@ extension IntercomClient {
         }
         return ContactPage(
             contacts: contacts, totalCount: json["total_count"]?.int64Value.map(Int.init),
-            nextCursor: json["pages"]?["next"]?["starting_after"]?.stringValue)
+            nextCursor: json["pages"]?["next"]?["starting_after"]?.stringValue,
+            rawContacts: reply.dataRanges.count == contacts.count ? reply.dataRanges.map { reply.body[$0] } : [])
     }
 
     static func pathComponent(_ text: String) -> String {

@@ -37,16 +37,27 @@ public final class IntercomClient: Sendable {
     struct Reply {
         var status: Int
         var json: JSONValue
+        /// The body as received.
+        var body: [UInt8] = []
+        /// Where each element of a list's `data` array is in `body`.
+        var dataRanges: [Range<Int>] = []
     }
 
     /// Sends a request, pacing and retrying as the policy allows; returns the JSON of a 2xx answer.
     /// - Parameters:
     ///   - endpoint: the path pattern for statistics (`POST /contacts`), not the concrete path.
-    ///   - isCreate: a `POST /contacts` whose retry may meet its own earlier, lost success as a 409.
     func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
         endpoint: String
     ) async throws(IntercomError) -> JSONValue {
+        try await exchange(method, path, query: query, body: body, endpoint: endpoint).json
+    }
+
+    /// ``send(_:_:query:body:endpoint:)``, returning the whole 2xx reply (its bytes too).
+    func exchange(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        endpoint: String
+    ) async throws(IntercomError) -> Reply {
         var attempt = 0
         var rateLimitedAttempts = 0
         var lastError: IntercomError?
@@ -65,7 +76,7 @@ public final class IntercomClient: Sendable {
                 pacer.record(remaining: remaining, resetAt: reset)
                 recorder.call(endpoint, status: reply.status, windowLimit: limit)
                 if (200..<300).contains(reply.status) {
-                    return reply.json
+                    return reply
                 }
                 let error = Self.error(from: reply)
                 if reply.status == 429 {
@@ -92,7 +103,7 @@ public final class IntercomClient: Sendable {
                         // Our earlier attempt did create the contact, but its answer was lost: that contact is ours.
                         logger.debug(
                             "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
-                        return try await send(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
+                        return try await exchange(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
                     }
                     throw error
                 }
@@ -149,10 +160,14 @@ public final class IntercomClient: Sendable {
             let buffer = try await response.body.collect(upTo: 32 << 20)
             let bytes = Array(buffer.readableBytesView)
             let json: JSONValue
+            var ranges: [Range<Int>] = []
             if bytes.isEmpty {
                 json = .null
-            } else if let parsed = try? JSONValue.parse(bytes) {
-                json = parsed
+            } else if let parsed = try? bytes.withUnsafeBufferPointer({ buffer in
+                try JSONValue.parse(buffer, elementRangesOf: "data")
+            }) {
+                json = parsed.value
+                ranges = parsed.ranges
             } else if (500..<600).contains(Int(response.status.code)) {
                 json = .null
             } else {
@@ -165,7 +180,8 @@ public final class IntercomClient: Sendable {
             let reset = response.headers.first(name: "X-RateLimit-Reset").flatMap { Int($0) }
             let limit = response.headers.first(name: "X-RateLimit-Limit").flatMap { Int($0) }
             return .success(
-                Reply(status: Int(response.status.code), json: json), remaining: remaining, reset: reset, limit: limit)
+                Reply(status: Int(response.status.code), json: json, body: bytes, dataRanges: ranges),
+                remaining: remaining, reset: reset, limit: limit)
         } catch {
             return .failure(IntercomError(.transport, message: "\(method) \(path): \(Self.describe(error))"))
         }

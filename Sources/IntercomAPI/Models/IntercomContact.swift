@@ -74,4 +74,23 @@ public struct ContactPage: Sendable {
     public var totalCount: Int?
     /// The cursor of the next page; nil on the last one.
     public var nextCursor: String?
+    /// Each contact's JSON exactly as received, in the order of `contacts` (empty when not known).
+    public var rawContacts: [ArraySlice<UInt8>] = []
+
+    public init(
+        contacts: [IntercomContact], totalCount: Int?, nextCursor: String?, rawContacts: [ArraySlice<UInt8>] = []
+    ) {
+        self.contacts = contacts
+        self.totalCount = totalCount
+        self.nextCursor = nextCursor
+        self.rawContacts = rawContacts
+    }
+
+    /// The JSON text of the contact at `index` as received, when it is known and holds no line break (so that it can
+    /// be one NDJSON line as it is).
+    public func rawLine(at index: Int) -> ArraySlice<UInt8>? {
+        guard index < rawContacts.count else { return nil }
+        let raw = rawContacts[index]
+        return raw.contains(where: { $0 == 0x0A || $0 == 0x0D }) ? nil : raw
+    }
 }

@@ -14,27 +14,26 @@ struct SandboxRoutes: Sendable {
         router.get("/me") { _, _ in json(self.me) }
         router.post("/contacts") { request, _ in
             let contact = try store.create(try await body(request))
-            return json(render(contact, request))
+            return render(contact, request)
         }
         router.get("/contacts") { request, _ in try list(request) }
         router.post("/contacts/search") { request, _ in
             let search = try SearchRequest(body: try await body(request), customAttributes: store.customAttributes())
             let result = store.search(search)
-            return json(
-                listJSON(
-                    result.contacts, request, total: result.total, page: result.page,
-                    perPage: result.perPage, next: result.next?.encoded))
+            return listResponse(
+                result.contacts, request, total: result.total, page: result.page, perPage: result.perPage,
+                next: result.next?.encoded)
         }
         router.get("/contacts/find_by_external_id/:external_id") { request, context in
             let externalID = try context.parameters.require("external_id")
-            return json(render(try store.contact(externalID: externalID), request))
+            return render(try store.contact(externalID: externalID), request)
         }
         router.get("/contacts/:id") { request, context in
-            json(render(try store.contact(id: try context.parameters.require("id")), request))
+            render(try store.contact(id: try context.parameters.require("id")), request)
         }
         router.put("/contacts/:id") { request, context in
             let contact = try store.update(id: try context.parameters.require("id"), try await body(request))
-            return json(render(contact, request))
+            return render(contact, request)
         }
         router.delete("/contacts/:id") { _, context in
             json(try store.delete(id: try context.parameters.require("id")).stub("deleted", true))
@@ -82,10 +81,9 @@ struct SandboxRoutes: Sendable {
             cursor = parsed
         }
         let page = store.list(perPage: perPage, after: cursor)
-        return json(
-            listJSON(
-                page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
-                next: page.next.map(Self.encodeListCursor)))
+        return listResponse(
+            page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
+            next: page.next.map(Self.encodeListCursor))
     }
 
     private func message(_ body: JSONValue) throws -> JSONValue {
@@ -166,13 +164,17 @@ struct SandboxRoutes: Sendable {
         }
     }
 
-    private func render(_ contact: Contact, _ request: Request) -> JSONValue {
-        contact.json(workspaceID: store.settings.workspaceID, ownerAsInteger: Self.ownerAsInteger(request))
+    private func render(_ contact: Contact, _ request: Request) -> Response {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
+        contact.appendJSON(
+            workspaceID: store.settings.workspaceID, ownerAsInteger: Self.ownerAsInteger(request), to: &bytes)
+        return jsonResponse(bytes)
     }
 
-    private func listJSON(
+    private func listResponse(
         _ contacts: [Contact], _ request: Request, total: Int, page: Int, perPage: Int, next: String?
-    ) -> JSONValue {
+    ) -> Response {
         var pages: JSONObject = [
             "type": .string("pages"), "page": .number(String(page)), "per_page": .number(String(perPage)),
             "total_pages": .number(String((total + perPage - 1) / perPage)),
@@ -184,13 +186,19 @@ struct SandboxRoutes: Sendable {
             ])
         }
         let ownerAsInteger = Self.ownerAsInteger(request)
-        return .object([
-            "type": .string("list"),
-            "data": .array(
-                contacts.map { $0.json(workspaceID: store.settings.workspaceID, ownerAsInteger: ownerAsInteger) }),
-            "total_count": .number(String(total)),
-            "pages": .object(pages),
-        ])
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + contacts.count * 1600)
+        bytes.append(contentsOf: #"{"type":"list","data":["#.utf8)
+        for (index, contact) in contacts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            contact.appendJSON(workspaceID: store.settings.workspaceID, ownerAsInteger: ownerAsInteger, to: &bytes)
+        }
+        bytes.append(contentsOf: #"],"total_count":"#.utf8)
+        bytes.append(contentsOf: String(total).utf8)
+        bytes.append(contentsOf: #","pages":"#.utf8)
+        JSONValue.object(pages).appendJSON(to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return jsonResponse(bytes)
     }
 
     /// API versions before 2.16 send `owner_id` as an integer.
@@ -219,7 +227,12 @@ func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(2048)
     value.appendJSON(to: &bytes)
-    return Response(
+    return jsonResponse(bytes, status: status)
+}
+
+/// A response whose body is `bytes`, already JSON.
+func jsonResponse(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    Response(
         status: status, headers: [.contentType: "application/json; charset=utf-8"],
         body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
 }

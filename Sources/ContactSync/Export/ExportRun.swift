@@ -109,27 +109,37 @@ public enum ExportRun {
     }
 
     /// Pages until the cursor ends: each page's contacts go through `each` into one buffer, written at once.
+    ///
+    /// The next page is asked for as soon as a page's cursor is known, and arrives while this one is encoded and
+    /// written: one page in flight, but the two cores render, parse and write at the same time.
     private static func pages(
         _ control: ExportControl, _ output: LockedSink, _ summary: inout ExportSummary,
-        fetch: (String?) async throws -> ContactPage,
+        fetch: @escaping @Sendable (String?) async throws -> ContactPage,
         each: (ContactPage, Int, inout [UInt8], inout ExportSummary) -> Void
     ) async throws {
-        var cursor: String?
         var buffer: [UInt8] = []
-        repeat {
-            try checkStopped(control)
-            let page = try await fetch(cursor)
+        try checkStopped(control)
+        var page = try await fetch(nil)
+        while true {
             control.pageCount.add(1, ordering: .relaxed)
             if summary.totalCount == nil, let total = page.totalCount {
                 summary.totalCount = total
                 control.expected.store(total, ordering: .relaxed)
             }
-            buffer.removeAll(keepingCapacity: true)
-            for index in page.contacts.indices { each(page, index, &buffer, &summary) }
-            try output.write(buffer)
-            control.written.store(summary.contacts, ordering: .relaxed)
-            cursor = page.nextCursor
-        } while cursor != nil
+            let next: Task<ContactPage, any Error>? = page.nextCursor.map { cursor in Task { try await fetch(cursor) } }
+            do {
+                buffer.removeAll(keepingCapacity: true)
+                for index in page.contacts.indices { each(page, index, &buffer, &summary) }
+                try output.write(buffer)
+                control.written.store(summary.contacts, ordering: .relaxed)
+                try checkStopped(control)
+            } catch {
+                next?.cancel()
+                throw error
+            }
+            guard let next else { return }
+            page = try await next.value
+        }
     }
 
     // MARK: Incremental

@@ -1,4 +1,5 @@
 import ContactIO
+import Foundation
 
 /// A contact as Intercom returned it: the fields the tool uses, typed, and the whole object as sent.
 ///
@@ -91,6 +92,10 @@ public struct ContactPage: Sendable {
     public func rawLine(at index: Int) -> ArraySlice<UInt8>? {
         guard index < rawContacts.count else { return nil }
         let raw = rawContacts[index]
-        return raw.contains(where: { $0 == 0x0A || $0 == 0x0D }) ? nil : raw
+        let broken = raw.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, 0x0A, bytes.count) != nil || memchr(base, 0x0D, bytes.count) != nil
+        }
+        return broken ? nil : raw
     }
 }

@@ -63,6 +63,13 @@ struct SearchIndex: Sendable {
             for sequence in sequences.sorted() {
                 if let contact = snapshots[sequence - 1] { consider(contact) }
             }
+        } else if let bounds = Self.createdBounds(request.query) {
+            // A created_at range (a partitioned export's): only the contacts created near it are tested.
+            var index = firstCreated(atOrAfter: bounds.lowerBound)
+            while index < byCreated.count && byCreated[index].createdAt <= bounds.upperBound {
+                if let contact = snapshots[byCreated[index].sequence - 1] { consider(contact) }
+                index += 1
+            }
         } else {
             for case let contact? in snapshots { consider(contact) }
         }
@@ -135,6 +142,53 @@ struct SearchIndex: Sendable {
             )
         }
         return SearchResult(contacts: page, total: total, page: cursor.page, perPage: request.perPage, next: next)
+    }
+
+    /// The index in `byCreated` of the first contact created at or after `time`.
+    private func firstCreated(atOrAfter time: Int) -> Int {
+        var low = 0
+        var high = byCreated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if byCreated[middle].createdAt < time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Times outside which no contact can match the query's `created_at` filters; nil when they do not bound it.
+    ///
+    /// Wider than the filters by two days on each side: date filters match whole days in the workspace's time zone,
+    /// and the exact test still runs on every contact inside.
+    static func createdBounds(_ query: SearchQuery) -> ClosedRange<Int>? {
+        let margin = 2 * 86_400
+        switch query {
+        case .filter(let filter):
+            guard filter.field.name == "created_at", case .number(let number)?? = filter.values.first,
+                number.magnitude < 1e15
+            else { return nil }
+            let value = Int(number)
+            switch filter.op {
+            case .equal: return (value - margin)...(value + margin)
+            case .greater, .greaterOrEqual: return (value - margin)...Int.max
+            case .less, .lessOrEqual: return Int.min...(value + margin)
+            default: return nil
+            }
+        case .group(true, let children):
+            let bounds = children.compactMap(createdBounds)
+            guard let first = bounds.first else { return nil }
+            let low = bounds.map(\.lowerBound).max() ?? first.lowerBound
+            let high = bounds.map(\.upperBound).min() ?? first.upperBound
+            return low <= high ? low...high : low...low
+        case .group(false, let children):
+            var low = Int.max
+            var high = Int.min
+            for child in children {
+                guard let bounds = createdBounds(child) else { return nil }
+                low = min(low, bounds.lowerBound)
+                high = max(high, bounds.upperBound)
+            }
+            return low <= high ? low...high : nil
+        }
     }
 
     /// Candidate sequences from the hash indexes when the query pins email, external_id or id; nil means scan.

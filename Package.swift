@@ -120,6 +120,7 @@ let package = Package(
             name: "ContactSyncTests",
             dependencies: [
                 "SandboxTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 "ContactSync",
                 "ContactMapping",
                 "IntercomAPI",

@@ -1,5 +1,6 @@
 import ContactSync
 import Foundation
+import GRDB
 import Testing
 
 struct SyncStateStoreTests {
@@ -53,5 +54,83 @@ struct SyncStateStoreTests {
             named: "notes.txt", contents: String(repeating: "not a database\n", count: 200))
         let error = #expect(throws: SyncStateError.self) { _ = try SyncStateStore(path: notSQLite) }
         #expect(error?.description.hasPrefix("state file \(notSQLite):") == true)
+    }
+
+    /// Looks every key of `order` up in one pass; returns the keys found out of order, and checks what was found.
+    func pass(_ store: SyncStateStore, _ order: [String], ids: [String: String], releaseEvery: Int = 0) throws -> (
+        outOfOrder: [String], indexLookups: Int
+    ) {
+        try store.withLookup { lookup in
+            var outOfOrder: [String] = []
+            for (index, key) in order.enumerated() {
+                if releaseEvery > 0 && index % releaseEvery == 0 { lookup.release() }
+                let found = try lookup.entry(key)
+                #expect(found?.id == ids[key], "\(key)")
+                if let found, !found.inOrder { outOfOrder.append(key) }
+            }
+            return (outOfOrder, lookup.indexLookups)
+        }
+    }
+
+    @Test func lookupsFollowTheFileOrderAndUseTheIndexOnlyWhereTheFileMoved() throws {
+        let store = try SyncStateStore(path: try path())
+        let keys = (0..<10_000).map { "k\($0)@example.com" }
+        try store.record(
+            keys.enumerated().map {
+                .init(key: $1, id: "id\($0)", payloadHash: UInt64($0), writtenAt: 1, sequence: $0 + 2)
+            })
+        let ids = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, "id\($0)") })
+        // The same order, across the transactions that end every 4,096 lookups and on release: no index lookup.
+        let same = try pass(store, keys, ids: ids, releaseEvery: 777)
+        #expect(same.outOfOrder.isEmpty && same.indexLookups == 0)
+
+        // Row 20 moved to the end, a new row, rows 100..<200 gone.
+        let moved = Array(keys[..<20]) + Array(keys[21..<100]) + ["new@example.com"] + Array(keys[200...]) + [keys[20]]
+        let first = try pass(store, moved, ids: ids)
+        #expect(first.outOfOrder == [keys[20]])
+        #expect(first.indexLookups == 4)  // keys[21] and keys[200] (entries skipped), the new key, keys[20]
+
+        // A row that will be rejected, with the key of a row further on, leaves the order alone.
+        let early = try store.withLookup { lookup in
+            for key in keys[..<10] { _ = try lookup.entry(key) }
+            let found = try lookup.entry(keys[5_000], follow: { false })
+            #expect(found?.id == "id5000")
+            for key in keys[10..<20] { _ = try lookup.entry(key) }
+            return lookup.indexLookups
+        }
+        #expect(early == 1)
+
+        // Once the moved entry follows its row, the file reads in order again.
+        try store.record([], moves: [(keys[20], 10_002)])
+        let second = try pass(store, moved, ids: ids)
+        #expect(second.outOfOrder.isEmpty && second.indexLookups == 2)  // the new key, keys[200]
+    }
+
+    @Test func aStateFileFromBeforeTheFileOrderIsConvertedWithItsEntries() throws {
+        let file = try path()
+        do {
+            let legacy = try DatabaseQueue(path: file)
+            try legacy.write { db in
+                try db.execute(
+                    sql: """
+                        CREATE TABLE contact_state (
+                            key TEXT PRIMARY KEY, id TEXT NOT NULL, payload_hash INTEGER NOT NULL,
+                            written_at INTEGER NOT NULL) WITHOUT ROWID;
+                        CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                        INSERT INTO contact_state VALUES ('b', '2', 20, 200), ('a', '1', -10, 100);
+                        INSERT INTO meta VALUES ('workspace', 'w1');
+                        """)
+            }
+        }
+        let store = try SyncStateStore(path: file)
+        let found = try store.entries(for: ["a", "b"])
+        #expect(found["a"] == .init(key: "a", id: "1", payloadHash: UInt64(bitPattern: -10), writtenAt: 100))
+        #expect(found["b"]?.id == "2" && found["b"]?.sequence == 0)
+        #expect(try store.meta("workspace") == "w1")
+        try store.record([.init(key: "a", id: "1", payloadHash: 5, writtenAt: 300, sequence: 7)])
+        #expect(try store.entries(for: ["a"])["a"]?.sequence == 7)
+        #expect(try store.overview().keys == 2)
+        // A converted entry has no place in the file yet: the first run moves it to its row's.
+        #expect(try pass(store, ["b", "a"], ids: ["a": "1", "b": "2"]).outOfOrder == ["b"])
     }
 }

@@ -89,18 +89,26 @@ public enum ImportRun {
             let record = reader.current
             let fingerprint = mapper.sourceFingerprint(record)
             var position: RepeatedKeys.Position?
-            var stored: (id: String, payloadHash: UInt64)?
+            var stored: SyncStateStore.Found?
+            var stateKey: () -> String = { "" }
             try mapper.withMatchKey(record) { key in
                 if !repeated.isEmpty {
                     let keyHash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
                     position = repeated.position(keyHash: keyHash, fingerprint: fingerprint)
                 }
                 guard let lookup else { return }
+                // A row the mapping rejects has no entry of its own: its key is another row's.
+                let valid = { mapper.keyAndFields(record) != nil }
                 if let ordinal = position?.ordinal, ordinal > 0 {
-                    stored = try lookup.entry(
-                        SyncStateStore.rowKey(String(decoding: key, as: UTF8.self), ordinal: ordinal))
+                    let rowKey = SyncStateStore.rowKey(String(decoding: key, as: UTF8.self), ordinal: ordinal)
+                    stateKey = { rowKey }
+                    stored = try lookup.entry(rowKey, follow: valid)
                 } else {
-                    stored = try lookup.entry(bytes: key)
+                    stored = try lookup.entry(bytes: key, follow: valid)
+                    if stored?.inOrder == false {
+                        let text = String(decoding: key, as: UTF8.self)
+                        stateKey = { text }
+                    }
                 }
             }
             // A row of a repeated key sends only the fields later rows leave alone: they are part of its state.
@@ -110,6 +118,8 @@ public enum ImportRun {
             if let stored, stored.payloadHash == stateHash {
                 // The same cells under the same mapping as the write the state recorded: the same payload.
                 recorder.unchangedByState()
+                // The row moved in the file: its entry follows, so that the next run finds it in order.
+                if !stored.inOrder { journal?.move(key: stateKey(), sequence: record.line) }
                 return true
             }
             switch mapper.map(record) {

@@ -249,7 +249,8 @@ final class ImportWorker: Sendable {
     private func confirm(_ row: ImportRow, id: String) {
         guard let journal = context.journal, !id.isEmpty else { return }
         journal.add(
-            key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash)
+            key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash,
+            sequence: row.line)
     }
 
     /// Remembers the row's key; the contact's state only while later rows of the key are to come.

@@ -15,6 +15,7 @@ final class StateJournal: @unchecked Sendable {
     private let lock = NSLock()
     private let writing = NSLock()
     private var pending: [SyncStateStore.Entry] = []
+    private var moves: [(key: String, sequence: Int)] = []
     private var lastFlush = DispatchTime.now()
     private var recordedCount = 0
     private var failure: SyncStateError?
@@ -36,16 +37,32 @@ final class StateJournal: @unchecked Sendable {
     /// Rows whose state was committed to the file.
     var recorded: Int { lock.withLock { recordedCount } }
 
-    /// Adds a confirmed write; commits the batch when it is full or old enough.
-    func add(key: String, id: String, payloadHash: UInt64) {
+    /// Adds a confirmed write of the row at line `sequence`; commits the batch when it is full or old enough.
+    func add(key: String, id: String, payloadHash: UInt64, sequence: Int) {
         let entry = SyncStateStore.Entry(
-            key: key, id: id, payloadHash: payloadHash, writtenAt: Int(Date().timeIntervalSince1970))
+            key: key, id: id, payloadHash: payloadHash, writtenAt: Int(Date().timeIntervalSince1970),
+            sequence: sequence)
         let due = lock.withLock {
             pending.append(entry)
-            let now = DispatchTime.now().uptimeNanoseconds
-            return pending.count >= batchSize || now - lastFlush.uptimeNanoseconds >= interval
+            return isDue()
         }
         if due { flush() }
+    }
+
+    /// Puts an unchanged row's entry where the row now is in the file (line `sequence`), so that the next run reads
+    /// it in order. Only bookkeeping: losing it costs the next run one lookup in the key's index.
+    func move(key: String, sequence: Int) {
+        let due = lock.withLock {
+            moves.append((key, sequence))
+            return isDue()
+        }
+        if due { flush() }
+    }
+
+    /// Called with `lock` held.
+    private func isDue() -> Bool {
+        let now = DispatchTime.now().uptimeNanoseconds
+        return pending.count + moves.count >= batchSize || now - lastFlush.uptimeNanoseconds >= interval
     }
 
     /// Commits what is pending (also at the end of the run, or when it stops).
@@ -53,14 +70,17 @@ final class StateJournal: @unchecked Sendable {
     /// The batch is taken while `writing` is held, so batches reach the file in the order their rows were added.
     func flush() {
         writing.withLock {
-            let batch = lock.withLock {
+            let (batch, moved) = lock.withLock {
                 lastFlush = DispatchTime.now()
-                defer { pending = [] }
-                return failure == nil ? pending : []
+                defer {
+                    pending = []
+                    moves = []
+                }
+                return failure == nil ? (pending, moves) : ([], [])
             }
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty || !moved.isEmpty else { return }
             do throws(SyncStateError) {
-                try store.record(batch)
+                try store.record(batch, moves: moved)
                 lock.withLock { recordedCount += batch.count }
             } catch {
                 lock.withLock { failure = error }

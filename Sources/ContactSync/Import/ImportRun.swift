@@ -105,7 +105,7 @@ public enum ImportRun {
                     stored = try lookup.entry(rowKey, follow: valid)
                 } else {
                     stored = try lookup.entry(bytes: key, follow: valid)
-                    if stored?.inOrder == false {
+                    if stored?.move == true {
                         let text = String(decoding: key, as: UTF8.self)
                         stateKey = { text }
                     }
@@ -119,7 +119,7 @@ public enum ImportRun {
                 // The same cells under the same mapping as the write the state recorded: the same payload.
                 recorder.unchangedByState()
                 // The row moved in the file: its entry follows, so that the next run finds it in order.
-                if !stored.inOrder { journal?.move(key: stateKey(), sequence: record.line) }
+                if stored.move { journal?.move(key: stateKey(), sequence: record.line) }
                 return true
             }
             switch mapper.map(record) {

@@ -143,6 +143,10 @@ public final class SyncStateStore: Sendable {
         public var id: String
         public var payloadHash: UInt64
         public var inOrder: Bool
+        /// Move the entry to the row's line (``StateJournal/move(key:sequence:)``): it has no place yet, or it is out
+        /// of order in a file whose order mostly holds. A file that comes in another order every night keeps the
+        /// state's order instead of rewriting every entry each night.
+        public var move: Bool
     }
 
     /// Looks single keys up inside ``withLookup(_:)``, following the entries in file order.
@@ -165,6 +169,8 @@ public final class SyncStateStore: Sendable {
         private var lookups = 0
         /// Lookups that went to the key's index (the entry in file order was another key's).
         public private(set) var indexLookups = 0
+        /// Entries found out of order (not counting those without a place yet).
+        private var outOfOrder = 0
         /// The scan has a current row: the next entry in file order.
         private var hasNext = false
         /// The scan is positioned (false before the first lookup and after each release).
@@ -242,7 +248,7 @@ public final class SyncStateStore: Sendable {
                 // An entry at 0 has no place yet (a state file from before the order): it is moved to its row's.
                 let found = Found(
                     id: columnText(handle, 1), payloadHash: UInt64(bitPattern: sqlite3_column_int64(handle, 2)),
-                    inOrder: sequence > 0)
+                    inOrder: sequence > 0, move: sequence == 0)
                 remember(sequence, bytes)
                 try step()
                 return found
@@ -254,13 +260,18 @@ public final class SyncStateStore: Sendable {
                 && (found.sequence > lastSequence
                     || (found.sequence == lastSequence && lastKey.lexicographicallyPrecedes(bytes)))
             if inOrder {
-                guard follow() else { return Found(id: found.id, payloadHash: found.payloadHash, inOrder: true) }
+                guard follow() else {
+                    return Found(id: found.id, payloadHash: found.payloadHash, inOrder: true, move: false)
+                }
                 // Entries were skipped (rows gone from the file, or moved down): follow on from this one.
                 remember(found.sequence, bytes)
                 try seek(sequence: found.sequence, key: lastKey)
                 try step()
             }
-            return Found(id: found.id, payloadHash: found.payloadHash, inOrder: inOrder)
+            if !inOrder && found.sequence > 0 { outOfOrder += 1 }
+            // At most a quarter of the rows so far out of order: the file keeps its order, and the entry follows.
+            let move = found.sequence == 0 || (!inOrder && outOfOrder * 4 <= lookups)
+            return Found(id: found.id, payloadHash: found.payloadHash, inOrder: inOrder, move: move)
         }
 
         private func pointLookup(_ bytes: UnsafeBufferPointer<UInt8>) throws(SyncStateError) -> (

@@ -2,18 +2,7 @@ extension JSONValue {
     /// Parses one JSON text (any value at the top level, surrounded by optional whitespace).
     /// - Throws: ``JSONSyntaxError`` with the byte offset, or for invalid UTF-8.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            throw JSONSyntaxError(offset: 0, message: "empty input, expected a value")
-        }
-        if let bad = firstInvalidUTF8(base, count: bytes.count) {
-            throw JSONSyntaxError(offset: bad, message: "invalid UTF-8")
-        }
-        var parser = JSONValueParser(scanner: JSONScanner(base: base, count: bytes.count))
-        parser.scanner.skipWhitespace()
-        let value = try parser.parseValue(depth: 0)
-        parser.scanner.skipWhitespace()
-        guard parser.scanner.atEnd else { throw parser.scanner.error("unexpected text after the value") }
-        return value
+        try parse(bytes, recordingRangesOf: nil).value
     }
 
     /// Parses one JSON text, and finds where each element of the top-level object's array `member` is in `bytes`.
@@ -24,6 +13,12 @@ extension JSONValue {
     /// - Throws: ``JSONSyntaxError`` with the byte offset, or for invalid UTF-8.
     public static func parse(
         _ bytes: UnsafeBufferPointer<UInt8>, elementRangesOf member: String
+    ) throws(JSONSyntaxError) -> (value: JSONValue, ranges: [Range<Int>]) {
+        try parse(bytes, recordingRangesOf: member)
+    }
+
+    private static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, recordingRangesOf member: String?
     ) throws(JSONSyntaxError) -> (value: JSONValue, ranges: [Range<Int>]) {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             throw JSONSyntaxError(offset: 0, message: "empty input, expected a value")

@@ -65,7 +65,7 @@ struct SearchIndex: Sendable {
             }
         } else if let bounds = Self.createdBounds(request.query) {
             // A created_at range (a partitioned export's): only the contacts created near it are tested.
-            var index = firstCreated(atOrAfter: bounds.lowerBound)
+            var index = firstCreated { $0.createdAt < bounds.lowerBound }
             while index < byCreated.count && byCreated[index].createdAt <= bounds.upperBound {
                 if let contact = snapshots[byCreated[index].sequence - 1] { consider(contact) }
                 index += 1
@@ -87,20 +87,23 @@ struct SearchIndex: Sendable {
     private mutating func insertCreated(_ contact: Contact) {
         let entry = (createdAt: contact.createdAt, sequence: contact.sequence)
         if let last = byCreated.last, (last.createdAt, last.sequence) > (entry.createdAt, entry.sequence) {
-            var low = 0
-            var high = byCreated.count
-            while low < high {
-                let middle = (low + high) / 2
-                if (byCreated[middle].createdAt, byCreated[middle].sequence) < (entry.createdAt, entry.sequence) {
-                    low = middle + 1
-                } else {
-                    high = middle
-                }
-            }
-            byCreated.insert(entry, at: low)
+            byCreated.insert(
+                entry, at: firstCreated { ($0.createdAt, $0.sequence) < (entry.createdAt, entry.sequence) })
         } else {
             byCreated.append(entry)
         }
+    }
+
+    /// The index of the first entry of `byCreated` for which `isBefore` is false (it holds for a leading run of the
+    /// sorted entries, as each caller's comparison with its probe does).
+    private func firstCreated(where isBefore: ((createdAt: Int, sequence: Int)) -> Bool) -> Int {
+        var low = 0
+        var high = byCreated.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isBefore(byCreated[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// A later page of a search sorted by `created_at`: walks the `created_at` order from the cursor, testing each
@@ -111,16 +114,7 @@ struct SearchIndex: Sendable {
         }
         let key = (Int(value), cursor.sequence)
         // The first entry after the cursor (ascending), or the last one before it (descending).
-        var low = 0
-        var high = byCreated.count
-        while low < high {
-            let middle = (low + high) / 2
-            if (byCreated[middle].createdAt, byCreated[middle].sequence) <= key {
-                low = middle + 1
-            } else {
-                high = middle
-            }
-        }
+        let low = firstCreated { ($0.createdAt, $0.sequence) <= key }
         var index = request.ascending ? low : low - 1
         if !request.ascending, index >= 0, (byCreated[index].createdAt, byCreated[index].sequence) == key { index -= 1 }
         var page: [Contact] = []
@@ -144,17 +138,6 @@ struct SearchIndex: Sendable {
         return SearchResult(contacts: page, total: total, page: cursor.page, perPage: request.perPage, next: next)
     }
 
-    /// The index in `byCreated` of the first contact created at or after `time`.
-    private func firstCreated(atOrAfter time: Int) -> Int {
-        var low = 0
-        var high = byCreated.count
-        while low < high {
-            let middle = (low + high) / 2
-            if byCreated[middle].createdAt < time { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
-
     /// Times outside which no contact can match the query's `created_at` filters; nil when they do not bound it.
     ///
     /// Wider than the filters by two days on each side: date filters match whole days in the workspace's time zone,
@@ -175,9 +158,9 @@ struct SearchIndex: Sendable {
             }
         case .group(true, let children):
             let bounds = children.compactMap(createdBounds)
-            guard let first = bounds.first else { return nil }
-            let low = bounds.map(\.lowerBound).max() ?? first.lowerBound
-            let high = bounds.map(\.upperBound).min() ?? first.upperBound
+            guard let low = bounds.map(\.lowerBound).max(), let high = bounds.map(\.upperBound).min() else {
+                return nil
+            }
             return low <= high ? low...high : low...low
         case .group(false, let children):
             var low = Int.max

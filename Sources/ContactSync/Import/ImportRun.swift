@@ -90,7 +90,8 @@ public enum ImportRun {
             let fingerprint = mapper.sourceFingerprint(record)
             var position: RepeatedKeys.Position?
             var stored: SyncStateStore.Found?
-            var stateKey: () -> String = { "" }
+            // The row's state key, as a string only when its entry is to move (see below).
+            var movingKey: String?
             try mapper.withMatchKey(record) { key in
                 if !repeated.isEmpty {
                     let keyHash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
@@ -98,17 +99,13 @@ public enum ImportRun {
                 }
                 guard let lookup else { return }
                 // A row the mapping rejects has no entry of its own: its key is another row's.
-                let valid = { mapper.keyAndFields(record) != nil }
                 if let ordinal = position?.ordinal, ordinal > 0 {
                     let rowKey = SyncStateStore.rowKey(String(decoding: key, as: UTF8.self), ordinal: ordinal)
-                    stateKey = { rowKey }
-                    stored = try lookup.entry(rowKey, follow: valid)
+                    stored = try lookup.entry(rowKey) { mapper.keyAndFields(record) != nil }
+                    if stored?.move == true { movingKey = rowKey }
                 } else {
-                    stored = try lookup.entry(bytes: key, follow: valid)
-                    if stored?.move == true {
-                        let text = String(decoding: key, as: UTF8.self)
-                        stateKey = { text }
-                    }
+                    stored = try lookup.entry(bytes: key) { mapper.keyAndFields(record) != nil }
+                    if stored?.move == true { movingKey = String(decoding: key, as: UTF8.self) }
                 }
             }
             // A row of a repeated key sends only the fields later rows leave alone: they are part of its state.
@@ -119,7 +116,7 @@ public enum ImportRun {
                 // The same cells under the same mapping as the write the state recorded: the same payload.
                 recorder.unchangedByState()
                 // The row moved in the file: its entry follows, so that the next run finds it in order.
-                if stored.move { journal?.move(key: stateKey(), sequence: record.line) }
+                if let movingKey { journal?.move(key: movingKey, sequence: record.line) }
                 return true
             }
             switch mapper.map(record) {

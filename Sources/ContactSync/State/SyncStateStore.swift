@@ -283,11 +283,8 @@ public final class SyncStateStore: Sendable {
                 sqlite3_reset(handle)
                 sqlite3_clear_bindings(handle)
             }
-            // Static binding (no copy): the bytes outlive the step, and the binding is cleared before returning.
-            let bound = bytes.withMemoryRebound(to: CChar.self) { text -> Int32 in
-                guard let base = text.baseAddress else { return sqlite3_bind_null(handle, 1) }
-                return sqlite3_bind_text(handle, 1, base, Int32(text.count), nil)
-            }
+            // No copy: the bytes outlive the step, and the binding is cleared before returning.
+            let bound = bindText(handle, 1, bytes, copy: false)
             guard bound == SQLITE_OK else { throw failure(bound) }
             switch sqlite3_step(handle) {
             case SQLITE_ROW:
@@ -315,14 +312,8 @@ public final class SyncStateStore: Sendable {
             sqlite3_clear_bindings(handle)
             var code = sqlite3_bind_int64(handle, 1, sequence)
             if code == SQLITE_OK {
-                // Transient binding: SQLite copies the key, which lives only for this call.
-                let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-                code = key.withUnsafeBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { text in
-                        guard let base = text.baseAddress else { return sqlite3_bind_text(handle, 2, "", 0, transient) }
-                        return sqlite3_bind_text(handle, 2, base, Int32(text.count), transient)
-                    }
-                }
+                // A copy: the key lives only for this call.
+                code = key.withUnsafeBufferPointer { bindText(handle, 2, $0, copy: true) }
             }
             guard code == SQLITE_OK else { throw failure(code) }
             scanning = true
@@ -334,6 +325,17 @@ public final class SyncStateStore: Sendable {
             case SQLITE_ROW: hasNext = true
             case SQLITE_DONE: hasNext = false
             case let code: throw failure(code)
+            }
+        }
+
+        /// Binds UTF-8 bytes as text to parameter `index`; with `copy`, SQLite keeps its own copy of them.
+        private func bindText(
+            _ handle: OpaquePointer, _ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>, copy: Bool
+        ) -> Int32 {
+            let destructor = copy ? unsafeBitCast(-1, to: sqlite3_destructor_type.self) : nil
+            return bytes.withMemoryRebound(to: CChar.self) { text in
+                guard let base = text.baseAddress else { return sqlite3_bind_text(handle, index, "", 0, destructor) }
+                return sqlite3_bind_text(handle, index, base, Int32(text.count), destructor)
             }
         }
 

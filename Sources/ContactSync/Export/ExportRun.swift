@@ -78,8 +78,12 @@ public enum ExportRun {
 
     /// Contacts of the chosen role, or of both.
     static func roleFilter(_ role: String?) -> JSONValue {
-        role.map { filter("role", "=", .string($0)) }
-            ?? filter("role", "IN", .array([.string("user"), .string("lead")]))
+        chosenRole(role).first ?? filter("role", "IN", .array([.string("user"), .string("lead")]))
+    }
+
+    /// The filter of the chosen role, if one was chosen (to AND with others).
+    static func chosenRole(_ role: String?) -> [JSONValue] {
+        role.map { [filter("role", "=", .string($0))] } ?? []
     }
 
     /// `field` on the day of `day` or later (`>` alone would skip the rest of that day).
@@ -149,8 +153,7 @@ public enum ExportRun {
         _ output: LockedSink, _ control: ExportControl, _ summary: inout ExportSummary
     ) async throws {
         // From the day before: the search matches whole days in the workspace's time zone, which may be behind UTC.
-        let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
-        let query = combined("AND", role + [onOrAfterDay("updated_at", since - 86_400)])
+        let query = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", since - 86_400)])
         var seen = Set<String>()
         try await pages(control, output, &summary) { cursor in
             try await client.searchContacts(
@@ -194,8 +197,8 @@ public enum ExportRun {
             for _ in 0..<min(options.concurrency, ranges.count) {
                 group.addTask {
                     while let index = merger.claim() {
-                        let role = options.role.map { [filter("role", "=", .string($0))] } ?? []
-                        let query = combined("AND", role + ranges.filters(index, everything: everything))
+                        let query = combined(
+                            "AND", chosenRole(options.role) + ranges.filters(index, everything: everything))
                         let spool = try merger.spool(index)
                         let written = try await page(
                             client, query: query, options: options, encoder: encoder, into: spool, control: control)

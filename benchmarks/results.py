@@ -1,7 +1,20 @@
-"""Shared by the benchmark drivers: replace one marked section of benchmarks/RESULTS.md."""
-import os, re
+"""Shared by the benchmark drivers: the release build, the CPU's name, and replacing one marked section of
+benchmarks/RESULTS.md."""
+import os, re, subprocess
 
-PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "RESULTS.md")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+PATH = os.path.join(ROOT, "benchmarks", "RESULTS.md")
+
+
+def build_release(product="intercom-etl"):
+    """`swift build -c release` of one product, in the package root."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+
+
+def cpu_model():
+    """The CPU's model name from /proc/cpuinfo ("?" when it has none)."""
+    return next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 
 
 def replace_section(name, report):

@@ -123,10 +123,10 @@ def main():
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if not args.skip_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
+        results.build_release()
     cases = {"throughput": case_throughput, "latency": case_latency, "budget": case_budget}
     chosen = args.only.split(",") if args.only else list(cases)
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    cpu = results.cpu_model()
     lines = [f"## Export from the sandbox ({date.today().isoformat()})", "",
              f"`python3 benchmarks/run_export.py{' --only ' + args.only if args.only else ''}`; CPU: {cpu} "
              f"(nproc {os.cpu_count()}), the sandbox and the export share the machine; release build.", ""]

@@ -314,12 +314,12 @@ def main():
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if not args.skip_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
+        results.build_release()
     cases = {"calls": case_calls, "budget": case_budget, "latency": case_latency, "memory": case_memory,
              "state": case_state}
     chosen = args.only.split(",") if args.only else list(cases)
     data = os.path.join(ROOT, "benchmarks/data/import")
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    cpu = results.cpu_model()
     lines = [f"## Import against the sandbox ({date.today().isoformat()})", "",
              f"`python3 benchmarks/run_import.py{' --only ' + args.only if args.only else ''}`; CPU: {cpu} "
              f"(nproc {os.cpu_count()}), the sandbox and the import share the machine; release build.", ""]

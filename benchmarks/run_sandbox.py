@@ -89,7 +89,7 @@ def main():
     if shutil.which("wrk") is None:
         sys.exit("run_sandbox: wrk is not installed; install it with: apt-get install -y wrk")
     if not args.skip_build:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "intercom-etl"], cwd=ROOT, check=True)
+        results.build_release()
     binary = os.path.join(ROOT, ".build/release/intercom-etl")
     server = subprocess.Popen([binary, "sandbox", "--port", "0", "--rate-limit", "0", "--token", "bench-token",
                                "--preload-contacts", str(args.contacts)], stdout=subprocess.PIPE, text=True)
@@ -123,7 +123,7 @@ def main():
         except subprocess.TimeoutExpired:
             server.kill()
     baseline = rows[0][1]
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    cpu = results.cpu_model()
     lines = [f"## Sandbox under wrk ({date.today().isoformat()})", "",
              f"`python3 benchmarks/run_sandbox.py --contacts {args.contacts} --seconds {args.seconds}`", "",
              f"- CPU: {cpu} (nproc {os.cpu_count()}); wrk (1 thread, {args.connections} connections) and the server "

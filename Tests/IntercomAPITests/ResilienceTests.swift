@@ -126,6 +126,35 @@ struct ResilienceTests {
         }
     }
 
+    /// A create that meets a 409 and whose answer is lost is retried and meets the 409 again: the contact named is
+    /// someone's (an earlier run's), not this create's, unless it holds what the create sent.
+    @Test func aRetriedCreateThatMeetsAnotherContactIsAConflictNotASuccess() async throws {
+        var faults = FaultPlan()
+        faults.lostAnswers = 0.3
+        try await withClient(
+            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
+            retry: RetryPolicy(maxAttempts: 10)
+        ) { client, _ in
+            for index in 0..<40 {
+                _ = try await client.createContact(["email": .string("c\(index)@example.com"), "name": .string("A")])
+            }
+            var conflicts = 0
+            for index in 0..<40 {
+                do {
+                    let contact = try await client.createContact([
+                        "email": .string("c\(index)@example.com"), "name": .string("B"),
+                    ])
+                    Issue.record("created \(contact.id) for an email that exists")
+                } catch let error as IntercomError {
+                    guard case .conflict = error.kind else { throw error }
+                    conflicts += 1
+                }
+            }
+            #expect(conflicts == 40)
+            #expect(client.statistics.retries > 5)  // lost answers did come into play
+        }
+    }
+
     @Test func theTokenNeverAppearsInLogsOrErrors() async throws {
         let secret = "sk_live_very_secret_token_42"
         let logs = CapturedLogs()

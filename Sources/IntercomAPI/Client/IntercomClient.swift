@@ -99,11 +99,18 @@ public final class IntercomClient: Sendable {
                 if reply.status >= 500 {
                     lastError = error
                 } else {
-                    if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind {
-                        // Our earlier attempt did create the contact, but its answer was lost: that contact is ours.
-                        logger.debug(
-                            "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
-                        return try await exchange(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
+                    if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind,
+                        let body
+                    {
+                        // An earlier attempt's answer was lost. It may have created this contact, or met this same
+                        // conflict: the contact is ours only if it holds what we sent; otherwise the caller handles
+                        // the conflict (an import updates the contact with the row's differences).
+                        let existing = try await exchange(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
+                        if (try? IntercomContact(json: existing.json))?.holds(body) == true {
+                            logger.debug(
+                                "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
+                            return existing
+                        }
                     }
                     throw error
                 }

@@ -169,6 +169,9 @@ def make_cases(bin_path: str) -> list[Case]:
         Case("ours-csv-validate", CSV, [bin_path, "validate", "--mapping", MAPPING],
              "`contactio-bench validate --mapping benchmarks/contacts.mapping.yml contacts.csv` "
              "(records = valid rows, rowErrors = rejected rows)", ours=True),
+        Case("ours-csv-validate-2t", CSV, [bin_path, "validate", "--mapping", MAPPING, "--threads=2"],
+             "the same with `--threads=2`: a second thread validates the half after a cut at a line break, as "
+             "`intercom-etl validate` does by default on a machine with more than one core", ours=True),
     ]
 
 

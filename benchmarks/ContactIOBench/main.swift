@@ -1,7 +1,9 @@
 // contactio-bench: reads a file the way the import does and touches every field, for benchmarks/run_io.py.
 //
 //   contactio-bench read [--json-engine ours|foundation-serialization|foundation-decoder] FILE
-//   contactio-bench validate --mapping MAPPING FILE      (read + map + validate, as `intercom-etl validate`)
+//   contactio-bench validate --mapping MAPPING [--threads=2] FILE
+//                                                        (read + map + validate, as `intercom-etl validate`; the
+//                                                        second thread reads the file's second half)
 //   contactio-bench map MAPPING FILE                     (read + map to payloads + hash their JSON)
 //
 // Prints one JSON line: records, row errors, fields, and a checksum over every field's length and first byte
@@ -108,9 +110,11 @@ struct AnyDecodable: Decodable {
 }
 
 /// `validate`: records = valid rows, rowErrors = rejected rows (reader errors included).
-func validateFile(_ path: String, mapping: String) throws -> Totals {
+func validateFile(_ path: String, mapping: String, split: Bool) throws -> Totals {
+    let input = try InputOpener.open(path)
     let summary = try ValidationRun.run(
-        try InputOpener.open(path), mapping: try MappingFile.load(path: mapping), rejects: nil, maxErrors: nil)
+        input, mapping: try MappingFile.load(path: mapping), rejects: nil, maxErrors: nil,
+        split: split ? InputSplit.make(input, path: path, options: ReaderOptions()) : nil)
     var totals = Totals()
     totals.records = summary.valid
     totals.rowErrors = summary.rejected
@@ -148,9 +152,10 @@ if arguments.first == "map", arguments.count == 3 {
         exit(1)
     }
 }
-if arguments.first == "validate", arguments.count == 4, arguments[1] == "--mapping" {
+if arguments.first == "validate", arguments.count >= 4, arguments[1] == "--mapping" {
     do {
-        print(try validateFile(arguments[3], mapping: arguments[2]).json)
+        let split = arguments.count == 5 && arguments[3] == "--threads=2"
+        print(try validateFile(arguments.last!, mapping: arguments[2], split: split).json)
         exit(0)
     } catch {
         FileHandle.standardError.write(Data("contactio-bench: \(error)\n".utf8))

@@ -50,22 +50,49 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var headerCount = 0
 
     public var bytesRead: Int { input.totalRead }
+    public var bytesConsumed: Int { input.totalRead - input.available }
+
+    /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to parse, whether a
+    /// carriage return just ended a record (a line feed after it belongs to that line end), the physical line of
+    /// the next byte, and the records read so far.
+    var position: (offset: Int, pendingCR: Bool, line: Int, records: Int) {
+        (input.totalRead - input.available, pendingCR, line, recordNumber)
+    }
+
+    /// A reader of the records of a file whose header was already read (``InputSplit``): records are numbered from
+    /// 1 and lines counted from 1 where `input` starts.
+    init(input: InputBuffer, name: String, options: ReaderOptions, delimiter: UInt8, header: [String]) {
+        self.input = input
+        self.name = name
+        self.options = options
+        self.delimiter = delimiter
+        (unquotedStops, quotedStops) = Self.stopTables(delimiter: delimiter)
+        self.header = header
+        headerCount = header.count
+        current.header = header
+    }
 
     init(input: InputBuffer, name: String, options: ReaderOptions) throws {
         self.input = input
         self.name = name
         self.options = options
         delimiter = options.delimiter ?? CSVReader.detectDelimiter(in: input)
-        unquotedStops = .allocate(capacity: 256)
-        unquotedStops.initialize(repeating: 0, count: 256)
-        unquotedStops[Int(delimiter)] = 1
-        unquotedStops[Int(CSVReader.carriageReturn)] = 1
-        unquotedStops[Int(CSVReader.lineFeed)] = 1
-        quotedStops = .allocate(capacity: 256)
-        quotedStops.initialize(repeating: 0, count: 256)
-        quotedStops[Int(CSVReader.quote)] = 1
-        quotedStops[Int(CSVReader.lineFeed)] = 1
+        (unquotedStops, quotedStops) = Self.stopTables(delimiter: delimiter)
         try readHeader()
+    }
+
+    /// The bytes that end a run outside quotes (the delimiter, CR and LF) and inside them (the quote and LF).
+    private static func stopTables(delimiter: UInt8) -> (UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<UInt8>) {
+        let unquoted = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        unquoted.initialize(repeating: 0, count: 256)
+        unquoted[Int(delimiter)] = 1
+        unquoted[Int(carriageReturn)] = 1
+        unquoted[Int(lineFeed)] = 1
+        let quoted = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        quoted.initialize(repeating: 0, count: 256)
+        quoted[Int(quote)] = 1
+        quoted[Int(lineFeed)] = 1
+        return (unquoted, quoted)
     }
 
     deinit {
@@ -157,7 +184,9 @@ public final class CSVReader: RecordReader {
                     file: name, line: recordLine, recordNumber: recordNumber, reason: .fieldCountMismatch,
                     message: "expected \(header.count) fields as in the header, found \(current.fieldCount)"))
         }
-        if !isValidUTF8(current.bytes, count: current.byteCount) {
+        if isASCII(current.bytes, count: current.byteCount) {
+            current.isASCII = true
+        } else if !isValidUTF8(current.bytes, count: current.byteCount) {
             if options.invalidUTF8 == .replace {
                 current.repairUTF8()
             } else {

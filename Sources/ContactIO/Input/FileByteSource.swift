@@ -48,6 +48,13 @@ public final class FileByteSource: ByteSource {
         return Int(info.st_size)
     }
 
+    /// Moves to byte `offset` of the file (for a reader of part of it).
+    func seek(to offset: Int) throws {
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw ContactIOError(.readFailed, file: name, message: "cannot seek: \(systemErrorMessage(errno))")
+        }
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard fd >= 0, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {

@@ -23,6 +23,13 @@ public final class NDJSONReader: RecordReader {
     private var repairScratch: [UInt8] = []
 
     public var bytesRead: Int { input.totalRead }
+    public var bytesConsumed: Int { input.totalRead - input.available }
+
+    /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to read, the lines and
+    /// the records read so far.
+    var position: (offset: Int, line: Int, records: Int) {
+        (input.totalRead - input.available, line, recordNumber)
+    }
 
     init(input: InputBuffer, name: String, options: ReaderOptions) {
         self.input = input

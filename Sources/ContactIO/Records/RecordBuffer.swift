@@ -8,23 +8,46 @@
 /// the read loop (measured in benchmarks/RESULTS.md). That is safe because a reader and its buffers are used by one
 /// thread at a time and no code here passes these properties `inout` while also reading them.
 public final class RecordBuffer {
+    // The public properties read on every row from other modules are computed over unchecked storage: a stored
+    // `@exclusivity(unchecked)` property still gets dynamic checks when another module reads it.
+
     /// The 1-based number of the record in the file (the CSV header does not count).
-    @exclusivity(unchecked) public internal(set) var number = 0
+    public internal(set) var number: Int {
+        @inlinable get { storedNumber }
+        set { storedNumber = newValue }
+    }
+    @usableFromInline @exclusivity(unchecked) var storedNumber: Int = 0
     /// The 1-based physical line on which the record starts.
-    @exclusivity(unchecked) public internal(set) var line = 0
+    public internal(set) var line: Int {
+        @inlinable get { storedLine }
+        set { storedLine = newValue }
+    }
+    @usableFromInline @exclusivity(unchecked) var storedLine: Int = 0
+    /// True when the reader found every byte of the record to be ASCII (CSV only; false when not known), so that
+    /// checks of single fields can skip their own scan.
+    public internal(set) var isASCII: Bool {
+        @inlinable get { storedIsASCII }
+        set { storedIsASCII = newValue }
+    }
+    @usableFromInline @exclusivity(unchecked) var storedIsASCII: Bool = false
     /// The CSV header, shared by every record; nil for NDJSON, whose keys are per record.
     public internal(set) var header: [String]?
 
-    @exclusivity(unchecked) var bytes: UnsafeMutablePointer<UInt8>
+    @usableFromInline @exclusivity(unchecked) var bytes: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) var byteCount = 0
     @exclusivity(unchecked) var byteCapacity: Int
     /// For field i: value bytes are `bytes[valueStart[i]..<valueEnd[i]]`, key bytes (NDJSON) likewise.
-    @exclusivity(unchecked) var valueStart: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) var valueEnd: UnsafeMutablePointer<Int32>
+    @usableFromInline @exclusivity(unchecked) var valueStart: UnsafeMutablePointer<Int32>
+    @usableFromInline @exclusivity(unchecked) var valueEnd: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) var keyStart: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) var keyEnd: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) var kinds: UnsafeMutablePointer<FieldKind>
-    @exclusivity(unchecked) public internal(set) var fieldCount = 0
+    /// The number of fields of the record.
+    public internal(set) var fieldCount: Int {
+        @inlinable get { storedFieldCount }
+        set { storedFieldCount = newValue }
+    }
+    @usableFromInline @exclusivity(unchecked) var storedFieldCount: Int = 0
     @exclusivity(unchecked) var fieldCapacity: Int
 
     init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
@@ -50,7 +73,7 @@ public final class RecordBuffer {
     // MARK: Reading the current record
 
     /// The bytes of field `index`'s value.
-    @inline(__always)
+    @inlinable
     public func valueBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         let start = Int(valueStart[index])
         return UnsafeBufferPointer(start: bytes + start, count: Int(valueEnd[index]) - start)
@@ -111,6 +134,7 @@ public final class RecordBuffer {
     @inline(__always)
     func reset() {
         byteCount = 0
+        isASCII = false
         fieldCount = 0
     }
 

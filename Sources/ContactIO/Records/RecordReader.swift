@@ -16,6 +16,8 @@ public protocol RecordReader: AnyObject {
     var current: RecordBuffer { get }
     /// Bytes read so far, after decompression (for progress).
     var bytesRead: Int { get }
+    /// Bytes parsed so far, after decompression: where the next record, or blank lines before it, begins.
+    var bytesConsumed: Int { get }
 
     /// Reads the next record or row error; nil at the end of the input.
     /// - Throws: ``ContactIOError`` when the input itself fails (I/O error, corrupt gzip), after every complete

@@ -6,6 +6,21 @@ func isValidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
     firstInvalidUTF8(start, count: count) == nil
 }
 
+/// Whether `count` bytes at `start` are all ASCII, checked eight bytes at a time.
+func isASCII(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
+    var index = 0
+    let raw = UnsafeRawPointer(start)
+    while index + 8 <= count {
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+        index += 8
+    }
+    while index < count {
+        if start[index] >= 0x80 { return false }
+        index += 1
+    }
+    return true
+}
+
 /// The offset of the first byte of the first invalid UTF-8 sequence, or nil when all is valid.
 func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
     var index = 0

@@ -48,7 +48,7 @@ extension ContactMapper {
         if let plan = matchPlan, plan.column < record.fieldCount, !plan.defaultValue {
             let raw = record.valueBytes(plan.column)
             let value = plan.trim || plan.type == .email ? FastPlan.trimmed(raw) : raw
-            let ascii = !value.contains { $0 >= 0x80 }
+            let ascii = record.isASCII || !value.contains { $0 >= 0x80 }
             let lower = plan.lower || plan.type == .email
             let usable: Bool
             switch plan.type {

@@ -63,7 +63,7 @@ public struct ContactMapper: Sendable {
     /// How ``withMatchKey(_:_:)`` reads the key from bytes; nil when only the full path can (NDJSON, value maps).
     let matchPlan: FastPlan?
     /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
-    let fastPlans: [FastPlan]?
+    let fastPlans: FastPlans?
 
     /// Binds `mapping` to a CSV header (or to NDJSON records when `header` is nil).
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
@@ -99,12 +99,13 @@ public struct ContactMapper: Sendable {
         let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
         ruleColumns = indices.map { $0.map(ColumnReference.index) }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
-        fastPlans = FastPlan.plans(mapping, columns: indices)
+        fastPlans = FastPlans(mapping, columns: indices)
         if let matchRule {
             var single = mapping
             single.rules = [mapping.rules[matchRule]]
             single.empty = .skip  // a blank key is rejected whatever the policy for other cells
-            matchPlan = FastPlan.plans(single, columns: [indices[matchRule]])?.first
+            single.role = .fixed("user")  // the key's plan does not depend on the role
+            matchPlan = FastPlans(single, columns: [indices[matchRule]])?.rules.first
         } else {
             matchPlan = nil
         }

@@ -62,6 +62,11 @@ public final class RejectReport {
 
     /// Adds a reject with the original record's fields (those the reader could read).
     public func add(_ reject: RejectedRow, original: RecordBuffer?) throws {
+        try add(reject, record: original?.makeRecord())
+    }
+
+    /// Adds a reject with a kept copy of the original record.
+    public func add(_ reject: RejectedRow, record original: Record?) throws {
         count += 1
         try file.write(
             cells: {
@@ -71,11 +76,11 @@ public final class RejectReport {
                 ]
                 if let header {
                     row += (0..<header.count).map { index in
-                        guard let original, index < original.fieldCount else { return "" }
-                        return original.value(index)
+                        guard let original, index < original.fields.count else { return "" }
+                        return original.fields[index].text
                     }
                 } else {
-                    row.append(original.map { JSONValue.object($0.makeRecord().jsonObject).jsonText } ?? "")
+                    row.append(original.map { JSONValue.object($0.jsonObject).jsonText } ?? "")
                 }
                 return row
             },
@@ -85,7 +90,7 @@ public final class RejectReport {
                     "field": reject.field.map(JSONValue.string) ?? .null,
                     "value": reject.value.map(JSONValue.string) ?? .null,
                     "reason": .string(reject.reason), "message": .string(reject.message),
-                    "original": original.map { .object($0.makeRecord().jsonObject) } ?? .null,
+                    "original": original.map { .object($0.jsonObject) } ?? .null,
                 ]
             })
     }

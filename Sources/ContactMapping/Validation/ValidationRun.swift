@@ -35,6 +35,8 @@ public struct ValidationSummary: Sendable {
     public var stoppedEarly: String?
     /// A failure of the input itself (corrupt gzip); the counts cover what came before it.
     public var failure: ContactIOError?
+    /// True when the part of the file after a cut was validated on a second thread and taken over.
+    public var usedSecondThread = false
 }
 
 /// Reads, maps and validates a whole input, offline (no API call).
@@ -42,9 +44,11 @@ public enum ValidationRun {
     /// - Parameters:
     ///   - rejects: where to write the reject report, if anywhere.
     ///   - keep: how many rejects and duplicates to keep for the summary.
+    ///   - split: a cut of the same file: the part after it is validated on a second thread meanwhile (see
+    ///     ``InputSplit``); the summary and the report are the same as without it.
     public static func run(
         _ input: OpenedInput, mapping: MappingFile, rejects: RejectReport?, maxErrors: MaxErrors?, keep: Int = 10,
-        progress: ((Int) -> Void)? = nil
+        split: InputSplit? = nil, progress: ((Int) -> Void)? = nil
     ) throws -> ValidationSummary {
         let reader = input.reader
         let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
@@ -52,6 +56,19 @@ public enum ValidationRun {
         // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two
         // different keys sharing a hash in one file (about 1e-8 at a million keys) would be reported as a duplicate.
         var firstLineByKey: [Int: Int32] = [:]
+        var rest: RestValidation?
+        if let split, let size = input.fileSize {
+            rest = RestValidation(split: split, mapper: mapper, keep: keep, fileSize: size)
+        }
+        // The part's thread never outlives the run, whatever its end.
+        defer {
+            if let rest {
+                rest.cancel()
+                _ = rest.wait()
+            }
+        }
+        var watching = rest != nil
+        let cut = split?.cut ?? Int.max
 
         func reject(_ row: RejectedRow, original: RecordBuffer?) throws {
             summary.rejected += 1
@@ -61,7 +78,26 @@ public enum ValidationRun {
         }
 
         do {
-            while let result = try reader.next() {
+            while true {
+                if watching && reader.bytesRead >= cut - 1, let split, let part = rest {
+                    switch split.position(of: reader) {
+                    case .beforeCut:
+                        break
+                    case .pastCut:
+                        part.cancel()
+                        watching = false
+                    case .atCut(let lineOffset, let recordOffset):
+                        watching = false
+                        if part.wait(), adoptable(part, summary, maxErrors, recordOffset: recordOffset) {
+                            try adopt(
+                                part, into: &summary, table: firstLineByKey, rejects: rejects, keep: keep,
+                                offsets: (lineOffset, recordOffset), split: split, mapper: mapper)
+                            if let progress { progress(reader.bytesRead + part.bytesRead.load(ordering: .relaxed)) }
+                            return summary
+                        }
+                    }
+                }
+                guard let result = try reader.next() else { break }
                 summary.read += 1
                 switch result {
                 case .rowError(let error):
@@ -84,16 +120,20 @@ public enum ValidationRun {
                         try reject(RejectedRow(fieldReject, file: input.name, record: record), original: record)
                     }
                 }
-                if let maxErrors, let reason = exceeded(maxErrors, summary) {
+                if let maxErrors, let reason = exceeded(maxErrors, read: summary.read, rejected: summary.rejected) {
                     summary.stoppedEarly = reason
                     break
                 }
                 if summary.read == 4096, let size = input.fileSize, input.compression == .none, reader.bytesRead > 0 {
                     // Size the key table once from the average row length: growing it a million rows at a time
                     // rehashes everything again and again.
-                    firstLineByKey.reserveCapacity(Int(Double(size) / Double(reader.bytesRead) * 4096 * 1.05))
+                    let bytes = watching ? cut : size
+                    firstLineByKey.reserveCapacity(Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05))
                 }
-                if let progress, summary.read & 0xFFFF == 0 { progress(reader.bytesRead) }
+                if let progress, summary.read & 0xFFFF == 0 {
+                    let more = watching ? rest?.bytesRead.load(ordering: .relaxed) ?? 0 : 0
+                    progress(reader.bytesRead + more)
+                }
             }
         } catch let error as ContactIOError {
             summary.failure = error
@@ -101,11 +141,79 @@ public enum ValidationRun {
         return summary
     }
 
-    private static func exceeded(_ limit: MaxErrors, _ summary: ValidationSummary) -> String? {
+    /// Whether the run may take over the part after the cut: it was read whole, and `--max-errors` would not have
+    /// stopped the run in it (else the run reads on by itself, to stop at the very row it would have).
+    private static func adoptable(
+        _ part: RestValidation, _ summary: ValidationSummary, _ maxErrors: MaxErrors?, recordOffset: Int
+    ) -> Bool {
+        guard let maxErrors else { return true }
+        if case .share = maxErrors, summary.read < 100 { return false }
+        var rejected = summary.rejected
+        for held in part.rejects {
+            rejected += 1
+            if exceeded(maxErrors, read: summary.read + held.row.recordNumber, rejected: rejected) != nil {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Adds the part after the cut to the summary and the report, with lines and numbers of the whole file.
+    private static func adopt(
+        _ part: RestValidation, into summary: inout ValidationSummary, table: [Int: Int32], rejects: RejectReport?,
+        keep: Int, offsets: (line: Int, record: Int), split: InputSplit, mapper: ContactMapper
+    ) throws {
+        summary.usedSecondThread = true
+        summary.read += part.read
+        summary.valid += part.valid
+        summary.rejected += part.rejects.count
+        summary.rejectedByReason.merge(part.rejectedByReason, uniquingKeysWith: +)
+        for var held in part.rejects {
+            held.row.line += offsets.line
+            held.row.recordNumber += offsets.record
+            held.record?.line += offsets.line
+            held.record?.number += offsets.record
+            if summary.firstRejects.count < keep { summary.firstRejects.append(held.row) }
+            try rejects?.add(held.row, record: held.record)
+        }
+        // A key's first row after the cut repeats a key when a row before the cut had it.
+        var repeated: [(line: Int, firstLine: Int, offset: Int)] = []
+        var crossing = 0
+        for first in part.firstRows {
+            guard let line = table[first.keyHash] else { continue }
+            crossing += 1
+            if repeated.count < keep { repeated.append((Int(first.line) + offsets.line, Int(line), first.offset)) }
+        }
+        summary.duplicateKeys += part.duplicateKeys + crossing
+        let wanted = keep - summary.firstDuplicates.count
+        guard wanted > 0 else { return }
+        // The earliest of both kinds; a repeat inside the part names the first row of the whole file.
+        var examples: [(key: String?, line: Int, firstLine: Int, offset: Int)] = repeated.map {
+            (nil, $0.line, $0.firstLine, $0.offset)
+        }
+        for duplicate in part.duplicates {
+            let firstLine = table[duplicate.keyHash].map(Int.init) ?? duplicate.firstLine + offsets.line
+            examples.append((duplicate.key, duplicate.line + offsets.line, firstLine, 0))
+        }
+        examples.sort { $0.line < $1.line }
+        for example in examples.prefix(wanted) {
+            var key = example.key
+            if key == nil {
+                // Read the row again for its key: only the few reported ones, instead of every key's text.
+                let reader = try split.openRecords(at: split.cut + example.offset)
+                if case .record = try reader.next(), case .contact(let contact) = mapper.map(reader.current) {
+                    key = contact.matchKey
+                }
+            }
+            summary.firstDuplicates.append((key ?? "?", example.line, example.firstLine))
+        }
+    }
+
+    private static func exceeded(_ limit: MaxErrors, read: Int, rejected: Int) -> String? {
         switch limit {
-        case .count(let count) where summary.rejected > count:
+        case .count(let count) where rejected > count:
             return "more than \(count) rows were rejected (--max-errors)"
-        case .share(let share) where summary.read >= 100 && Double(summary.rejected) > share * Double(summary.read):
+        case .share(let share) where read >= 100 && Double(rejected) > share * Double(read):
             return "more than \(Int(share * 100))% of the rows were rejected (--max-errors)"
         default:
             return nil

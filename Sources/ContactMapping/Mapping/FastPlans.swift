@@ -89,7 +89,8 @@ final class FastPlans: Sendable {
         }
         self.rules = rules
         self.concat = concat
-        dateFormats = mapping.rules.map(\.dateFormats)
+        // Copies, not the mapping's own arrays, so that the plans of two threads share no reference count.
+        dateFormats = mapping.rules.map { $0.dateFormats.map { $0 } }
         callingCodes = mapping.rules.map(\.callingCode)
     }
 

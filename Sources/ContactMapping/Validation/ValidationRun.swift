@@ -58,7 +58,7 @@ public enum ValidationRun {
         var firstLineByKey: [Int: Int32] = [:]
         var rest: RestValidation?
         if let split, let size = input.fileSize {
-            rest = RestValidation(split: split, mapper: mapper, keep: keep, fileSize: size)
+            rest = RestValidation(split: split, mapping: mapping, keep: keep, fileSize: size)
         }
         // The part's thread never outlives the run, whatever its end.
         defer {

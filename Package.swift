@@ -26,6 +26,7 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "ContactIO",
             dependencies: ["CZlib"],
@@ -85,7 +86,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "intercom-etl",
-            dependencies: ["ETLCommands"],
+            dependencies: ["ETLCommands", "CMalloc"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

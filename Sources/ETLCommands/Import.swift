@@ -99,6 +99,7 @@ extension IntercomETL {
         var showProblems = 10
 
         @OptionGroup var input: InputOptions
+        @OptionGroup var threads: ReadThreadsOption
         @OptionGroup var connection: ConnectionOptions
 
         func validate() throws {
@@ -212,12 +213,16 @@ extension IntercomETL {
             let reopen: (@Sendable () throws -> OpenedInput)? =
                 file == "-"
                 ? nil : { @Sendable () throws -> OpenedInput in try InputOpener.open(path, options: readerOptions) }
+            // The look at repeated keys reads the two halves of a plain file at once when there is a core to spare.
+            let split: (@Sendable (OpenedInput) -> InputSplit?)? =
+                threads.twoThreads
+                ? { @Sendable input in InputSplit.make(input, path: path, options: readerOptions) } : nil
             let settings = options
             var summary = await onOwnThread { () -> ImportSummary in
                 ImportRun.run(
                     work.opened, mapper: mapper, client: client, options: settings, rejects: work.reports.rejects,
                     failures: work.reports.failures, control: control, keepProblems: keep, reopen: reopen,
-                    state: state)
+                    split: split, state: state)
             }
             progress.stop()
             trap.cancel()

@@ -1,7 +1,6 @@
 import ArgumentParser
 import ContactIO
 import ContactMapping
-import Foundation
 
 extension IntercomETL {
     /// `intercom-etl validate FILE --mapping M`: the whole file mapped and checked, offline.
@@ -33,19 +32,10 @@ extension IntercomETL {
         @Option(help: "How many rejects to list.")
         var showRejects = 10
 
-        @Option(
-            help: ArgumentHelp(
-                "Threads to read the file with: 2 reads its two halves at once, 1 reads it in order.",
-                discussion: "The default is 2 on a machine with more than one core, for a plain file of 8 MB or "
-                    + "more (a gzip file or standard input is always read in order). The results are the same."))
-        var threads: Int?
-
         @OptionGroup var input: InputOptions
+        @OptionGroup var threads: ReadThreadsOption
 
         func validate() throws {
-            if let threads, !(1...2).contains(threads) {
-                throw ValidationError("--threads takes 1 or 2, got \(threads)")
-            }
             if let maxErrors, MaxErrors(maxErrors) == nil {
                 throw ValidationError("--max-errors takes a count (50) or a share (5%), got '\(maxErrors)'")
             }
@@ -63,8 +53,7 @@ extension IntercomETL {
                     throw ETLExit.inputFailure
                 }
             }
-            let twoThreads = threads.map { $0 == 2 } ?? (ProcessInfo.processInfo.activeProcessorCount > 1)
-            let split = twoThreads ? InputSplit.make(opened, path: file, options: input.readerOptions) : nil
+            let split = threads.twoThreads ? InputSplit.make(opened, path: file, options: input.readerOptions) : nil
             let progress = ProgressLine()
             let size = opened.progressSize
             let summary: ValidationSummary

@@ -104,6 +104,38 @@ public final class InputSplit: Sendable {
         return offset == cut ? .atCut(lineOffset: lineOffset, recordOffset: records) : .pastCut
     }
 
+    /// How a read of the part before the cut ended.
+    public enum PartEnd: Sendable, Equatable {
+        /// The reader stopped exactly at the cut (see ``Position/atCut(lineOffset:recordOffset:)``).
+        case cut(lineOffset: Int, recordOffset: Int)
+        /// The reader read the whole file: the cut was not between two records.
+        case end
+    }
+
+    /// Feeds `body` the records of `reader` (the whole file's) before the cut, or all of them when the cut turns out
+    /// not to be between two records; the result says which. A caller that cannot use the part after the cut then
+    /// reads on with ``readToEnd(_:_:)``.
+    public func readBeforeCut(_ reader: RecordReader, _ body: (ReadResult) throws -> Void) throws -> PartEnd {
+        var watching = true
+        while true {
+            if watching && reader.bytesRead >= cut - 1 {
+                switch position(of: reader) {
+                case .beforeCut: break
+                case .atCut(let lineOffset, let recordOffset):
+                    return .cut(lineOffset: lineOffset, recordOffset: recordOffset)
+                case .pastCut: watching = false
+                }
+            }
+            guard let result = try reader.next() else { return .end }
+            try body(result)
+        }
+    }
+
+    /// Feeds `body` the rest of `reader`'s records.
+    public static func readToEnd(_ reader: RecordReader, _ body: (ReadResult) throws -> Void) throws {
+        while let result = try reader.next() { try body(result) }
+    }
+
     /// A reader of the records from the cut on (call it on the thread that reads them).
     public func openRest() throws -> RecordReader {
         try openRecords(at: cut)

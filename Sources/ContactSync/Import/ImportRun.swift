@@ -16,13 +16,16 @@ public enum ImportRun {
     ///   - control: stops the run from outside and shows its progress.
     ///   - reopen: opens the same input again, for the look at repeated keys before the run (see ``RepeatedKeys``);
     ///     nil for an input that can be read only once (stdin), whose repeated keys are then applied row by row.
+    ///   - split: cuts the reopened input for a second thread to read the part after the cut (see ``InputSplit``),
+    ///     in the look at repeated keys; nil reads it in order.
     ///   - mapper: the mapping, bound to this input's columns.
     ///   - state: the sync state (`--state`): rows it knows unchanged cost nothing, changed rows with a stored id are
     ///     updated without a lookup, and confirmed writes are recorded in it (not in a dry run).
     public static func run(
         _ input: OpenedInput, mapper: ContactMapper, client: IntercomClient, options: ImportOptions,
         rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
-        keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil, state: SyncStateStore? = nil
+        keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil,
+        split: ((OpenedInput) -> InputSplit?)? = nil, state: SyncStateStore? = nil
     ) -> ImportSummary {
         let started = DispatchTime.now()
         let reader = input.reader
@@ -30,7 +33,7 @@ public enum ImportRun {
         let fields = FieldBits(mapping)
         var repeated = RepeatedKeys(fields: fields)
         var scanned = false
-        if let reopen, let table = try? RepeatedKeys(scanning: reopen, mapper: mapper, fields: fields) {
+        if let reopen, let table = try? RepeatedKeys(scanning: reopen, mapper: mapper, fields: fields, split: split) {
             repeated = table
             scanned = true
         }

@@ -52,50 +52,100 @@ struct RepeatedKeys {
 
     /// Scans `open()`'s input twice: once for every row's key alone (cheap: one rule), once to check the rows of the
     /// keys seen more than once. Only valid rows count: a rejected row neither repeats a key nor trims another row.
-    init(scanning open: () throws -> OpenedInput, mapper: ContactMapper, fields: FieldBits) throws {
+    /// With `split`, a second thread reads the part of each pass after the cut (see ``InputSplit``).
+    init(
+        scanning open: () throws -> OpenedInput, mapper: ContactMapper, fields: FieldBits,
+        split: ((OpenedInput) -> InputSplit?)? = nil
+    ) throws {
         self.fields = fields
+        let mapping = mapper.mapping
+        /// A mapper for the second thread: its own plans, so that no reference count is shared by both threads.
+        @Sendable func ownMapper(_ reader: RecordReader) throws -> ContactMapper {
+            try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        }
         var hashes: [Int] = []
         let first = try open()
-        while let result = try first.reader.next() {
-            if case .record = result, let hash = mapper.matchKeyHash(first.reader.current) {
-                hashes.append(hash)
+        let cut = split?(first)
+        try Self.scan(first.reader, cut: cut) { reader, isCancelled -> [Int]? in
+            let mapper = try ownMapper(reader)
+            var hashes: [Int] = []
+            while let result = try reader.next() {
+                if hashes.count & 0xFFF == 0 && isCancelled() { return nil }
+                if case .record = result, let hash = mapper.matchKeyHash(reader.current) { hashes.append(hash) }
             }
+            return hashes
+        } each: { result, reader in
+            if case .record = result, let hash = mapper.matchKeyHash(reader.current) { hashes.append(hash) }
+        } adopt: { rest in
+            hashes.reserveCapacity(hashes.count + rest.count)
+            hashes += rest
         }
         hashes.sort()
+        // Locals until the end: the passes' closures may not capture a `self` still being made.
+        var table: [Int: Group] = [:]
+        var rows: [Slot] = []
         // Each key seen more than once gets room for all its rows in `slots`; the second pass fills it with the
         // valid ones, in file order. No table of rows to sort: a tenth of the memory it took with 600,000 rows.
         var slotCount = 0
         var index = 0
+        var repeatedHashes: [Int] = []
         while index < hashes.count {
             var end = index + 1
             while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
             if end - index > 1 && slotCount + (end - index) < Int(Int32.max) {
-                groups[hashes[index]] = Group(start: Int32(slotCount), count: 0)
+                table[hashes[index]] = Group(start: Int32(slotCount), count: 0)
+                repeatedHashes.append(hashes[index])
                 slotCount += end - index
             }
             index = end
         }
         hashes = []
-        guard !groups.isEmpty else {
+        guard !table.isEmpty else {
             repeatedRows = 0
             return
         }
-        slots = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
+        rows = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
         let second = try open()
-        while let result = try second.reader.next() {
-            let record = second.reader.current
-            guard case .record = result, let hash = mapper.matchKeyHash(record), let group = groups[hash],
+        let secondCut = cut == nil ? nil : split?(second)
+        let keys = repeatedHashes
+        func fill(_ hash: Int, _ slot: Slot) {
+            guard let group = table[hash] else { return }
+            rows[Int(group.start + group.count)] = slot
+            table[hash]!.count += 1
+        }
+        try Self.scan(second.reader, cut: secondCut) { reader, isCancelled -> [(hash: Int, slot: Slot)]? in
+            let mapper = try ownMapper(reader)
+            // The sorted keys with a directory of their top bits: a quarter of a megabyte where a set of the keys
+            // would take several (the run's peak memory is counted).
+            return try keys.withUnsafeBufferPointer { keys in
+                let directory = SortedKeyDirectory(keys)
+                var found: [(hash: Int, slot: Slot)] = []
+                var rows = 0
+                while let result = try reader.next() {
+                    rows += 1
+                    if rows & 0xFFF == 0 && isCancelled() { return nil }
+                    let record = reader.current
+                    guard case .record = result, let hash = mapper.matchKeyHash(record),
+                        directory.contains(hash, in: keys), let valid = mapper.keyAndFields(record)
+                    else { continue }
+                    found.append((hash, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record))))
+                }
+                return found
+            }
+        } each: { result, reader in
+            let record = reader.current
+            guard case .record = result, let hash = mapper.matchKeyHash(record), table[hash] != nil,
                 let valid = mapper.keyAndFields(record)
-            else { continue }
-            slots[Int(group.start + group.count)] = Slot(
-                later: valid.fields, fingerprint: mapper.sourceFingerprint(record))
-            groups[hash]!.count += 1
+            else { return }
+            fill(hash, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
+        } adopt: { (rest: [(hash: Int, slot: Slot)]) in
+            for entry in rest { fill(entry.hash, entry.slot) }
         }
         // Each row's fields become the union of what the rows after it set; a key with fewer than two valid rows
         // does not repeat.
         var repeatedCount = 0
         var single: [Int] = []
-        for (hash, group) in groups {
+        for (hash, group) in table {
             guard group.count > 1 else {
                 single.append(hash)
                 continue
@@ -103,13 +153,40 @@ struct RepeatedKeys {
             repeatedCount += Int(group.count) - 1
             var union: UInt64 = 0
             for slot in stride(from: Int(group.start + group.count) - 1, through: Int(group.start), by: -1) {
-                let own = slots[slot].later
-                slots[slot].later = fields.usable ? union : 0
+                let own = rows[slot].later
+                rows[slot].later = fields.usable ? union : 0
                 union |= own
             }
         }
-        for hash in single { groups[hash] = nil }
+        for hash in single { table[hash] = nil }
+        groups = table
+        slots = rows
         repeatedRows = repeatedCount
+    }
+
+    /// One pass over a file: `each` for every row in order, or, with a cut, `each` for the rows before it while
+    /// `rest` reads the rows after it on a second thread, whose value `adopt` takes (in file order, after the rows
+    /// before the cut). When the cut was not between two records, or the second thread gave up, `each` reads on.
+    private static func scan<Value>(
+        _ reader: RecordReader, cut: InputSplit?,
+        rest: @escaping @Sendable (RecordReader, () -> Bool) throws -> Value?,
+        each: (ReadResult, RecordReader) throws -> Void, adopt: (Value) -> Void
+    ) throws {
+        guard let cut else {
+            try InputSplit.readToEnd(reader) { try each($0, reader) }
+            return
+        }
+        let pass = RestPass(cut, body: rest)
+        defer {
+            pass.cancel()
+            _ = pass.wait()
+        }
+        guard case .cut = try cut.readBeforeCut(reader, { try each($0, reader) }) else { return }
+        if let value = pass.wait() {
+            adopt(value)
+        } else {
+            try InputSplit.readToEnd(reader) { try each($0, reader) }
+        }
     }
 
     /// Where this row stands among its key's rows, or nil when its key does not repeat (or the row is not one of
@@ -131,6 +208,31 @@ struct RepeatedKeys {
         var trimmed = contact
         trimmed.payload = fields.removing(bits, from: contact.payload, keeping: ["role", match.rawValue])
         return trimmed
+    }
+}
+
+/// Where each value of the top 16 bits starts in a sorted array of key hashes, to find a key in a few steps.
+private struct SortedKeyDirectory {
+    private var starts: [Int32]
+
+    init(_ keys: UnsafeBufferPointer<Int>) {
+        starts = [Int32](repeating: 0, count: (1 << 16) + 1)
+        var index = 0
+        for bucket in 0...(1 << 16) {
+            while index < keys.count && Self.bucket(keys[index]) < bucket { index += 1 }
+            starts[bucket] = Int32(index)
+        }
+    }
+
+    /// The top 16 bits in the order of signed integers.
+    private static func bucket(_ key: Int) -> Int {
+        Int((UInt64(bitPattern: Int64(key)) ^ (1 << 63)) >> 48)
+    }
+
+    func contains(_ key: Int, in keys: UnsafeBufferPointer<Int>) -> Bool {
+        let bucket = Self.bucket(key)
+        for index in Int(starts[bucket])..<Int(starts[bucket + 1]) where keys[index] == key { return true }
+        return false
     }
 }
 

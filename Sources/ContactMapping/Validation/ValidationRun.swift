@@ -56,9 +56,9 @@ public enum ValidationRun {
         // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two
         // different keys sharing a hash in one file (about 1e-8 at a million keys) would be reported as a duplicate.
         var firstLineByKey: [Int: Int32] = [:]
-        var rest: RestValidation?
+        var rest: RestPass<RestValidation>?
         if let split, let size = input.fileSize {
-            rest = RestValidation(split: split, mapping: mapping, keep: keep, fileSize: size)
+            rest = RestValidation.start(split: split, mapping: mapping, keep: keep, fileSize: size)
         }
         // The part's thread never outlives the run, whatever its end.
         defer {
@@ -88,11 +88,11 @@ public enum ValidationRun {
                         watching = false
                     case .atCut(let lineOffset, let recordOffset):
                         watching = false
-                        if part.wait(), adoptable(part, summary, maxErrors, recordOffset: recordOffset) {
+                        if let tally = part.wait(), adoptable(tally, summary, maxErrors) {
                             try adopt(
-                                part, into: &summary, table: firstLineByKey, rejects: rejects, keep: keep,
+                                tally, into: &summary, table: firstLineByKey, rejects: rejects, keep: keep,
                                 offsets: (lineOffset, recordOffset), split: split, mapper: mapper)
-                            if let progress { progress(reader.bytesRead + part.bytesRead.load(ordering: .relaxed)) }
+                            if let progress { progress(reader.bytesRead + part.control.bytesRead) }
                             return summary
                         }
                     }
@@ -131,7 +131,7 @@ public enum ValidationRun {
                     firstLineByKey.reserveCapacity(Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05))
                 }
                 if let progress, summary.read & 0xFFFF == 0 {
-                    let more = watching ? rest?.bytesRead.load(ordering: .relaxed) ?? 0 : 0
+                    let more = watching ? rest?.control.bytesRead ?? 0 : 0
                     progress(reader.bytesRead + more)
                 }
             }
@@ -143,9 +143,8 @@ public enum ValidationRun {
 
     /// Whether the run may take over the part after the cut: it was read whole, and `--max-errors` would not have
     /// stopped the run in it (else the run reads on by itself, to stop at the very row it would have).
-    private static func adoptable(
-        _ part: RestValidation, _ summary: ValidationSummary, _ maxErrors: MaxErrors?, recordOffset: Int
-    ) -> Bool {
+    private static func adoptable(_ part: RestValidation, _ summary: ValidationSummary, _ maxErrors: MaxErrors?) -> Bool
+    {
         guard let maxErrors else { return true }
         if case .share = maxErrors, summary.read < 100 { return false }
         var rejected = summary.rejected

@@ -66,11 +66,11 @@ struct RepeatedKeys {
         var hashes: [Int] = []
         let first = try open()
         let cut = split?(first)
-        try Self.scan(first.reader, cut: cut) { reader, isCancelled -> [Int]? in
+        try Self.scan(first.reader, cut: cut) { reader, control -> [Int]? in
             let mapper = try ownMapper(reader)
             var hashes: [Int] = []
             while let result = try reader.next() {
-                if hashes.count & 0xFFF == 0 && isCancelled() { return nil }
+                if hashes.count & 0xFFF == 0 && control.isCancelled { return nil }
                 if case .record = result, let hash = mapper.matchKeyHash(reader.current) { hashes.append(hash) }
             }
             return hashes
@@ -113,7 +113,7 @@ struct RepeatedKeys {
             rows[Int(group.start + group.count)] = slot
             table[hash]!.count += 1
         }
-        try Self.scan(second.reader, cut: secondCut) { reader, isCancelled -> [(hash: Int, slot: Slot)]? in
+        try Self.scan(second.reader, cut: secondCut) { reader, control -> [(hash: Int, slot: Slot)]? in
             let mapper = try ownMapper(reader)
             // The sorted keys with a directory of their top bits: a quarter of a megabyte where a set of the keys
             // would take several (the run's peak memory is counted).
@@ -123,7 +123,7 @@ struct RepeatedKeys {
                 var rows = 0
                 while let result = try reader.next() {
                     rows += 1
-                    if rows & 0xFFF == 0 && isCancelled() { return nil }
+                    if rows & 0xFFF == 0 && control.isCancelled { return nil }
                     let record = reader.current
                     guard case .record = result, let hash = mapper.matchKeyHash(record),
                         directory.contains(hash, in: keys), let valid = mapper.keyAndFields(record)
@@ -169,7 +169,7 @@ struct RepeatedKeys {
     /// before the cut). When the cut was not between two records, or the second thread gave up, `each` reads on.
     private static func scan<Value>(
         _ reader: RecordReader, cut: InputSplit?,
-        rest: @escaping @Sendable (RecordReader, () -> Bool) throws -> Value?,
+        rest: @escaping @Sendable (RecordReader, RestPass<Value>.Control) throws -> Value?,
         each: (ReadResult, RecordReader) throws -> Void, adopt: (Value) -> Void
     ) throws {
         guard let cut else {

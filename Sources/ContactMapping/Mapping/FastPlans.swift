@@ -19,15 +19,18 @@ struct FastPlan: Sendable {
     var isMatch: Bool
     var defaultValue: Bool
 
-    static let https = Array("https://".utf8)
-    static let http = Array("http://".utf8)
-
-    static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: [UInt8]) -> Bool {
-        guard bytes.count >= prefix.count else { return false }
-        for index in 0..<prefix.count where bytes[index] != prefix[index] { return false }
-        return true
+    /// Whether `bytes` start with `http://` or `https://` (compared here: a static array would cost a check of
+    /// its lazy initialisation on every call).
+    @inline(__always)
+    static func startsWithHTTP(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 7, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else {
+            return false
+        }
+        let rest = bytes[4] == 0x73 ? 5 : 4  // "s"
+        return bytes.count >= rest + 3 && bytes[rest] == 0x3A && bytes[rest + 1] == 0x2F && bytes[rest + 2] == 0x2F
     }
 
+    @inline(__always)
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         var start = 0
         var end = bytes.count
@@ -112,15 +115,16 @@ final class FastPlans: Sendable {
             return length + parts * 8 <= ContactMapper.maxStringLength && !plan.isMatch ? .valid(hash: 0) : .slow
         }
         let raw = record.valueBytes(plan.column)
-        let value = plan.trim ? FastPlan.trimmed(raw) : raw
-        if FastPlan.trimmed(value).isEmpty { return .blank }
+        // Trimmed once: the checks below that trim a value anyway use `bytes`.
+        let bytes = FastPlan.trimmed(raw)
+        if bytes.isEmpty { return .blank }
+        let value = plan.trim ? bytes : raw
         let ascii = record.isASCII || !value.contains { $0 >= 0x80 }
         switch plan.type {
         case .string:
             guard value.count <= ContactMapper.maxStringLength, ascii || !plan.lower else { return .slow }
             return .valid(hash: plan.isMatch ? FastPlan.hash(value, lower: plan.lower) : 0)
         case .email:
-            let bytes = FastPlan.trimmed(value)
             guard ascii, EmailAddresses.isPlausible(bytes: bytes) else { return .slow }
             return .valid(hash: plan.isMatch ? FastPlan.hash(bytes, lower: true) : 0)
         case .phone:
@@ -129,13 +133,12 @@ final class FastPlans: Sendable {
             }
             return .valid(hash: 0)
         case .date:
-            let bytes = FastPlan.trimmed(value)
             guard !plan.isMatch, parsesAsDate(bytes, index) else { return .slow }
             return .valid(hash: 0)
         case .url:
-            let bytes = FastPlan.trimmed(value)
-            let https = FastPlan.hasPrefix(bytes, FastPlan.https) || FastPlan.hasPrefix(bytes, FastPlan.http)
-            guard !plan.isMatch, ascii, https, bytes.count > 10, !bytes.contains(0x20) else { return .slow }
+            guard !plan.isMatch, ascii, FastPlan.startsWithHTTP(bytes), bytes.count > 10, !bytes.contains(0x20) else {
+                return .slow
+            }
             return .valid(hash: 0)
         default:
             return .slow

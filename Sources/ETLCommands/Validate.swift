@@ -106,6 +106,9 @@ extension ValidationSummary {
             lines.append("               \(count) \(reason)")
         }
         lines.append("duplicate keys: \(duplicateKeys) (later rows update the contact of the first, in file order)")
+        if usedSecondThread {
+            lines.append("read by:       2 threads, one for each half of the file")
+        }
         if !firstRejects.isEmpty {
             lines.append("first rejects:")
             lines += firstRejects.map { "  \($0.description)" }

@@ -1,0 +1,48 @@
+import ArgumentParser
+import ETLCommands
+import Foundation
+import Testing
+
+struct ValidateCommandTests {
+    @Test func readThreadsTakesOneOrTwo() {
+        for bad in ["0", "3"] {
+            #expect(throws: (any Error).self) {
+                _ = try IntercomETL.parseAsRoot(["validate", "x.csv", "--mapping", "m.yml", "--read-threads", bad])
+            }
+        }
+        #expect(throws: Never.self) {
+            _ = try IntercomETL.parseAsRoot(["import", "x.csv", "--mapping", "m.yml", "--read-threads", "1"])
+        }
+    }
+
+    @Test func twoThreadsPrintWhatOneThreadPrints() throws {
+        // Over the 8 MB from which a file is cut in two; rejects and repeated keys on both sides of the middle.
+        var text = "email,name,plan\n"
+        var index = 0
+        while text.utf8.count < 9 << 20 {
+            let email = index % 97 == 0 ? "not-an-email" : "u\(index % 60_000)@example.com"
+            text += "\(email),\"Name \(index)\",plan-\(index % 5)\n"
+            index += 1
+        }
+        let path = try temporaryFile(named: "big.csv", contents: Data(text.utf8))
+        let mapping = try temporaryFile(
+            named: "m.yml", contents: Data("role: user\nmatch: email\nfields:\n  email: email\n  name: name\n".utf8))
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        func run(_ threads: String) throws -> (CommandRunner.Output, String) {
+            let report = directory.appendingPathComponent("rejects-\(threads).csv").path
+            let output = try CommandRunner.run(
+                ["validate", path, "--mapping", mapping, "--rejects", report, "--read-threads", threads])
+            return (output, try String(contentsOfFile: report, encoding: .utf8))
+        }
+        let (one, oneReport) = try run("1")
+        let (two, twoReport) = try run("2")
+        #expect(one.status == 1 && two.status == 1)
+        #expect(one.stdout.contains("duplicate keys:") && one.stdout.contains("invalid_email"))
+        let threadsLine = "read by:       2 threads, one for each half of the file\n"
+        #expect(two.stdout.contains(threadsLine) && !one.stdout.contains(threadsLine))
+        #expect(
+            two.stdout.replacingOccurrences(of: "rejects-2.csv", with: "rejects-1.csv")
+                .replacingOccurrences(of: threadsLine, with: "") == one.stdout)
+        #expect(twoReport == oneReport)
+    }
+}

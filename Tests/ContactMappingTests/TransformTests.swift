@@ -68,6 +68,24 @@ struct TransformTests {
             #expect(!EmailAddresses.isPlausible(bad), "\(bad)")
         }
     }
+
+    /// The check on a buffer (with its fast path) must agree with the check on any sequence of bytes.
+    @Test func theEmailCheckOnBytesAgreesWithTheGeneralOne() {
+        let alphabet: [UInt8] = Array("ab.@@..;,+-_Z9".utf8) + [0x20, 0x09, 0x7F, 0xC3, 0xA9, 0x2F, 0x3A]
+        var generator = SystemRandomNumberGenerator()
+        var plausible = 0
+        for round in 0..<20_000 {
+            var bytes = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                alphabet.randomElement(using: &generator)!
+            }
+            if round % 2 == 0 { bytes = Array("user".utf8) + bytes + Array(".com".utf8) }
+            let general = EmailAddresses.isPlausible(bytes: bytes.lazy.map { $0 })
+            let buffer = bytes.withUnsafeBufferPointer { EmailAddresses.isPlausible(bytes: $0) }
+            #expect(general == buffer, "\(bytes)")
+            if general { plausible += 1 }
+        }
+        #expect(plausible > 100)
+    }
 }
 
 struct PhoneValidityTests {

@@ -27,6 +27,7 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CPrefetch"),
         .target(
             name: "ContactIO",
             dependencies: ["CZlib"],
@@ -47,6 +48,7 @@ let package = Package(
             name: "ContactMapping",
             dependencies: [
                 "ContactIO",
+                "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings

@@ -25,7 +25,14 @@ extension ContactMapper {
     /// rules, falling back to ``map(_:)`` for a row with anything unusual (so messages are identical). This is what
     /// keeps `validate` near the reader's speed.
     public func check(_ record: RecordBuffer) -> CheckResult {
-        if let fast = fastVerdict(record) { return .valid(keyHash: fast.keyHash) }
+        check(record) { _ in }
+    }
+
+    /// ``check(_:)``, calling `onKeyHash` with the key's hash as soon as it is known, which on the usual path is
+    /// before the row's other fields are checked: so that the caller can start fetching the key's place in its table
+    /// (``KeyTable/prefetch(_:)``) while they are.
+    func check(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> CheckResult {
+        if let fast = fastVerdict(record, onKeyHash: onKeyHash) { return .valid(keyHash: fast.keyHash) }
         return checkBySlowPath(record)
     }
 
@@ -35,18 +42,21 @@ extension ContactMapper {
     /// From bytes like ``check(_:)``: the look for repeated keys needs this for every row of a repeated key, and
     /// mapping those rows cost more than the rest of a nightly run.
     public func keyAndFields(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
-        if let fast = fastVerdict(record) { return fast }
+        if let fast = fastVerdict(record, onKeyHash: { _ in }) { return fast }
         guard case .contact(let contact) = map(record) else { return nil }
         return (Self.keyHash(contact.matchKey), fields(of: contact.payload))
     }
 
     /// The verdict from bytes alone: nil when the row is not plainly valid (then only ``map(_:)`` can tell).
-    private func fastVerdict(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
+    private func fastVerdict(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
         guard let plans = fastPlans else { return nil }
         var identity = false
         var keyHash: Int?
         var bits: UInt64 = 0
-        for index in 0..<plans.count {
+        // The match rule first, then the others in order (any order gives the same verdict here).
+        let first = plans.matchRule
+        for step in 0..<plans.count {
+            let index = step == 0 ? first : step <= first ? step - 1 : step
             let plan = plans.rules[index]
             guard plan.column < record.fieldCount || plan.isConcat else { return nil }
             switch plans.verdict(index, record) {
@@ -56,7 +66,10 @@ extension ContactMapper {
                 return nil
             case .valid(let hash):
                 if plan.isEmail || plan.isExternalID { identity = true }
-                if plan.isMatch { keyHash = hash }
+                if plan.isMatch {
+                    keyHash = hash
+                    onKeyHash(hash)
+                }
                 if index < 64 { bits |= 1 << UInt64(index) }
             }
         }

@@ -58,6 +58,8 @@ final class FastPlans: Sendable {
     let rules: [FastPlan]
     /// The role is `lead`, for which no identity field is required.
     let isLead: Bool
+    /// The index of the match key's rule (0 when no rule is: then ``ContactMapper/check(_:)`` takes the slow path).
+    let matchRule: Int
     private let concat: [[Int]]
     private let dateFormats: [[DateFormat]]
     private let callingCodes: [String?]
@@ -91,6 +93,7 @@ final class FastPlans: Sendable {
                     isMatch: standard && rule.name == mapping.match.rawValue, defaultValue: rule.defaultValue != nil))
         }
         self.rules = rules
+        matchRule = rules.firstIndex(where: \.isMatch) ?? 0
         self.concat = concat
         // Copies, not the mapping's own arrays, so that the plans of two threads share no reference count.
         dateFormats = mapping.rules.map { $0.dateFormats.map { $0 } }

@@ -51,7 +51,7 @@ struct RestValidation: Sendable {
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
         let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
         var tally = Self()
-        var firstLineByKey: [Int: Int32] = [:]
+        let firstLineByKey = KeyTable()
         while true {
             let offset = reader.bytesConsumed
             guard let result = try reader.next() else { break }
@@ -62,7 +62,7 @@ struct RestValidation: Sendable {
                 if tally.read == 4096 {
                     // Sized once from the average row length, as the whole file's run does.
                     let rows = Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05)
-                    firstLineByKey.reserveCapacity(rows)
+                    firstLineByKey.reserve(rows)
                     tally.firstRows.reserveCapacity(rows)
                 }
             }
@@ -78,11 +78,11 @@ struct RestValidation: Sendable {
                     continue
                 }
             case .record:
-                switch mapper.check(record) {
+                switch mapper.check(record, onKeyHash: firstLineByKey.prefetch) {
                 case .valid(let keyHash):
                     tally.valid += 1
                     let line = Int32(truncatingIfNeeded: record.line)
-                    if let first = firstLineByKey[keyHash] {
+                    if let first = firstLineByKey.firstLine(of: keyHash, orInsert: line) {
                         tally.duplicateKeys += 1
                         if tally.duplicates.count < keep, case .contact(let contact) = mapper.map(record) {
                             tally.duplicates.append(
@@ -90,7 +90,6 @@ struct RestValidation: Sendable {
                                     key: contact.matchKey, keyHash: keyHash, line: record.line, firstLine: Int(first)))
                         }
                     } else {
-                        firstLineByKey[keyHash] = line
                         tally.firstRows.append(FirstRow(keyHash: keyHash, line: line, offset: offset))
                     }
                     continue

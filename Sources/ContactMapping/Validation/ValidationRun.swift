@@ -55,7 +55,7 @@ public enum ValidationRun {
         var summary = ValidationSummary(name: input.name)
         // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two
         // different keys sharing a hash in one file (about 1e-8 at a million keys) would be reported as a duplicate.
-        var firstLineByKey: [Int: Int32] = [:]
+        let firstLineByKey = KeyTable()
         var rest: RestPass<RestValidation>?
         if let split, let size = input.fileSize {
             rest = RestValidation.start(split: split, mapping: mapping, keep: keep, fileSize: size)
@@ -105,16 +105,16 @@ public enum ValidationRun {
                         RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
                 case .record:
                     let record = reader.current
-                    switch mapper.check(record) {
+                    switch mapper.check(record, onKeyHash: firstLineByKey.prefetch) {
                     case .valid(let keyHash):
                         summary.valid += 1
-                        if let first = firstLineByKey[keyHash] {
+                        if let first = firstLineByKey.firstLine(
+                            of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line))
+                        {
                             summary.duplicateKeys += 1
                             if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
                                 summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
                             }
-                        } else {
-                            firstLineByKey[keyHash] = Int32(truncatingIfNeeded: record.line)
                         }
                     case .rejected(let fieldReject):
                         try reject(RejectedRow(fieldReject, file: input.name, record: record), original: record)
@@ -128,7 +128,7 @@ public enum ValidationRun {
                     // Size the key table once from the average row length: growing it a million rows at a time
                     // rehashes everything again and again.
                     let bytes = watching ? cut : size
-                    firstLineByKey.reserveCapacity(Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05))
+                    firstLineByKey.reserve(Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05))
                 }
                 if let progress, summary.read & 0xFFFF == 0 {
                     let more = watching ? rest?.control.bytesRead ?? 0 : 0
@@ -159,7 +159,7 @@ public enum ValidationRun {
 
     /// Adds the part after the cut to the summary and the report, with lines and numbers of the whole file.
     private static func adopt(
-        _ part: RestValidation, into summary: inout ValidationSummary, table: [Int: Int32], rejects: RejectReport?,
+        _ part: RestValidation, into summary: inout ValidationSummary, table: KeyTable, rejects: RejectReport?,
         keep: Int, offsets: (line: Int, record: Int), split: InputSplit, mapper: ContactMapper
     ) throws {
         summary.usedSecondThread = true
@@ -178,7 +178,10 @@ public enum ValidationRun {
         // A key's first row after the cut repeats a key when a row before the cut had it.
         var repeated: [(line: Int, firstLine: Int, offset: Int)] = []
         var crossing = 0
-        for first in part.firstRows {
+        let firstRows = part.firstRows
+        for (index, first) in firstRows.enumerated() {
+            // A random place in the table for each: fetched a few rows ahead, so that the waits overlap.
+            if index + 8 < firstRows.count { table.prefetch(firstRows[index + 8].keyHash) }
             guard let line = table[first.keyHash] else { continue }
             crossing += 1
             if repeated.count < keep { repeated.append((Int(first.line) + offsets.line, Int(line), first.offset)) }

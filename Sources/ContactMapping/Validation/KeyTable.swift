@@ -1,0 +1,134 @@
+import CPrefetch
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The first line of each match key seen so far, by the key's 64-bit hash (``ContactMapper/keyHash(_:)``): how
+/// `validate` finds the keys that repeat.
+///
+/// Written by hand instead of a `[Int: Int32]` because it is hit once for every row, at a random place in megabytes
+/// (a million keys take 32 MB), and there most of a row's time for it was waiting for memory:
+/// - a key and its line sit side by side in one slot, so a lookup is one memory access;
+/// - ``prefetch(_:)`` lets the caller start that access while it checks the row's other fields;
+/// - the slots are in huge pages where the system allows it: in 4 KB pages, a million keys span 8,000 pages, far
+///   more than the processor's address cache holds, so nearly every access also waited for a page-table walk;
+/// - the key is a hash already, so it is not hashed again.
+final class KeyTable {
+    private struct Slot {
+        /// The key's hash; 0 marks an empty slot (a hash of 0 is stored as 1).
+        var key: UInt64
+        var line: Int32
+    }
+
+    private var slots: Slots
+    private var mask: Int
+    /// The number of keys stored.
+    private(set) var count = 0
+
+    /// An empty table with room for `keys` keys before it grows.
+    init(capacity keys: Int = 0) {
+        let size = Self.size(for: keys)
+        slots = Slots(count: size)
+        mask = size - 1
+    }
+
+    /// Makes room for `keys` keys in all, so that filling the table rehashes nothing.
+    func reserve(_ keys: Int) {
+        let size = Self.size(for: keys)
+        if size > mask + 1 { rehash(to: size) }
+    }
+
+    /// Starts fetching the slot of `hash` into the cache, ahead of ``firstLine(of:orInsert:)`` or a lookup.
+    @inline(__always)
+    func prefetch(_ hash: Int) {
+        etl_prefetch_for_write(slots.base + (Int(truncatingIfNeeded: Self.key(hash)) & mask))
+    }
+
+    /// The line stored for `hash`; when there is none, stores `line` for it and returns nil.
+    @inline(__always)
+    func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
+        let key = Self.key(hash)
+        let base = slots.base
+        var index = Int(truncatingIfNeeded: key) & mask
+        while base[index].key != 0 {
+            if base[index].key == key { return base[index].line }
+            index = (index + 1) & mask
+        }
+        base[index] = Slot(key: key, line: line)
+        count += 1
+        if count * 3 > (mask + 1) * 2 { rehash(to: (mask + 1) * 2) }
+        return nil
+    }
+
+    /// The line stored for `hash`, if any.
+    subscript(hash: Int) -> Int32? {
+        let key = Self.key(hash)
+        let base = slots.base
+        var index = Int(truncatingIfNeeded: key) & mask
+        while base[index].key != 0 {
+            if base[index].key == key { return base[index].line }
+            index = (index + 1) & mask
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private static func key(_ hash: Int) -> UInt64 {
+        let key = UInt64(bitPattern: Int64(hash))
+        return key == 0 ? 1 : key
+    }
+
+    /// A power of two that keeps `keys` keys at most two thirds full (linear probing stays short there).
+    private static func size(for keys: Int) -> Int {
+        var size = 1024
+        while size * 2 < keys * 3 { size <<= 1 }
+        return size
+    }
+
+    private func rehash(to size: Int) {
+        let old = slots
+        let oldSize = mask + 1
+        slots = Slots(count: size)
+        mask = size - 1
+        let base = slots.base
+        for index in 0..<oldSize where old.base[index].key != 0 {
+            var target = Int(truncatingIfNeeded: old.base[index].key) & mask
+            while base[target].key != 0 { target = (target + 1) & mask }
+            base[target] = old.base[index]
+        }
+    }
+
+    /// Zeroed slots in a mapping of their own, unmapped with the last reference.
+    private final class Slots {
+        let base: UnsafeMutablePointer<Slot>
+        private let region: UnsafeMutableRawPointer
+        private let length: Int
+
+        init(count: Int) {
+            let hugePage = 2 << 20
+            let bytes = count * MemoryLayout<Slot>.stride
+            length = bytes + hugePage
+            // An anonymous mapping is zero already (empty slots). One huge page more, to start on a huge page
+            // boundary: the kernel backs only whole, aligned ones with huge pages.
+            guard let region = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+                region != MAP_FAILED
+            else {
+                fatalError("cannot map \(length) bytes for the key table")
+            }
+            self.region = region
+            let start = (Int(bitPattern: region) + hugePage - 1) & ~(hugePage - 1)
+            let aligned = region + (start - Int(bitPattern: region))
+            #if os(Linux)
+                _ = madvise(aligned, bytes, MADV_HUGEPAGE)
+            #endif
+            base = aligned.bindMemory(to: Slot.self, capacity: count)
+        }
+
+        deinit {
+            munmap(region, length)
+        }
+    }
+}

@@ -51,13 +51,9 @@ final class KeyTable {
     @inline(__always)
     func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
         let key = Self.key(hash)
-        let base = slots.base
-        var index = Int(truncatingIfNeeded: key) & mask
-        while base[index].key != 0 {
-            if base[index].key == key { return base[index].line }
-            index = (index + 1) & mask
-        }
-        base[index] = Slot(key: key, line: line)
+        let (index, found) = probe(key)
+        if found { return slots.base[index].line }
+        slots.base[index] = Slot(key: key, line: line)
         count += 1
         if count * 3 > (mask + 1) * 2 { rehash(to: (mask + 1) * 2) }
         return nil
@@ -65,14 +61,20 @@ final class KeyTable {
 
     /// The line stored for `hash`, if any.
     subscript(hash: Int) -> Int32? {
-        let key = Self.key(hash)
+        let (index, found) = probe(Self.key(hash))
+        return found ? slots.base[index].line : nil
+    }
+
+    /// The slot that holds `key`, or the empty one where it goes.
+    @inline(__always)
+    private func probe(_ key: UInt64) -> (index: Int, found: Bool) {
         let base = slots.base
         var index = Int(truncatingIfNeeded: key) & mask
         while base[index].key != 0 {
-            if base[index].key == key { return base[index].line }
+            if base[index].key == key { return (index, true) }
             index = (index + 1) & mask
         }
-        return nil
+        return (index, false)
     }
 
     @inline(__always)

@@ -1,5 +1,11 @@
 import ContactIO
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// How `check` handles one rule from bytes: plain values only, so that reading one for every rule of every row
 /// copies a few words and retains nothing (the arrays a rule needs are in ``FastPlans``, by the rule's index).
 struct FastPlan: Sendable {
@@ -139,7 +145,11 @@ final class FastPlans: Sendable {
             guard !plan.isMatch, parsesAsDate(bytes, index) else { return .slow }
             return .valid(hash: 0)
         case .url:
-            guard !plan.isMatch, ascii, FastPlan.startsWithHTTP(bytes), bytes.count > 10, !bytes.contains(0x20) else {
+            // `memchr` for the space: it reads many bytes at a time, and URLs are long (byte by byte, this look was a
+            // quarter of all the time spent here).
+            guard !plan.isMatch, ascii, FastPlan.startsWithHTTP(bytes), bytes.count > 10,
+                memchr(bytes.baseAddress!, 0x20, bytes.count) == nil
+            else {
                 return .slow
             }
             return .valid(hash: 0)

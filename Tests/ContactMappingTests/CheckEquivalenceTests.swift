@@ -41,7 +41,10 @@ struct CheckEquivalenceTests {
         let emails = ["a@x.com", " Ann@X.COM ", "bad@", "", "  ", "é@x.com", "a..b@x.com", "x@y.z", "Z@Q.IO\t"]
         let phones = ["+14155550123", "(415) 555-0123", "555", "", "+44 20 7946 0001", "call", "00 33 1 55 55 01 07"]
         let dates = ["2024-03-01", "03/01/2024", "31/31/2020", "", "2024-03-01T09:30:00Z", "yesterday", " 2024-02-29 "]
-        let urls = ["https://img.example/a.png", "ftp://x", "", "http://é.example/long", "https://x"]
+        let urls = [
+            "https://img.example/a.png", "ftp://x", "", "http://é.example/long", "https://x",
+            "https://img.example/a b.png",
+        ]
         let names = ["Ann", "", " ", "Élodie", String(repeating: "n", count: 260), "O\"Brien"]
         var text = "email,first,last,phone,signed,avatar,plan,id\n"
         for index in 0..<3000 {

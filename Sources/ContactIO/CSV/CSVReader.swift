@@ -56,7 +56,7 @@ public final class CSVReader: RecordReader {
     /// carriage return just ended a record (a line feed after it belongs to that line end), the physical line of
     /// the next byte, and the records read so far.
     var position: (offset: Int, pendingCR: Bool, line: Int, records: Int) {
-        (input.totalRead - input.available, pendingCR, line, recordNumber)
+        (bytesConsumed, pendingCR, line, recordNumber)
     }
 
     /// A reader of the records of a file whose header was already read (``InputSplit``): records are numbered from

@@ -28,7 +28,7 @@ public final class NDJSONReader: RecordReader {
     /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to read, the lines and
     /// the records read so far.
     var position: (offset: Int, line: Int, records: Int) {
-        (input.totalRead - input.available, line, recordNumber)
+        (bytesConsumed, line, recordNumber)
     }
 
     init(input: InputBuffer, name: String, options: ReaderOptions) {

@@ -66,38 +66,24 @@ struct RestValidation: Sendable {
                     tally.firstRows.reserveCapacity(rows)
                 }
             }
+            // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
+            if case .rowError(let error) = result, error.reason == .unterminatedQuote { return nil }
             let record = reader.current
-            let rejected: RejectedRow
-            switch result {
-            case .rowError(let error):
-                rejected = RejectedRow(error)
-                // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
-                if error.reason == .unterminatedQuote { return nil }
-                if error.reason != .fieldCountMismatch {
-                    if !tally.hold(rejected, nil) { return nil }
-                    continue
-                }
-            case .record:
-                switch mapper.check(record, onKeyHash: firstLineByKey.prefetch) {
-                case .valid(let keyHash):
-                    tally.valid += 1
-                    let line = Int32(truncatingIfNeeded: record.line)
-                    if let first = firstLineByKey.firstLine(of: keyHash, orInsert: line) {
-                        tally.duplicateKeys += 1
-                        if tally.duplicates.count < keep, case .contact(let contact) = mapper.map(record) {
-                            tally.duplicates.append(
-                                Duplicate(
-                                    key: contact.matchKey, keyHash: keyHash, line: record.line, firstLine: Int(first)))
-                        }
-                    } else {
-                        tally.firstRows.append(FirstRow(keyHash: keyHash, line: line, offset: offset))
-                    }
-                    continue
-                case .rejected(let fieldReject):
-                    rejected = RejectedRow(fieldReject, file: reader.name, record: record)
+            switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey) {
+            case .rejected(let row, let withRecord):
+                if !tally.hold(row, withRecord ? record.makeRecord() : nil) { return nil }
+            case .firstOfKey(let keyHash):
+                tally.valid += 1
+                let line = Int32(truncatingIfNeeded: record.line)
+                tally.firstRows.append(FirstRow(keyHash: keyHash, line: line, offset: offset))
+            case .repeatedKey(let keyHash, let first):
+                tally.valid += 1
+                tally.duplicateKeys += 1
+                if tally.duplicates.count < keep, case .contact(let contact) = mapper.map(record) {
+                    tally.duplicates.append(
+                        Duplicate(key: contact.matchKey, keyHash: keyHash, line: record.line, firstLine: Int(first)))
                 }
             }
-            if !tally.hold(rejected, record.makeRecord()) { return nil }
         }
         control.report(bytesRead: reader.bytesRead)
         return tally

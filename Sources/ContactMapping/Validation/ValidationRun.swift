@@ -99,25 +99,17 @@ public enum ValidationRun {
                 }
                 guard let result = try reader.next() else { break }
                 summary.read += 1
-                switch result {
-                case .rowError(let error):
-                    try reject(
-                        RejectedRow(error), original: error.reason == .fieldCountMismatch ? reader.current : nil)
-                case .record:
+                switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey) {
+                case .rejected(let row, let withRecord):
+                    try reject(row, original: withRecord ? reader.current : nil)
+                case .firstOfKey:
+                    summary.valid += 1
+                case .repeatedKey(_, let first):
+                    summary.valid += 1
+                    summary.duplicateKeys += 1
                     let record = reader.current
-                    switch mapper.check(record, onKeyHash: firstLineByKey.prefetch) {
-                    case .valid(let keyHash):
-                        summary.valid += 1
-                        if let first = firstLineByKey.firstLine(
-                            of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line))
-                        {
-                            summary.duplicateKeys += 1
-                            if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
-                                summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
-                            }
-                        }
-                    case .rejected(let fieldReject):
-                        try reject(RejectedRow(fieldReject, file: input.name, record: record), original: record)
+                    if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
+                        summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
                     }
                 }
                 if let maxErrors, let reason = exceeded(maxErrors, read: summary.read, rejected: summary.rejected) {

@@ -1,0 +1,34 @@
+import ContactIO
+
+/// What validation makes of one row: a reject, or a valid row whose key is met for the first time or again.
+///
+/// The run in order (``ValidationRun``) and the part after a cut (``RestValidation``) classify rows this way; they
+/// differ in where the rejects go and in what they remember of a key's first row.
+enum RowVerdict {
+    /// `withRecord`: the report shows the row's values (every reject but a reader error other than a wrong number
+    /// of fields, which has no values to show).
+    case rejected(RejectedRow, withRecord: Bool)
+    case firstOfKey(keyHash: Int)
+    case repeatedKey(keyHash: Int, firstLine: Int32)
+
+    /// The verdict on the row `reader` just read (`result`); a valid row's key goes into `keys` with its line when
+    /// it is new there.
+    @inline(__always)
+    static func of(_ result: ReadResult, in reader: RecordReader, mapper: ContactMapper, keys: KeyTable) -> Self {
+        let record = reader.current
+        switch result {
+        case .rowError(let error):
+            return .rejected(RejectedRow(error), withRecord: error.reason == .fieldCountMismatch)
+        case .record:
+            switch mapper.check(record, onKeyHash: keys.prefetch) {
+            case .valid(let keyHash):
+                if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line)) {
+                    return .repeatedKey(keyHash: keyHash, firstLine: first)
+                }
+                return .firstOfKey(keyHash: keyHash)
+            case .rejected(let reject):
+                return .rejected(RejectedRow(reject, file: reader.name, record: record), withRecord: true)
+            }
+        }
+    }
+}

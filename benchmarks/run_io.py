@@ -303,21 +303,29 @@ def run_once(case: Case, path: str, timeout: float) -> tuple[float, int | None, 
     return wall, rss, cpu, counts
 
 
-def run_case(case: Case, runs: int, timeout: float) -> Result:
-    res = Result(case)
-    path = os.path.join(DATA_DIR, case.input)
-    warm_cache(path)
-    for i in range(runs):
+def run_cases(cases: list[Case], runs: int, timeout: float, interleave: bool) -> dict[str, Result]:
+    """Runs each case `runs` times and keeps its best run: one case after another, or, with `interleave`, a run of
+    each case in turn (so that a busy spell of the shared machine falls on every case alike, not on one)."""
+    results = {c.name: Result(c) for c in cases}
+    for c in cases:
+        warm_cache(os.path.join(DATA_DIR, c.input))
+    order = [(i, c) for i in range(runs) for c in cases] if interleave else [(i, c) for c in cases for i in range(runs)]
+    for i, case in order:
+        res = results[case.name]
+        if res.error:
+            continue
+        if i == 0:
+            print(f"{case.name}: {case.label} on {case.input}", file=sys.stderr)
         try:
-            wall, rss, cpu, counts = run_once(case, path, timeout)
+            wall, rss, cpu, counts = run_once(case, os.path.join(DATA_DIR, case.input), timeout)
         except RuntimeError as e:
             res.error = str(e)
             print(f"  {case.name}: run {i + 1} FAILED: {e}", file=sys.stderr)
-            return res
+            continue
         print(f"  {case.name}: run {i + 1}/{runs} {wall:.3f} s", file=sys.stderr)
         if res.wall is None or wall < res.wall:
             res.wall, res.rss_kb, res.cpu, res.counts = wall, rss, cpu, counts
-    return res
+    return results
 
 
 # --- Report --------------------------------------------------------------------------------------------------
@@ -412,6 +420,9 @@ def main() -> None:
                    help="contactio-bench binary, relative to the repo root unless absolute")
     p.add_argument("--skip-build", action="store_true", help="do not run `swift build -c release` first")
     p.add_argument("--only", help="comma-separated case names to run (default: all)")
+    p.add_argument("--interleave", action="store_true",
+                   help="run one run of each case in turn instead of all runs of a case together, so that a busy "
+                        "spell of the shared machine does not fall on one case alone")
     p.add_argument("--timeout", type=float, default=300, help="hard limit per run, seconds (default 300)")
     p.add_argument("--write-results", action="store_true",
                    help=f"replace the {BEGIN_MARK} ... {END_MARK} section of benchmarks/RESULTS.md")
@@ -451,13 +462,10 @@ def main() -> None:
 
     info = machine_info()
     meta = ensure_data(args.rows, args.seed)
-    results = []
-    for c in cases:
-        if c.unavailable:
-            results.append(Result(c))
-            continue
-        print(f"{c.name}: {c.label} on {c.input}", file=sys.stderr)
-        results.append(run_case(c, args.runs, args.timeout))
+    if args.interleave:
+        notes.append("runs interleaved: one run of each case in turn, then the next round")
+    measured = run_cases([c for c in cases if not c.unavailable], args.runs, args.timeout, args.interleave)
+    results = [measured.get(c.name) or Result(c) for c in cases]
 
     lines = report(results, meta, info, notes, args.runs)
     print("\n".join(lines))

@@ -63,14 +63,15 @@ struct ResilienceTests {
     }
 
     @Test func timeoutsAreRetried() async throws {
-        // A third of the requests answer after 1.5 s; the client gives up on a request after 0.3 s and retries. (The
-        // margins are wide so that a machine busy with other tests does not time out the prompt answers too.)
+        // A third of the requests answer after 3 s; the client gives up on a request after 1 s and retries. (The
+        // margins are wide so that a machine busy with other tests does not time out the prompt answers too: with
+        // 0.3 s, a run of the whole suite once did. The backoff is short so that the test stays short.)
         var faults = FaultPlan()
         faults.delays = 0.3
-        faults.delayMilliseconds = 1500
+        faults.delayMilliseconds = 3000
         try await withClient(
             sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 5),
-            retry: RetryPolicy(maxAttempts: 8), requestTimeout: 0.3
+            retry: RetryPolicy(maxAttempts: 8, baseDelay: 0.05, maxDelay: 0.5), requestTimeout: 1
         ) { client, _ in
             for _ in 0..<10 {
                 let me = try await client.me()

@@ -184,9 +184,11 @@ public final class CSVReader: RecordReader {
                     file: name, line: recordLine, recordNumber: recordNumber, reason: .fieldCountMismatch,
                     message: "expected \(header.count) fields as in the header, found \(current.fieldCount)"))
         }
-        if isASCII(current.bytes, count: current.byteCount) {
+        // The ASCII part is checked once: validation goes on from the first byte that is not ASCII.
+        let ascii = asciiPrefix(current.bytes, count: current.byteCount)
+        if ascii == current.byteCount {
             current.isASCII = true
-        } else if !isValidUTF8(current.bytes, count: current.byteCount) {
+        } else if firstInvalidUTF8(current.bytes + ascii, count: current.byteCount - ascii) != nil {
             if options.invalidUTF8 == .replace {
                 current.repairUTF8()
             } else {

@@ -1,34 +1,24 @@
-/// Whether `count` bytes at `start` are valid UTF-8 (RFC 3629: no overlongs, surrogates or values past U+10FFFF).
+/// How many bytes at `start` are ASCII before the first that is not (all `count` when all are), checked eight bytes
+/// at a time.
 ///
-/// Hand-written because it runs on every record: ASCII, the common case, is checked eight bytes at a time.
+/// Hand-written, with ``firstInvalidUTF8(_:count:)``, because they run on every record and ASCII is the common case.
 @inline(__always)
-func isValidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
-    firstInvalidUTF8(start, count: count) == nil
-}
-
-/// Whether `count` bytes at `start` are all ASCII, checked eight bytes at a time.
-func isASCII(_ start: UnsafePointer<UInt8>, count: Int) -> Bool {
-    var index = 0
-    let raw = UnsafeRawPointer(start)
-    while index + 8 <= count {
-        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
-        index += 8
-    }
-    while index < count {
-        if start[index] >= 0x80 { return false }
-        index += 1
-    }
-    return true
-}
-
-/// The offset of the first byte of the first invalid UTF-8 sequence, or nil when all is valid.
-func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
+func asciiPrefix(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
     var index = 0
     let raw = UnsafeRawPointer(start)
     while index + 8 <= count {
         if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
         index += 8
     }
+    while index < count && start[index] < 0x80 { index += 1 }
+    return index
+}
+
+/// The offset of the first byte of the first invalid UTF-8 sequence (RFC 3629: no overlongs, surrogates or values
+/// past U+10FFFF), or nil when all is valid.
+func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
+    var index = asciiPrefix(start, count: count)
+    let raw = UnsafeRawPointer(start)
     while index < count {
         let byte = start[index]
         if byte < 0x80 {

@@ -41,6 +41,16 @@ final class KeyTable {
         if size > mask + 1 { rehash(to: size) }
     }
 
+    /// Makes room for a key for each row of `bytes` bytes of input, judging by the first `rows` rows, which took
+    /// `consumed` bytes (with 5 % to spare), so that a table sized once is not rehashed again and again as it grows.
+    /// Returns that number of rows.
+    @discardableResult
+    func reserve(rowsIn bytes: Int, judgingBy rows: Int, in consumed: Int) -> Int {
+        let expected = Int(Double(bytes) / Double(max(consumed, 1)) * Double(rows) * 1.05)
+        reserve(expected)
+        return expected
+    }
+
     /// Starts fetching the slot of `hash` into the cache, ahead of ``firstLine(of:orInsert:)`` or a lookup.
     @inline(__always)
     func prefetch(_ hash: Int) {

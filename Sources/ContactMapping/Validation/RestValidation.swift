@@ -60,9 +60,7 @@ struct RestValidation: Sendable {
                 if control.isCancelled { return nil }
                 control.report(bytesRead: reader.bytesRead)
                 if tally.read == 4096 {
-                    // Sized once from the average row length, as the whole file's run does.
-                    let rows = Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05)
-                    firstLineByKey.reserve(rows)
+                    let rows = firstLineByKey.reserve(rowsIn: bytes, judgingBy: tally.read, in: reader.bytesConsumed)
                     tally.firstRows.reserveCapacity(rows)
                 }
             }

@@ -116,11 +116,9 @@ public enum ValidationRun {
                     summary.stoppedEarly = reason
                     break
                 }
-                if summary.read == 4096, let size = input.fileSize, input.compression == .none, reader.bytesRead > 0 {
-                    // Size the key table once from the average row length: growing it a million rows at a time
-                    // rehashes everything again and again.
-                    let bytes = watching ? cut : size
-                    firstLineByKey.reserve(Int(Double(bytes) / Double(reader.bytesRead) * 4096 * 1.05))
+                if summary.read == 4096, let size = input.fileSize, input.compression == .none {
+                    firstLineByKey.reserve(
+                        rowsIn: watching ? cut : size, judgingBy: summary.read, in: reader.bytesConsumed)
                 }
                 if let progress, summary.read & 0xFFFF == 0 {
                     let more = watching ? rest?.control.bytesRead ?? 0 : 0

@@ -100,13 +100,15 @@ public final class IntercomClient: Sendable {
                     lastError = error
                 } else {
                     if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind,
-                        let body
+                        case .object(let sent)? = body
                     {
                         // An earlier attempt's answer was lost. It may have created this contact, or met this same
                         // conflict: the contact is ours only if it holds what we sent; otherwise the caller handles
                         // the conflict (an import updates the contact with the row's differences).
                         let existing = try await exchange(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
-                        if (try? IntercomContact(json: existing.json))?.holds(body) == true {
+                        if let contact = try? IntercomContact(json: existing.json),
+                            ContactDiff.changes(sent, comparedWith: contact).members.isEmpty
+                        {
                             logger.debug(
                                 "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
                             return existing

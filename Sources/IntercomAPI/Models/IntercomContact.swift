@@ -69,43 +69,6 @@ public struct IntercomContact: Sendable, Equatable {
     }
 }
 
-extension IntercomContact {
-    /// True when the contact holds every field of a create or update `payload`: the same email (in any case), the
-    /// same values, and the same custom attributes. A field this check does not know counts as not held.
-    func holds(_ payload: JSONValue) -> Bool {
-        guard case .object(let object) = payload else { return false }
-        func text(_ value: JSONValue) -> String? {
-            switch value {
-            case .string(let text): text
-            case .number(let text): text
-            default: nil
-            }
-        }
-        return object.members.allSatisfy { member in
-            let value = member.value
-            switch member.key {
-            case "email": return email?.lowercased() == text(value)?.lowercased()
-            case "external_id": return externalID == text(value)
-            case "name": return name == text(value)
-            case "phone": return phone == text(value)
-            case "role": return role == text(value)
-            case "avatar": return avatarURL == text(value)
-            case "owner_id": return ownerID == text(value)
-            case "unsubscribed_from_emails": return value == .bool(unsubscribedFromEmails)
-            case "signed_up_at": return signedUpAt.map(String.init) == text(value)
-            case "last_seen_at": return lastSeenAt.map(String.init) == text(value)
-            case "custom_attributes":
-                guard case .object(let attributes) = value else { return false }
-                return attributes.members.allSatisfy { attribute in
-                    guard let held = customAttributes[attribute.key] else { return false }
-                    return held == attribute.value || (text(held) != nil && text(held) == text(attribute.value))
-                }
-            default: return false
-            }
-        }
-    }
-}
-
 /// One page of a contact list or search.
 public struct ContactPage: Sendable {
     public var contacts: [IntercomContact]

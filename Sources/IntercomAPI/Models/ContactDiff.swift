@@ -1,5 +1,4 @@
 import ContactIO
-import IntercomAPI
 
 /// What an update must send so that a contact holds a mapped payload: only the members that differ.
 ///

@@ -108,10 +108,11 @@ struct RepeatedKeys {
         let second = try open()
         let secondCut = cut == nil ? nil : split?(second)
         let keys = repeatedHashes
-        func fill(_ hash: Int, _ slot: Slot) {
-            guard let group = table[hash] else { return }
+        // By the key's index in the table, found once per row (values change in place; the keys do not).
+        func fill(_ index: Dictionary<Int, Group>.Index, _ slot: Slot) {
+            let group = table.values[index]
             rows[Int(group.start + group.count)] = slot
-            table[hash]!.count += 1
+            table.values[index].count += 1
         }
         try Self.scan(second.reader, cut: secondCut) { reader, control -> [(hash: Int, slot: Slot)]? in
             let mapper = try ownMapper(reader)
@@ -134,12 +135,14 @@ struct RepeatedKeys {
             }
         } each: { result, reader in
             let record = reader.current
-            guard case .record = result, let hash = mapper.matchKeyHash(record), table[hash] != nil,
-                let valid = mapper.keyAndFields(record)
+            guard case .record = result, let hash = mapper.matchKeyHash(record),
+                let index = table.index(forKey: hash), let valid = mapper.keyAndFields(record)
             else { return }
-            fill(hash, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
+            fill(index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
         } adopt: { (rest: [(hash: Int, slot: Slot)]) in
-            for entry in rest { fill(entry.hash, entry.slot) }
+            for entry in rest {
+                if let index = table.index(forKey: entry.hash) { fill(index, entry.slot) }
+            }
         }
         // Each row's fields become the union of what the rows after it set; a key with fewer than two valid rows
         // does not repeat.

@@ -100,13 +100,19 @@ struct ResilienceTests {
         }
     }
 
-    @Test func aCreateWhoseAnswerWasLostNeverMakesADuplicate() async throws {
+    /// A client whose sandbox loses the answer of 30 % of the requests after doing them (seeded), with room to
+    /// retry.
+    func withClientLosingAnswers(_ body: @escaping @Sendable (IntercomClient) async throws -> Void) async throws {
         var faults = FaultPlan()
         faults.lostAnswers = 0.3
         try await withClient(
             sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
             retry: RetryPolicy(maxAttempts: 10)
-        ) { client, _ in
+        ) { client, _ in try await body(client) }
+    }
+
+    @Test func aCreateWhoseAnswerWasLostNeverMakesADuplicate() async throws {
+        try await withClientLosingAnswers { client in
             var ids = Set<String>()
             for index in 0..<40 {
                 let contact = try await client.createContact(["email": .string("lost\(index)@example.com")])
@@ -130,12 +136,7 @@ struct ResilienceTests {
     /// A create that meets a 409 and whose answer is lost is retried and meets the 409 again: the contact named is
     /// someone's (an earlier run's), not this create's, unless it holds what the create sent.
     @Test func aRetriedCreateThatMeetsAnotherContactIsAConflictNotASuccess() async throws {
-        var faults = FaultPlan()
-        faults.lostAnswers = 0.3
-        try await withClient(
-            sandbox: SandboxConfiguration(rateLimitPerMinute: 0, faults: faults, seed: 11),
-            retry: RetryPolicy(maxAttempts: 10)
-        ) { client, _ in
+        try await withClientLosingAnswers { client in
             for index in 0..<40 {
                 _ = try await client.createContact(["email": .string("c\(index)@example.com"), "name": .string("A")])
             }

@@ -31,6 +31,7 @@ public func buildApplication(
 public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock) throws -> Router<BasicRequestContext>
 {
     var settings = WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed)
+    settings.cursorSecret = configuration.cursorSecret
     if let path = configuration.dataPath {
         settings.database = try WorkspaceDatabase(path: path)
     }

@@ -20,6 +20,9 @@ public struct SandboxConfiguration: Sendable {
     public var preloadContacts: Int
     /// An SQLite file that keeps the workspace across restarts; nil keeps it in memory.
     public var dataPath: String?
+    /// The secret (at least 16 bytes) that seals paging cursors; nil uses the `dataPath` workspace's own, or a
+    /// random one for a workspace in memory. Tests set it to build cursors of their own.
+    public var cursorSecret: [UInt8]?
 
     public init(
         host: String = "127.0.0.1",
@@ -31,7 +34,8 @@ public struct SandboxConfiguration: Sendable {
         faults: FaultPlan = FaultPlan(),
         seed: UInt64 = 1,
         preloadContacts: Int = 0,
-        dataPath: String? = nil
+        dataPath: String? = nil,
+        cursorSecret: [UInt8]? = nil
     ) {
         self.host = host
         self.port = port
@@ -43,6 +47,7 @@ public struct SandboxConfiguration: Sendable {
         self.seed = seed
         self.preloadContacts = preloadContacts
         self.dataPath = dataPath
+        self.cursorSecret = cursorSecret
     }
 
     /// The per-window limit: ceil(perMinute / 6).

@@ -69,11 +69,16 @@ struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as IntercomAPIError {
             return error.makeResponse()
-        } catch let error as HTTPError where error.status == .notFound || error.status == .methodNotAllowed {
+        } catch let error as HTTPResponseError where error.status == .notFound || error.status == .methodNotAllowed {
             // An unknown path or a method the endpoint does not support: Intercom answers 404.
             return IntercomAPIError.routeNotFound.makeResponse()
-        } catch let error as HTTPError {
-            return IntercomAPIError(error.status, "parameter_invalid", error.body ?? "Bad request").makeResponse()
+        } catch let error as HTTPResponseError {
+            let message = (error as? HTTPError)?.body ?? error.status.reasonPhrase
+            let code = error.status.code >= 500 ? "server_error" : "parameter_invalid"
+            return IntercomAPIError(error.status, code, message).makeResponse()
+        } catch {
+            // Whatever else goes wrong still answers in Intercom's shape, never with an empty body.
+            return IntercomAPIError(.internalServerError, "server_error", "The sandbox failed: \(error)").makeResponse()
         }
     }
 

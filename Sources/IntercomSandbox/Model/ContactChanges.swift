@@ -67,6 +67,9 @@ struct ContactChanges: Sendable {
                     ownerID = owner
                 }
             case "unsubscribed_from_emails":
+                // Nullable in the spec. Null changes nothing: reading it as "subscribed" would make people who
+                // opted out emailable again.
+                if value == .null { continue }
                 guard case .bool(let flag) = value else {
                     throw IntercomAPIError.invalid(
                         "Unsubscribed from emails must be a boolean", field: "unsubscribed_from_emails")
@@ -75,6 +78,8 @@ struct ContactChanges: Sendable {
             case "signed_up_at": signedUpAt = .some(try Self.optionalTimestamp(value, field: "signed_up_at"))
             case "last_seen_at": lastSeenAt = .some(try Self.optionalTimestamp(value, field: "last_seen_at"))
             case "custom_attributes":
+                // Nullable in the spec: null sets no custom attribute.
+                if value == .null { continue }
                 guard case .object(let custom) = value else {
                     throw IntercomAPIError.invalid("Custom attributes must be an object", field: "custom_attributes")
                 }

@@ -73,10 +73,37 @@ final class WorkspaceDatabase: Sendable {
         try queue.write { db in
             try db.execute(
                 sql: "INSERT OR REPLACE INTO data_attribute (name, position, json) VALUES (?, ?, ?)",
-                arguments: [attribute.name, position, attribute.storedJSON])
+                arguments: [attribute.storageKey, position, attribute.storedJSON])
             try db.execute(
                 sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_attribute_id', ?)",
                 arguments: [(attribute.id ?? 0) + 1])
+        }
+    }
+}
+
+extension WorkspaceDatabase {
+    /// The secret that seals this workspace's paging cursors, made on first use: a cursor handed out before a
+    /// restart still works after it.
+    func cursorSecret() throws -> [UInt8] {
+        try queue.write { db in
+            let keys = (0..<4).map { "cursor_secret_\($0)" }
+            var words: [Int64] = []
+            for key in keys {
+                guard let word = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+                else { break }
+                words.append(word)
+            }
+            if words.count != keys.count {
+                let secret = CursorSealer.randomSecret()
+                words = (0..<4).map { index in
+                    secret[(index * 8)..<(index * 8 + 8)].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+                }
+                for (key, word) in zip(keys, words) {
+                    try db.execute(
+                        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, word])
+                }
+            }
+            return words.flatMap { word in (0..<8).map { UInt8(truncatingIfNeeded: word >> (56 - 8 * $0)) } }
         }
     }
 }
@@ -128,9 +155,13 @@ extension Contact {
 }
 
 extension DataAttribute {
+    /// The row's key: the name, which a company attribute may share with a contact one.
+    var storageKey: String { model == .contact ? name : "company:\(name)" }
+
     var storedJSON: String {
         JSONValue.object([
-            "id": id.map { .number(String($0)) } ?? .null, "name": .string(name), "full_name": .string(fullName),
+            "id": id.map { .number(String($0)) } ?? .null, "model": .string(model.rawValue), "name": .string(name),
+            "full_name": .string(fullName),
             "label": .string(label), "description": .string(description), "data_type": .string(dataType.rawValue),
             "options": .array(options.map(JSONValue.string)), "custom": .bool(custom),
             "api_writable": .bool(apiWritable), "messenger_writable": .bool(messengerWritable),
@@ -145,8 +176,11 @@ extension DataAttribute {
         else { throw CorruptWorkspaceRecord(detail: String(storedJSON.prefix(200))) }
         var options: [String] = []
         if case .array(let items)? = json["options"] { options = items.compactMap(\.stringValue) }
+        // Attributes stored before company attributes existed have no model: they are the contact's.
+        let model = json["model"]?.stringValue.flatMap(Model.init) ?? .contact
         self.init(
-            id: json["id"]?.int64Value.map(Int.init), name: name, fullName: json["full_name"]?.stringValue ?? name,
+            id: json["id"]?.int64Value.map(Int.init), model: model, name: name,
+            fullName: json["full_name"]?.stringValue ?? name,
             label: json["label"]?.stringValue ?? name, description: json["description"]?.stringValue ?? "",
             dataType: type, options: options, custom: json["custom"] == .bool(true),
             apiWritable: json["api_writable"] != .bool(false),

@@ -108,12 +108,16 @@ extension Contact {
 }
 
 extension DataAttribute {
+    /// The `data_type` Intercom answers: a list attribute is a string one with options (the spec's enum has no
+    /// `options`, and Intercom answers `string`).
+    var renderedType: String { dataType == .options ? DataType.string.rawValue : dataType.rawValue }
+
     /// The `data_attribute` object.
     var json: JSONValue {
         var object: JSONObject = [
-            "type": .string("data_attribute"), "model": .string("contact"), "name": .string(name),
+            "type": .string("data_attribute"), "model": .string(model.rawValue), "name": .string(name),
             "full_name": .string(fullName), "label": .string(label), "description": .string(description),
-            "data_type": .string(dataType.rawValue), "api_writable": .bool(apiWritable),
+            "data_type": .string(renderedType), "api_writable": .bool(apiWritable),
             "messenger_writable": .bool(messengerWritable), "ui_writable": .bool(true), "custom": .bool(custom),
             "archived": .bool(false),
         ]

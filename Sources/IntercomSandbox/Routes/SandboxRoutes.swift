@@ -2,6 +2,7 @@ import ContactIO
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import Synchronization
 
 /// The endpoints, each a thin translation between HTTP and ``WorkspaceStore``.
@@ -18,43 +19,44 @@ struct SandboxRoutes: Sendable {
         }
         router.get("/contacts") { request, _ in try list(request) }
         router.post("/contacts/search") { request, _ in
-            let search = try SearchRequest(body: try await body(request), customAttributes: store.customAttributes())
+            let search = try SearchRequest(
+                body: try await body(request), customAttributes: store.customAttributes(), cursors: store.cursors)
             let result = store.search(search)
             return listResponse(
                 result.contacts, request, total: result.total, page: result.page, perPage: result.perPage,
-                next: result.next?.encoded)
+                next: result.next?.sealed(by: store.cursors))
         }
         router.get("/contacts/find_by_external_id/:external_id") { request, context in
-            let externalID = try context.parameters.require("external_id")
+            let externalID = try parameter("external_id", of: context)
             return render(try store.contact(externalID: externalID), request)
         }
         router.get("/contacts/:id") { request, context in
-            render(try store.contact(id: try context.parameters.require("id")), request)
+            render(try store.contact(id: try parameter("id", of: context)), request)
         }
         router.put("/contacts/:id") { request, context in
-            let contact = try store.update(id: try context.parameters.require("id"), try await body(request))
+            let contact = try store.update(id: try parameter("id", of: context), try await body(request))
             return render(contact, request)
         }
         router.delete("/contacts/:id") { _, context in
-            json(try store.delete(id: try context.parameters.require("id")).stub("deleted", true))
+            json(try store.delete(id: try parameter("id", of: context)).stub("deleted", true))
         }
         router.post("/contacts/:id/archive") { _, context in
-            json(try store.setArchived(id: try context.parameters.require("id"), true).stub("archived", true))
+            json(try store.setArchived(id: try parameter("id", of: context), true).stub("archived", true))
         }
         router.post("/contacts/:id/unarchive") { _, context in
-            json(try store.setArchived(id: try context.parameters.require("id"), false).stub("archived", false))
+            json(try store.setArchived(id: try parameter("id", of: context), false).stub("archived", false))
         }
         router.get("/data_attributes") { request, _ in
-            let model = request.uri.queryParameters["model"].map(String.init) ?? "contact"
-            switch model {
-            case "contact":
-                return json(.object(["type": .string("list"), "data": .array(store.dataAttributes().map(\.json))]))
-            case "company":
-                return json(.object(["type": .string("list"), "data": .array([])]))
-            default:
-                throw IntercomAPIError(
-                    .unprocessableContent, "parameter_invalid", "The model must be either contact or company")
+            var model: DataAttribute.Model?
+            if let name = request.uri.queryParameters["model"] {
+                guard let known = DataAttribute.Model(rawValue: String(name)) else {
+                    throw IntercomAPIError(
+                        .unprocessableContent, "parameter_invalid", "The model must be either contact or company")
+                }
+                model = known
             }
+            let attributes = store.dataAttributes(model: model)
+            return json(.object(["type": .string("list"), "data": .array(attributes.map(\.json))]))
         }
         router.post("/data_attributes") { request, _ in
             json(try store.createDataAttribute(try await body(request)).json)
@@ -77,13 +79,15 @@ struct SandboxRoutes: Sendable {
         }
         var cursor: ListCursor?
         if let text = query["starting_after"] {
-            guard let parsed = Self.decodeListCursor(String(text)) else { throw IntercomAPIError.invalidCursor }
+            guard let parsed = ListCursor(String(text), cursors: store.cursors) else {
+                throw IntercomAPIError.invalidCursor
+            }
             cursor = parsed
         }
         let page = store.list(perPage: perPage, after: cursor)
         return listResponse(
             page.contacts, request, total: page.total, page: cursor?.page ?? 1, perPage: perPage,
-            next: page.next.map(Self.encodeListCursor))
+            next: page.next?.sealed(by: store.cursors))
     }
 
     private func message(_ body: JSONValue) throws -> JSONValue {
@@ -112,11 +116,23 @@ struct SandboxRoutes: Sendable {
         guard adminID == admin.id else {
             throw IntercomAPIError(.notFound, "admin_not_found", "Admin not found", field: "from")
         }
-        guard let to = body["to"], let toType = to["type"]?.stringValue, ["user", "lead", "contact"].contains(toType),
-            let contactID = to["id"]?.stringValue
-        else { throw IntercomAPIError.invalid("to must be a contact: {\"type\":\"user\",\"id\":…}", field: "to") }
-        guard (try? store.contact(id: contactID)) != nil else {
-            throw IntercomAPIError(.notFound, "not_found", "User Not Found", field: "to")
+        // `to` is one recipient or, as the 2.16 spec allows, an array of them.
+        let recipients: [JSONValue]
+        switch body["to"] {
+        case .array(let items)?: recipients = items
+        case let single?: recipients = [single]
+        case nil: recipients = []
+        }
+        guard !recipients.isEmpty else {
+            throw IntercomAPIError.invalid("to must be a contact: {\"type\":\"user\",\"id\":…}", field: "to")
+        }
+        for to in recipients {
+            guard let toType = to["type"]?.stringValue, ["user", "lead", "contact"].contains(toType),
+                let contactID = to["id"]?.stringValue
+            else { throw IntercomAPIError.invalid("to must be a contact: {\"type\":\"user\",\"id\":…}", field: "to") }
+            guard (try? store.contact(id: contactID)) != nil else {
+                throw IntercomAPIError(.notFound, "not_found", "User Not Found", field: "to")
+            }
         }
         let id = messageIDs.next()
         var result: JSONObject = [
@@ -152,9 +168,21 @@ struct SandboxRoutes: Sendable {
 
     // MARK: Helpers
 
+    /// A path parameter as the client meant it: percent-decoded, so that `a%20b` finds the external id `a b`.
+    private func parameter(_ name: String, of context: BasicRequestContext) throws -> String {
+        let raw = try context.parameters.require(name)
+        return raw.removingPercentEncoding ?? raw
+    }
+
     private func body(_ request: Request) async throws -> JSONValue {
         var request = request
-        let buffer = try await request.collectBody(upTo: 4 << 20)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: Self.maxBodyBytes)
+        } catch is NIOTooManyBytesError {
+            throw IntercomAPIError(
+                .contentTooLarge, "request_too_large", "The request body is larger than \(Self.maxBodyBytes >> 20) MiB")
+        }
         let bytes = buffer.readableBytesView
         guard !bytes.isEmpty else { throw IntercomAPIError.invalid("Request body is empty; JSON is required") }
         do {
@@ -209,17 +237,8 @@ struct SandboxRoutes: Sendable {
         return parts[0] < 2 || (parts[0] == 2 && parts[1] < 16)
     }
 
-    static func encodeListCursor(_ cursor: ListCursor) -> String {
-        Data("[\(cursor.sequence),\(cursor.page)]".utf8).base64EncodedString()
-    }
-
-    static func decodeListCursor(_ text: String) -> ListCursor? {
-        guard let data = Data(base64Encoded: text), case .array(let parts)? = try? JSONValue.parse(Array(data)),
-            parts.count == 2, let sequence = parts[0].int64Value, let page = parts[1].int64Value, sequence >= 0,
-            page >= 1
-        else { return nil }
-        return ListCursor(sequence: Int(sequence), page: Int(page))
-    }
+    /// The largest request body the sandbox reads.
+    static let maxBodyBytes = 4 << 20
 }
 
 /// Renders a JSON value as a 200 response.

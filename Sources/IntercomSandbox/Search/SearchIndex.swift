@@ -109,10 +109,11 @@ struct SearchIndex: Sendable {
     /// A later page of a search sorted by `created_at`: walks the `created_at` order from the cursor, testing each
     /// contact, until the page is full. Its total is the first page's.
     private func continueByCreated(_ request: SearchRequest, after cursor: SearchCursor, total: Int) -> SearchResult {
-        guard case .number(let value)? = cursor.sortValue else {
+        // The cursor's value is the created_at of the last contact shown, so it is a whole number in range.
+        guard case .number(let value)? = cursor.sortValue, let createdAt = Int(exactly: value) else {
             return SearchResult(contacts: [], total: total, page: cursor.page, perPage: request.perPage, next: nil)
         }
-        let key = (Int(value), cursor.sequence)
+        let key = (createdAt, cursor.sequence)
         // The first entry after the cursor (ascending), or the last one before it (descending).
         let low = firstCreated { ($0.createdAt, $0.sequence) <= key }
         var index = request.ascending ? low : low - 1
@@ -211,6 +212,8 @@ struct SearchIndex: Sendable {
         return ascending ? lhs.1 < rhs.1 : lhs.1 > rhs.1
     }
 
+    /// A total order: nil, then flags, numbers and texts (one field holds one kind, but the order must not depend on
+    /// it); numbers are never NaN (``SearchValue`` refuses it), so `<` orders them all, infinities included.
     private static func compare(_ lhs: SearchValue?, _ rhs: SearchValue?) -> Int {
         switch (lhs, rhs) {
         case (nil, nil): return 0
@@ -219,7 +222,7 @@ struct SearchIndex: Sendable {
         case (.number(let a)?, .number(let b)?): return a < b ? -1 : (a > b ? 1 : 0)
         case (.text(let a)?, .text(let b)?): return a < b ? -1 : (a > b ? 1 : 0)
         case (.flag(let a)?, .flag(let b)?): return a == b ? 0 : (!a ? -1 : 1)
-        default: return 0
+        case (let a?, let b?): return a.kindRank < b.kindRank ? -1 : 1
         }
     }
 }

@@ -177,15 +177,23 @@ enum SearchValue: Sendable, Equatable {
         switch (type, value) {
         case (.string, .string(let text)): self = .text(text)
         case (.string, .number(let text)): self = .text(text)
-        case (.integer, .number(let text)), (.float, .number(let text)), (.date, .number(let text)):
-            guard let number = Double(text) else { return nil }
-            self = .number(number)
-        case (.integer, .string(let text)), (.float, .string(let text)), (.date, .string(let text)):
-            guard let number = Double(text) else { return nil }
+        case (.integer, .number(let text)), (.float, .number(let text)), (.date, .number(let text)),
+            (.integer, .string(let text)), (.float, .string(let text)), (.date, .string(let text)):
+            // Double("nan") parses; a NaN would break the order that paging relies on.
+            guard let number = Double(text), !number.isNaN else { return nil }
             self = .number(number)
         case (.boolean, .bool(let flag)): self = .flag(flag)
         case (.boolean, .string(let text)) where text == "true" || text == "false": self = .flag(text == "true")
         default: return nil
+        }
+    }
+
+    /// Where values of different kinds stand in the sort order.
+    var kindRank: Int {
+        switch self {
+        case .flag: 0
+        case .number: 1
+        case .text: 2
         }
     }
 }

@@ -15,6 +15,8 @@ final class WorkspaceStore: Sendable {
         var admin = Admin(id: 991_267_816, name: "Sandbox Admin", email: "admin@sandbox.example")
         /// Where the workspace is kept across restarts; nil keeps it in memory only.
         var database: WorkspaceDatabase?
+        /// The secret that seals paging cursors; nil takes the database's, or a random one without a database.
+        var cursorSecret: [UInt8]?
     }
 
     struct Admin: Sendable {
@@ -28,10 +30,15 @@ final class WorkspaceStore: Sendable {
         /// Contact ids by sequence - 1; nil where a contact was deleted.
         var bySequence: [String?] = []
         var liveCount = 0
+        /// Archived contacts among the live ones: list and search leave them out, and so must their counts.
+        var archivedCount = 0
         var userIDByEmail: [String: String] = [:]
         var idByExternalID: [String: String] = [:]
         var customAttributes: [String: DataAttribute] = [:]
         var customAttributeOrder: [String] = []
+        /// Custom attributes of the company model: a list of their own, unknown to contacts.
+        var companyAttributes: [String: DataAttribute] = [:]
+        var companyAttributeOrder: [String] = []
         var nextAttributeID = 12_878
         var ids: IdentifierGenerator
         var search = SearchIndex()
@@ -44,6 +51,8 @@ final class WorkspaceStore: Sendable {
     let settings: Settings
     let clock: SandboxClock
     let state: Mutex<State>
+    /// Seals and opens the cursors of list and search pages.
+    let cursors: CursorSealer
 
     /// - Throws: when the database of `settings` cannot be read.
     init(settings: Settings, clock: SandboxClock) throws {
@@ -59,12 +68,12 @@ final class WorkspaceStore: Sendable {
                 initial.search.update(id: contact.id, to: contact)
             }
             for attribute in snapshot.attributes {
-                initial.customAttributes[attribute.name] = attribute
-                initial.customAttributeOrder.append(attribute.name)
+                initial.add(attribute)
             }
             initial.nextAttributeID = snapshot.nextAttributeID ?? initial.nextAttributeID
         }
         state = Mutex(initial)
+        cursors = CursorSealer(secret: try settings.cursorSecret ?? settings.database?.cursorSecret())
     }
 
     /// Writes a change through to the database, if there is one; a failure is a 500, as a server's would be.
@@ -152,6 +161,7 @@ final class WorkspaceStore: Sendable {
             let contact = state.contacts.removeValue(forKey: id)!
             state.bySequence[contact.sequence - 1] = nil
             state.liveCount -= 1
+            if contact.archived { state.archivedCount -= 1 }
             state.unindex(contact)
             scheduleSearchUpdate(id, now: now, in: &state)
             return contact
@@ -166,6 +176,7 @@ final class WorkspaceStore: Sendable {
             contact.archived = archived
             try persist { try $0.save(contact) }
             state.contacts[id] = contact
+            state.archivedCount += archived ? 1 : -1
             scheduleSearchUpdate(id, now: now, in: &state)
             return contact
         }
@@ -203,7 +214,7 @@ final class WorkspaceStore: Sendable {
                     probe += 1
                 }
             }
-            return (contacts, state.liveCount, next)
+            return (contacts, state.liveCount - state.archivedCount, next)
         }
     }
 
@@ -225,10 +236,19 @@ final class WorkspaceStore: Sendable {
 
     // MARK: Data attributes
 
-    func dataAttributes() -> [DataAttribute] {
+    /// The attributes of `model`, standard ones first; nil lists both models, as Intercom does without `model`.
+    func dataAttributes(model: DataAttribute.Model?) -> [DataAttribute] {
         state.withLock { state in
-            DataAttribute.standardContactAttributes
-                + state.customAttributeOrder.compactMap { state.customAttributes[$0] }
+            var result: [DataAttribute] = []
+            if model != .company {
+                result += DataAttribute.standardContactAttributes
+                result += state.customAttributeOrder.compactMap { state.customAttributes[$0] }
+            }
+            if model != .contact {
+                result += DataAttribute.standardCompanyAttributes
+                result += state.companyAttributeOrder.compactMap { state.companyAttributes[$0] }
+            }
+            return result
         }
     }
 
@@ -238,7 +258,8 @@ final class WorkspaceStore: Sendable {
             guard case .string(let name)? = body["name"], !name.isEmpty else {
                 throw IntercomAPIError(.badRequest, "parameter_not_found", "Name is required", field: "name")
             }
-            guard case .string(let model)? = body["model"], model == "contact" || model == "company" else {
+            guard case .string(let modelName)? = body["model"], let model = DataAttribute.Model(rawValue: modelName)
+            else {
                 throw IntercomAPIError.invalid("The Data Attribute model field must be either contact or company")
             }
             guard case .string(let typeName)? = body["data_type"], let type = DataAttribute.DataType(rawValue: typeName)
@@ -252,11 +273,13 @@ final class WorkspaceStore: Sendable {
                     "Your name for this attribute must only contain alphanumeric characters, currency symbols, and hyphens"
                 )
             }
-            if DataAttribute.standardContactAttributes.contains(where: { $0.name.lowercased() == name.lowercased() }) {
-                throw IntercomAPIError.invalid("'\(name)' is one of our standard attributes for your people data")
+            let data = model == .contact ? "people" : "company"
+            if DataAttribute.standard(model).contains(where: { $0.name.lowercased() == name.lowercased() }) {
+                throw IntercomAPIError.invalid("'\(name)' is one of our standard attributes for your \(data) data")
             }
-            if state.customAttributes[name] != nil {
-                throw IntercomAPIError.invalid("You already have '\(name)' in your people data")
+            let existing = model == .contact ? state.customAttributes : state.companyAttributes
+            if existing[name] != nil {
+                throw IntercomAPIError.invalid("You already have '\(name)' in your \(data) data")
             }
             var options: [String] = []
             if case .array(let items)? = body["options"] {
@@ -268,13 +291,13 @@ final class WorkspaceStore: Sendable {
             let description = body["description"]?.stringValue ?? ""
             let messengerWritable = body["messenger_writable"] == .bool(true)
             let attribute = DataAttribute(
-                id: state.nextAttributeID, name: name, fullName: "custom_attributes.\(name)", label: name,
+                id: state.nextAttributeID, model: model, name: name, fullName: "custom_attributes.\(name)", label: name,
                 description: description, dataType: type == .datetime ? .date : type, options: options, custom: true,
                 apiWritable: true, messengerWritable: messengerWritable, createdAt: now, updatedAt: now)
-            try persist { try $0.save(attribute, position: state.customAttributeOrder.count) }
+            let position = model == .contact ? state.customAttributeOrder.count : state.companyAttributeOrder.count
+            try persist { try $0.save(attribute, position: position) }
             state.nextAttributeID += 1
-            state.customAttributes[name] = attribute
-            state.customAttributeOrder.append(name)
+            state.add(attribute)
             return attribute
         }
     }
@@ -333,12 +356,6 @@ final class WorkspaceStore: Sendable {
     }
 }
 
-/// The position after the last contact of a `GET /contacts` page.
-struct ListCursor: Sendable, Equatable {
-    var sequence: Int
-    var page: Int
-}
-
 extension WorkspaceStore {
     /// Creates `count` synthetic users (`user<N>@example.com`, external id `ext-<N>`), created over the past year
     /// in order, visible to search at once: a workspace to benchmark and rehearse against.
@@ -369,7 +386,20 @@ extension WorkspaceStore.State {
         while bySequence.count < contact.sequence { bySequence.append(nil) }
         bySequence[contact.sequence - 1] = contact.id
         liveCount += 1
+        if contact.archived { archivedCount += 1 }
         index(contact)
+    }
+
+    /// Adds a custom attribute to its model's list.
+    mutating func add(_ attribute: DataAttribute) {
+        switch attribute.model {
+        case .contact:
+            customAttributes[attribute.name] = attribute
+            customAttributeOrder.append(attribute.name)
+        case .company:
+            companyAttributes[attribute.name] = attribute
+            companyAttributeOrder.append(attribute.name)
+        }
     }
 
     /// Makes `contact` findable for conflicts: any contact by external id, users by email (case-insensitive).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContactIO
+import ContactMapping
 import ContactSync
 import Foundation
 import IntercomAPI
@@ -19,8 +20,10 @@ extension IntercomETL {
                 workspace into disjoint created_at ranges of whole days and pages N of them at once by search, \
                 writing them in order; the total is checked against Intercom's total_count.
 
-                Incremental: --updated-since TIME (ISO 8601 or epoch seconds) keeps exactly the contacts updated at \
-                or after TIME; the search starts a day earlier (it matches whole days in the workspace's time zone) \
+                Incremental: --updated-since TIME keeps exactly the contacts updated at or after TIME, which is one \
+                of: 2026-11-29T20:00:00Z (T or a space before the time, seconds and a fraction optional), \
+                2026-11-30T01:00:00+05:00 (or +0500), epoch seconds, or a bare date (midnight UTC). A time without a \
+                zone, or anything else, is refused with exit 64; the search starts a day earlier (it matches whole days in the workspace's time zone) \
                 and every id is written once. --bookmark FILE reads TIME from FILE (no file: a full export) and, \
                 only once the output is complete, writes the next TIME there: the start of this run minus \
                 10 minutes, as search can lag behind writes, so a contact changed near the end of a run is exported \
@@ -48,7 +51,9 @@ extension IntercomETL {
         @Option(help: "Only users or only leads.")
         var role: String?
 
-        @Option(name: .customLong("updated-since"), help: "Only contacts updated at or after TIME (ISO 8601 or epoch).")
+        @Option(
+            name: .customLong("updated-since"),
+            help: "Only contacts updated at or after TIME (ISO 8601 with Z or an offset, epoch seconds, or a date).")
         var updatedSince: String?
 
         @Option(
@@ -77,8 +82,9 @@ extension IntercomETL {
                 throw ValidationError("give --updated-since or --bookmark, not both")
             }
             if let role, role != "user" && role != "lead" { throw ValidationError("--role is user or lead") }
-            if let updatedSince, Self.parseTime(updatedSince) == nil {
-                throw ValidationError("--updated-since takes an ISO 8601 time or epoch seconds, got '\(updatedSince)'")
+            if let updatedSince, TimeArgument(parsing: updatedSince) == nil {
+                throw ValidationError(
+                    "--updated-since: '\(updatedSince)' is not a time. Accepted forms:\n\(TimeArgument.acceptedForms)")
             }
         }
 
@@ -91,15 +97,19 @@ extension IntercomETL {
             options.concurrency = concurrency
             options.epoch = epoch
             options.safeCSV = safeCSV
-            options.updatedSince = updatedSince.flatMap(Self.parseTime)
+            var since = updatedSince.flatMap { TimeArgument(parsing: $0) }
             if let bookmark, FileManager.default.fileExists(atPath: bookmark) {
                 let text = (try? String(contentsOfFile: bookmark, encoding: .utf8)) ?? ""
-                guard let time = Self.parseTime(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-                    StandardStreams.printError("error: the bookmark \(bookmark) does not hold a time: '\(text)'")
+                guard let time = TimeArgument(parsing: text) else {
+                    StandardStreams.printError(
+                        "error: the bookmark \(bookmark) does not hold a time: '\(text.prefix(200))'. Accepted forms:\n"
+                            + TimeArgument.acceptedForms)
                     throw ETLExit.inputFailure
                 }
-                options.updatedSince = time
+                since = time
             }
+            options.updatedSince = since?.seconds
+            options.updatedSinceIsBareDate = since?.isBareDate ?? false
             let startedAt = Int(Date().timeIntervalSince1970)
             let (client, http) = try connection.connect(connections: max(8, concurrency + 2))
             let control = ExportControl()
@@ -133,7 +143,7 @@ extension IntercomETL {
                 if let bookmark {
                     // Never behind the time this run started from, and early enough for search lag.
                     let next = max(options.updatedSince ?? 0, startedAt - 600)
-                    try OutputFile.write(path: bookmark, text: Self.iso8601(next) + "\n")
+                    try OutputFile.write(path: bookmark, text: TimeArgument.iso8601(next) + "\n")
                 }
                 if let summaryJSON {
                     try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
@@ -148,19 +158,6 @@ extension IntercomETL {
             } else {
                 StandardStreams.print(summary.text)
             }
-        }
-
-        /// Epoch seconds, or ISO 8601 (`2026-11-20T00:00:00Z`, `2026-11-20`).
-        static func parseTime(_ text: String) -> Int? {
-            if let seconds = Int(text) { return seconds }
-            let formatter = ISO8601DateFormatter()
-            if let date = formatter.date(from: text) { return Int(date.timeIntervalSince1970) }
-            formatter.formatOptions = [.withFullDate]
-            return formatter.date(from: text).map { Int($0.timeIntervalSince1970) }
-        }
-
-        static func iso8601(_ seconds: Int) -> String {
-            ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(seconds)))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ContactIO
+import ContactMapping
 import Foundation
 
 /// The CSV columns of an export and how each cell is made from a contact as Intercom returned it.
@@ -98,14 +99,9 @@ public struct ExportColumns: Sendable {
         }
     }
 
-    /// `2024-03-01T09:30:00Z`.
+    /// `2024-03-01T09:30:00Z`, as bookmarks are written.
     static func iso8601(_ seconds: Int64) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):"
-            + "\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        TimeArgument.iso8601(Int(seconds))
     }
 
     /// A cell a spreadsheet would run as a formula, prefixed with `'` (OWASP's advice for CSV injection).

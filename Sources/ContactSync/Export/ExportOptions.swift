@@ -24,6 +24,8 @@ public struct ExportOptions: Sendable {
     public var role: String?
     /// Only contacts with `updated_at` at or after this (epoch seconds).
     public var updatedSince: Int?
+    /// `updatedSince` was given as a bare date (midnight UTC); the summary says so.
+    public var updatedSinceIsBareDate = false
     /// Pages in flight at once: above 1, the workspace is split into `created_at` day ranges paged in parallel.
     public var concurrency = 1
     /// CSV timestamps as epoch seconds instead of ISO 8601 UTC.

@@ -21,6 +21,8 @@ public enum ExportRun {
         let started = DispatchTime.now()
         let before = client.statistics
         var summary = ExportSummary(output: path == "-" ? "<stdout>" : path, format: options.format)
+        summary.updatedSince = options.updatedSince
+        summary.updatedSinceIsBareDate = options.updatedSinceIsBareDate
         let columns = try await columns(client: client, options: options)
         let encoder = ContactEncoder(options: options, columns: columns)
         let file = try OutputFile(path: path)

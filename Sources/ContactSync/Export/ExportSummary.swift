@@ -1,4 +1,5 @@
 import ContactIO
+import ContactMapping
 import Foundation
 import IntercomAPI
 
@@ -16,6 +17,9 @@ public struct ExportSummary: Sendable {
     public var duplicatesDropped = 0
     /// Incremental: contacts of the day before `--updated-since` that the search returned and the export left out.
     public var olderDropped = 0
+    /// Incremental: the start, and whether it was given as a bare date (taken as midnight UTC).
+    public var updatedSince: Int?
+    public var updatedSinceIsBareDate = false
     /// Incremental: the newest `updated_at` written.
     public var newestUpdate: Int?
     public var statistics = ClientStatistics()
@@ -40,6 +44,10 @@ public struct ExportSummary: Sendable {
             lines[1] += " \(note)"
         }
         lines.append("pages:           \(pages)" + (ranges > 0 ? " in \(ranges) created_at ranges" : ""))
+        if let updatedSince {
+            let note = updatedSinceIsBareDate ? " (a bare date, taken as midnight UTC)" : ""
+            lines.append("updated since:   \(TimeArgument.iso8601(updatedSince))\(note)")
+        }
         if duplicatesDropped > 0 { lines.append("duplicates:      \(duplicatesDropped) seen twice, written once") }
         if olderDropped > 0 { lines.append("left out:        \(olderDropped) updated before --updated-since") }
         lines.append("API calls:       \(statistics.totalCalls)")
@@ -56,7 +64,8 @@ public struct ExportSummary: Sendable {
             "output": .string(output), "format": .string(format.rawValue), "contacts": number(contacts),
             "pages": number(pages), "ranges": number(ranges), "total_count": totalCount.map(number) ?? .null,
             "difference": difference.map(number) ?? .null, "duplicates_dropped": number(duplicatesDropped),
-            "older_dropped": number(olderDropped), "newest_update": newestUpdate.map(number) ?? .null,
+            "older_dropped": number(olderDropped), "updated_since": updatedSince.map(number) ?? .null,
+            "newest_update": newestUpdate.map(number) ?? .null,
             "api_calls": number(statistics.totalCalls), "rate_limited": number(statistics.rateLimited),
             "retries": number(statistics.retries), "elapsed_seconds": .number(String(format: "%.3f", elapsed)),
         ])

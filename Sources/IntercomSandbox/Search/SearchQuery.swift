@@ -24,8 +24,11 @@ indirect enum SearchQuery: Sendable {
             guard depth < maxNesting else {
                 throw IntercomAPIError.invalid("Queries can be nested at most \(maxNesting) levels deep")
             }
-            guard case .array(let children)? = object["value"], !children.isEmpty else {
+            guard case .array(let children)? = object["value"] else {
                 throw IntercomAPIError.invalid("An \(op) group needs an array of queries as its value")
+            }
+            guard !children.isEmpty else {
+                throw IntercomAPIError.invalid("An \(op) group needs at least one query in its value")
             }
             guard children.count <= maxGroupSize else {
                 throw IntercomAPIError.invalid("An \(op) group can hold at most \(maxGroupSize) filters")

@@ -107,7 +107,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContactMappingTests",
-            dependencies: ["ContactMapping", "ContactIO"],
+            dependencies: ["ContactMapping", "ContactIO", "SandboxTestSupport", "IntercomAPI", "IntercomSandbox"],
             swiftSettings: strictSettings
         ),
         .target(

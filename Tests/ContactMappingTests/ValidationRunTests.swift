@@ -53,18 +53,20 @@ struct ValidationRunTests {
         if name.contains("ndjson") {
             #expect(records[0]["line"] == "3")
             #expect(records[0]["reason"] == "invalid_email")
+            #expect(records[0]["problems"] == "email: invalid_email")
             #expect(
                 try JSONValue.parse(records[0]["original"]!)
                     == .object(["email": .string("bad"), "name": .string("Bob")]))
         } else {
             #expect(
                 records[0].values == [
-                    "3", "2", "email", "bad", "invalid_email", "'bad' is not a valid email address", "bad", "Bob",
+                    "3", "2", "email", "bad", "invalid_email", "'bad' is not a valid email address",
+                    "email: invalid_email", "bad", "Bob",
                 ])
             #expect(
                 records[1].values == [
-                    "5", "4", "", "", "field_count_mismatch", "expected 2 fields as in the header, found 3", "c@x.com",
-                    "Cy",
+                    "5", "4", "", "", "field_count_mismatch", "expected 2 fields as in the header, found 3",
+                    "row: field_count_mismatch", "c@x.com", "Cy",
                 ])
         }
     }

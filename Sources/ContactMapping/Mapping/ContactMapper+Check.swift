@@ -21,60 +21,74 @@ extension ContactMapper {
         return hasher.finalize()
     }
 
-    /// The same verdict as ``map(_:)`` without building the payload: straight from the record's bytes for the usual
-    /// rules, falling back to ``map(_:)`` for a row with anything unusual (so messages are identical). This is what
-    /// keeps `validate` near the reader's speed.
+    /// The same verdict as ``map(_:)`` without building the payload: the same evaluation of every rule
+    /// (``RuleProgram``), only without JSON. A rejected row is mapped, so that its problems and messages are
+    /// ``map(_:)``'s own. This is what keeps `validate` near the reader's speed.
     public func check(_ record: RecordBuffer) -> CheckResult {
         check(record) { _ in }
     }
 
-    /// ``check(_:)``, calling `onKeyHash` with the key's hash as soon as it is known, which on the usual path is
-    /// before the row's other fields are checked: so that the caller can start fetching the key's place in its table
+    /// ``check(_:)``, calling `onKeyHash` with the key's hash as soon as it is known, which is before the row's other
+    /// fields are evaluated: so that the caller can start fetching the key's place in its table
     /// (``KeyTable/prefetch(_:)``) while they are.
     func check(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> CheckResult {
-        if let fast = fastVerdict(record, onKeyHash: onKeyHash) { return .valid(keyHash: fast.keyHash) }
-        return checkBySlowPath(record)
-    }
-
-    /// For a valid row, its key's hash and which rules give it a value (bit n for rule n, the first 64 rules: a
-    /// null that clears a field counts); nil for a row ``map(_:)`` rejects.
-    ///
-    /// From bytes like ``check(_:)``: the look for repeated keys needs this for every row of a repeated key, and
-    /// mapping those rows cost more than the rest of a nightly run.
-    public func keyAndFields(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
-        if let fast = fastVerdict(record, onKeyHash: { _ in }) { return fast }
-        guard case .contact(let contact) = map(record) else { return nil }
-        return (Self.keyHash(contact.matchKey), fields(of: contact.payload))
-    }
-
-    /// The verdict from bytes alone: nil when the row is not plainly valid (then only ``map(_:)`` can tell).
-    private func fastVerdict(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
-        guard let plans = fastPlans else { return nil }
-        var identity = false
-        var keyHash: Int?
-        var bits: UInt64 = 0
-        // The match rule first, then the others in order (any order gives the same verdict here).
-        let first = plans.matchRule
-        for step in 0..<plans.count {
-            let index = step == 0 ? first : step <= first ? step - 1 : step
-            let plan = plans.rules[index]
-            guard plan.column < record.fieldCount || plan.isConcat else { return nil }
-            switch plans.verdict(index, record) {
-            case .blank:
-                if plan.defaultValue { return nil }
-            case .slow:
-                return nil
-            case .valid(let hash):
-                if plan.isEmail || plan.isExternalID { identity = true }
-                if plan.isMatch {
-                    keyHash = hash
-                    onKeyHash(hash)
-                }
-                if index < 64 { bits |= 1 << UInt64(index) }
-            }
+        if let valid = scan(record, onKeyHash: onKeyHash) { return .valid(keyHash: valid.keyHash) }
+        switch map(record) {
+        case .contact(let contact): return .valid(keyHash: Self.keyHash(contact.matchKey))
+        case .rejected(let reject): return .rejected(reject)
         }
-        guard let keyHash, plans.isLead || identity else { return nil }
-        return (keyHash, bits)
+    }
+
+    /// For a valid row, its key's hash and which rules give it a member in the payload (bit n for rule n, the first
+    /// 64 rules: a null that clears a field counts); nil for a row ``map(_:)`` rejects.
+    ///
+    /// The look for repeated keys needs this for every row of a repeated key, and mapping those rows cost more than
+    /// the rest of a nightly run.
+    public func keyAndFields(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
+        scan(record, onKeyHash: { _ in })
+    }
+
+    /// ``map(_:)``'s evaluation without the payload: nil as soon as a rule is rejected, or when the row has no
+    /// identity or no key (then ``map(_:)`` tells why).
+    @inline(__always)
+    private func scan(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
+        let role: String
+        switch self.role(of: record) {
+        case .success(let value): role = value
+        case .failure: return nil
+        }
+        let clear = mapping.empty == .clear
+        return Scratch.with { scratch in
+            var identity = false
+            var keyHash: Int?
+            var bits: UInt64 = 0
+            var failed = false
+            // The match rule first, then the others in order (any order gives the same verdict).
+            let first = program.matchRule ?? 0
+            for step in 0..<program.count where !failed {
+                let index = step == 0 ? first : step <= first ? step - 1 : step
+                let rule = program.steps[index]
+                program.evaluate(index, record, &scratch) { outcome in
+                    switch outcome {
+                    case .blank:
+                        if clear && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    case .value(let value):
+                        if rule.isEmail || rule.isExternalID { identity = true }
+                        if rule.isMatch, case .text(let key) = value {
+                            let hash = Self.keyHash(bytes: UnsafeRawBufferPointer(key))
+                            keyHash = hash
+                            onKeyHash(hash)
+                        }
+                        if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    case .rejected:
+                        failed = true
+                    }
+                }
+                scratch.reset()
+            }
+            guard !failed, let keyHash, role != "user" || identity else { return nil }
+            return (keyHash, bits)
+        }
     }
 
     /// Which rules have a member in `payload` (bit n for rule n, the first 64 rules).
@@ -86,12 +100,5 @@ extension ContactMapper {
             if member != nil { bits |= 1 << UInt64(index) }
         }
         return bits
-    }
-
-    private func checkBySlowPath(_ record: RecordBuffer) -> CheckResult {
-        switch map(record) {
-        case .contact(let contact): .valid(keyHash: Self.keyHash(contact.matchKey))
-        case .rejected(let reject): .rejected(reject)
-        }
     }
 }

@@ -3,7 +3,7 @@ import ContactIO
 extension ContactMapper {
     /// Bumped whenever a release changes what a mapping makes of the same cells (a transform, a date or phone rule),
     /// so that state kept by an older release no longer matches and those rows are compared with Intercom again.
-    static let transformsVersion = 1
+    static let transformsVersion = 2
 
     /// A stable 64-bit fingerprint of everything the mapping reads from the record, and of the mapping itself.
     ///
@@ -17,9 +17,9 @@ extension ContactMapper {
     /// fingerprint: stable across runs and processes (unlike `Hasher`), and fast.
     public func sourceFingerprint(_ record: RecordBuffer) -> UInt64 {
         var hash = mappingSeed
-        if let roleColumn { Self.mix(cellBytes(roleColumn, in: record), into: &hash) }
+        if let roleColumn { Self.mix(Self.cellBytes(roleColumn, in: record), into: &hash) }
         for columns in ruleColumns {
-            for column in columns { Self.mix(cellBytes(column, in: record), into: &hash) }
+            for column in columns { Self.mix(Self.cellBytes(column, in: record), into: &hash) }
         }
         return Self.finish(hash)
     }
@@ -31,47 +31,23 @@ extension ContactMapper {
     /// The row's match key as ``map(_:)`` would make it, without mapping the other fields; nil when the key's cell
     /// is empty or invalid (the row is then mapped and rejected as usual).
     public func matchKey(_ record: RecordBuffer) -> String? {
-        guard let matchRule, case .value(.string(let key)) = value(ofRule: matchRule, in: record) else { return nil }
-        return key
+        withMatchKey(record) { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Calls `body` with the UTF-8 bytes of the row's match key as ``map(_:)`` would make it, or returns nil when the
-    /// key's cell is empty or invalid.
-    ///
-    /// Straight from the record's bytes for the usual keys (an email or an id in a CSV column); anything unusual goes
-    /// through ``matchKey(_:)``, so the key is always the one ``map(_:)`` makes. A nightly run reads every key three
-    /// times (twice to find repeated keys, once to look it up in the state), and a String for each was a third of the
-    /// run's time.
+    /// Calls `body` with the UTF-8 bytes of the row's match key as ``map(_:)`` makes it (the same evaluation of the
+    /// key's rule), or returns nil when the key's cell is empty or invalid. No String: a nightly run reads every key
+    /// three times (twice to find repeated keys, once to look it up in the state), and a String for each was a third
+    /// of the run's time.
     public func withMatchKey<T>(_ record: RecordBuffer, _ body: (UnsafeBufferPointer<UInt8>) throws -> T) rethrows
         -> T?
     {
-        if let plan = matchPlan, plan.column < record.fieldCount, !plan.defaultValue {
-            let raw = record.valueBytes(plan.column)
-            let value = plan.trim || plan.type == .email ? FastPlan.trimmed(raw) : raw
-            let ascii = record.isASCII || !value.contains { $0 >= 0x80 }
-            let lower = plan.lower || plan.type == .email
-            let usable: Bool
-            switch plan.type {
-            case .email:
-                usable = ascii && EmailAddresses.isPlausible(bytes: value)
-            case .string:
-                usable = !FastPlan.trimmed(value).isEmpty && value.count <= Self.maxStringLength && (ascii || !lower)
-            default:
-                usable = false
-            }
-            if usable {
-                guard lower, value.contains(where: { $0 >= 0x41 && $0 <= 0x5A }) else { return try body(value) }
-                return try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: value.count) { lowered in
-                    for (index, byte) in value.enumerated() {
-                        lowered[index] = byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
-                    }
-                    return try body(UnsafeBufferPointer(lowered))
-                }
+        guard let rule = program.matchRule else { return nil }
+        return try Scratch.with { scratch in
+            try program.evaluate(rule, record, &scratch) { outcome throws -> T? in
+                guard case .value(.text(let key)) = outcome else { return nil }
+                return try body(key)
             }
         }
-        guard let key = matchKey(record) else { return nil }
-        var text = key
-        return try text.withUTF8(body)
     }
 
     /// The hash of the row's match key (``keyHash(_:)`` of what ``map(_:)`` makes), or nil without a valid key.
@@ -111,7 +87,8 @@ extension ContactMapper {
     }
 
     /// The cell's bytes, empty when the record lacks it (as ``map(_:)`` reads it: a missing cell is empty).
-    private func cellBytes(_ column: ColumnReference, in record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+    @inline(__always)
+    static func cellBytes(_ column: ColumnReference, in record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
         switch column {
         case .index(let index):
             return index < record.fieldCount ? record.valueBytes(index) : UnsafeBufferPointer(start: nil, count: 0)

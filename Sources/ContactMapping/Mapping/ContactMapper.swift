@@ -16,12 +16,34 @@ public enum RejectReason: String, Sendable, CaseIterable {
     case duplicateKey = "duplicate_key"
 }
 
-/// A rejected row: which field, its value (shortened) and a reason a person can act on.
+/// A rejected row: which field, its value (shortened) and a reason a person can act on, for its first problem; and
+/// every problem of the row, so that a person can fix a file in one round.
 public struct FieldReject: Error, Sendable, Equatable {
     public var field: String?
     public var value: String?
     public var reason: RejectReason
     public var message: String
+    /// Every problem of the row, the first one included, in the mapping's order.
+    public var problems: [Problem] = []
+
+    /// One problem of a row: the field (nil for the row as a whole) and the reason.
+    public struct Problem: Sendable, Equatable {
+        public var field: String?
+        public var reason: RejectReason
+    }
+
+    public init(field: String?, value: String?, reason: RejectReason, message: String) {
+        self.field = field
+        self.value = value
+        self.reason = reason
+        self.message = message
+    }
+
+    /// `field: reason; field: reason`, the reject report's `_problems`.
+    public var problemList: String {
+        let all = problems.isEmpty ? [Problem(field: field, reason: reason)] : problems
+        return all.map { "\($0.field ?? "row"): \($0.reason.rawValue)" }.joined(separator: "; ")
+    }
 }
 
 /// A row turned into what Intercom is sent.
@@ -60,10 +82,10 @@ public struct ContactMapper: Sendable {
     let matchRule: Int?
     /// Identifies the mapping in ``sourceFingerprint(_:)`` (see ``mappingFingerprint``).
     let mappingSeed: UInt64
-    /// How ``withMatchKey(_:_:)`` reads the key from bytes; nil when only the full path can (NDJSON, value maps).
-    let matchPlan: FastPlan?
-    /// How `check` validates each rule from bytes; nil when the mapping needs the full path.
-    let fastPlans: FastPlans?
+    /// The rules compiled for this input's layout: the one evaluation behind map, check and the match key.
+    let program: RuleProgram
+    /// The role map by its trimmed, lower-cased keys (a role from a column matches "Customer " as "customer").
+    let roleMap: [String: String]
 
     /// Binds `mapping` to a CSV header (or to NDJSON records when `header` is nil).
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
@@ -79,12 +101,16 @@ public struct ContactMapper: Sendable {
             }
         }
         var roleName: String?
-        if case .column(let column, _, _) = mapping.role { roleName = column }
+        var roleMap: [String: String] = [:]
+        if case .column(let column, let map, _) = mapping.role {
+            roleName = column
+            for (key, role) in map { roleMap[key.trimmingSpaces().lowercased()] = role }
+        }
+        self.roleMap = roleMap
         guard let header else {
             ruleColumns = mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) }
             roleColumn = roleName.map(ColumnReference.key)
-            fastPlans = nil
-            matchPlan = nil
+            program = RuleProgram(mapping, columns: ruleColumns)
             return
         }
         var index: [String: Int] = [:]
@@ -99,203 +125,103 @@ public struct ContactMapper: Sendable {
         let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
         ruleColumns = indices.map { $0.map(ColumnReference.index) }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
-        fastPlans = FastPlans(mapping, columns: indices)
-        if let matchRule {
-            var single = mapping
-            single.rules = [mapping.rules[matchRule]]
-            single.empty = .skip  // a blank key is rejected whatever the policy for other cells
-            single.role = .fixed("user")  // the key's plan does not depend on the role
-            matchPlan = FastPlans(single, columns: [indices[matchRule]])?.rules.first
-        } else {
-            matchPlan = nil
-        }
+        program = RuleProgram(mapping, columns: ruleColumns)
     }
 
-    /// Maps and validates the record in `record`.
+    /// Maps and validates the record in `record`: the payload an import sends, or every problem of the row.
     public func map(_ record: RecordBuffer) -> MappingResult {
-        let role: String
-        switch mapping.role {
-        case .fixed(let fixed):
-            role = fixed
-        case .column(_, let map, let defaultRole):
-            let raw = roleColumn.map { cell($0, in: record) }?.trimmingSpaces() ?? ""
-            if let mapped = map[raw] {
-                role = mapped
-            } else if raw == "user" || raw == "lead" {
-                role = raw
-            } else if raw.isEmpty || map.isEmpty, let defaultRole {
-                role = defaultRole
-            } else {
-                return .rejected(
+        Scratch.with { scratch in
+            var problems: [FieldReject] = []
+            var role: String?
+            switch self.role(of: record) {
+            case .success(let value): role = value
+            case .failure(let reject): problems.append(reject)
+            }
+            var payload = JSONObject()
+            payload.members.reserveCapacity(program.count + 2)
+            if let role { payload.members.append(JSONObject.Member(key: "role", value: .string(role))) }
+            var custom = JSONObject()
+            var matchKey: String?
+            var identity = false
+            var identityRejected = false
+            for position in 0..<program.count {
+                let step = program.steps[position]
+                program.evaluate(position, record, &scratch) { outcome in
+                    switch outcome {
+                    case .blank:
+                        if mapping.empty == .clear && !step.isID {
+                            append(.null, for: step, position, to: &payload, custom: &custom)
+                        }
+                    case .value(let value):
+                        if step.isMatch, case .text(let key) = value {
+                            matchKey = String(decoding: key, as: UTF8.self)
+                        }
+                        if step.isEmail || step.isExternalID { identity = true }
+                        if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
+                    case .rejected(let reject):
+                        if step.isEmail || step.isExternalID || step.isMatch { identityRejected = true }
+                        problems.append(reject)
+                    }
+                }
+                scratch.reset()
+            }
+            // A missing identity or key is a problem of its own only when no problem of those fields explains it.
+            if role == "user" && !identity && !identityRejected {
+                problems.append(
                     FieldReject(
-                        field: "role", value: Self.shorten(raw), reason: .invalidRole,
-                        message:
-                            "role '\(Self.shorten(raw))' is neither user nor lead; add it to the role map or set a default"
+                        field: nil, value: nil, reason: .missingIdentity,
+                        message: "a user contact requires an email or an external ID; supply one, or set role to lead"
                     ))
             }
-        }
-        var payload = JSONObject()
-        payload.members.reserveCapacity(mapping.rules.count + 2)
-        payload.members.append(JSONObject.Member(key: "role", value: .string(role)))
-        var custom = JSONObject()
-        var matchKey: String?
-        for (position, rule) in mapping.rules.enumerated() {
-            switch value(ofRule: position, in: record) {
-            case .blank:
-                if mapping.empty == .clear && rule.name != "id" {
-                    append(.null, for: rule, to: &payload, custom: &custom)
-                }
-            case .value(let value):
-                if !rule.isCustomAttribute && rule.name == mapping.match.rawValue, case .string(let key) = value {
-                    matchKey = key
-                }
-                if rule.name != "id" || rule.isCustomAttribute {
-                    append(value, for: rule, to: &payload, custom: &custom)
-                }
-            case .rejected(let reject):
-                return .rejected(reject)
+            if matchKey == nil && !identityRejected {
+                problems.append(
+                    FieldReject(
+                        field: mapping.match.rawValue, value: nil, reason: .missingMatchKey,
+                        message:
+                            "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
             }
+            if var first = problems.first {
+                first.problems = problems.map { FieldReject.Problem(field: $0.field, reason: $0.reason) }
+                return .rejected(first)
+            }
+            if !custom.members.isEmpty {
+                payload.members.append(JSONObject.Member(key: "custom_attributes", value: .object(custom)))
+            }
+            return .contact(MappedContact(role: role ?? "user", matchKey: matchKey ?? "", payload: payload))
         }
-        if !custom.members.isEmpty {
-            payload.members.append(JSONObject.Member(key: "custom_attributes", value: .object(custom)))
-        }
-        if role == "user" && payload["email"]?.stringValue == nil && payload["external_id"]?.stringValue == nil {
-            return .rejected(
-                FieldReject(
-                    field: nil, value: nil, reason: .missingIdentity,
-                    message: "a user contact requires an email or an external ID; supply one, or set role to lead"))
-        }
-        guard let matchKey else {
-            return .rejected(
-                FieldReject(
-                    field: mapping.match.rawValue, value: nil, reason: .missingMatchKey,
-                    message: "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
-        }
-        return .contact(MappedContact(role: role, matchKey: matchKey, payload: payload))
     }
 
-    /// One rule's value for the record.
-    enum RuleValue {
-        /// Empty after the transforms and the default.
-        case blank
-        case value(JSONValue)
-        case rejected(FieldReject)
-    }
-
-    /// The rule at `position` applied to the record: source, transforms, value map, default, then conversion.
-    func value(ofRule position: Int, in record: RecordBuffer) -> RuleValue {
-        let rule = mapping.rules[position]
-        var text = source(rule.source, ruleColumns[position], in: record)
-        for transform in rule.transforms {
-            switch transform {
-            case .trim: text = text.trimmingSpaces()
-            case .lower: text = text.lowercasedFast()
-            case .upper: text = text.uppercased()
-            }
-        }
-        if let mapped = rule.valueMap[text] { text = mapped }
-        if text.isBlank, let fallback = rule.defaultValue { text = fallback }
-        if text.isBlank { return .blank }
-        switch convert(text, rule) {
-        case .success(let value): return .value(value)
-        case .failure(let reject): return .rejected(reject)
+    /// The row's role: the mapping's, or its role column's through the role map (trimmed, any case), `user` and
+    /// `lead` as themselves, and the default for an empty cell or a value the map does not list.
+    func role(of record: RecordBuffer) -> Result<String, FieldReject> {
+        switch mapping.role {
+        case .fixed(let fixed):
+            return .success(fixed)
+        case .column(_, let map, let defaultRole):
+            let raw = roleColumn.map { String(decoding: Self.cellBytes($0, in: record), as: UTF8.self) } ?? ""
+            let key = raw.trimmingSpaces().lowercased()
+            if let mapped = roleMap[key] { return .success(mapped) }
+            if key == "user" || key == "lead" { return .success(key) }
+            if let defaultRole { return .success(defaultRole) }
+            let listed = map.keys.sorted().map { "'\($0)'" }.joined(separator: ", ")
+            let shown = Self.shorten(raw.trimmingSpaces())
+            return .failure(
+                FieldReject(
+                    field: "role", value: shown, reason: .invalidRole,
+                    message: "role '\(shown)' is not user, lead or a value of the role map"
+                        + (listed.isEmpty ? "" : " (\(listed))") + "; add it to the map or set a default"))
         }
     }
 
     private func append(
-        _ value: JSONValue, for rule: MappingFile.Rule, to payload: inout JSONObject, custom: inout JSONObject
+        _ value: JSONValue, for step: RuleProgram.Step, _ position: Int, to payload: inout JSONObject,
+        custom: inout JSONObject
     ) {
-        if rule.isCustomAttribute {
-            custom.members.append(JSONObject.Member(key: rule.name, value: value))
+        let member = JSONObject.Member(key: program.names[position], value: value)
+        if step.isCustomAttribute {
+            custom.members.append(member)
         } else {
-            payload.members.append(JSONObject.Member(key: rule.name, value: value))
-        }
-    }
-
-    private func cell(_ column: ColumnReference, in record: RecordBuffer) -> String {
-        switch column {
-        case .index(let index):
-            return index < record.fieldCount ? record.value(index) : ""
-        case .key(let key):
-            guard let index = record.index(ofKey: key), record.kind(index) != .null else { return "" }
-            return record.value(index)
-        }
-    }
-
-    private func source(_ source: MappingFile.Source, _ columns: [ColumnReference], in record: RecordBuffer)
-        -> String
-    {
-        switch source {
-        case .column:
-            return cell(columns[0], in: record)
-        case .constant(let constant):
-            return constant
-        case .concat(_, let separator):
-            var parts: [String] = []
-            for column in columns {
-                let part = cell(column, in: record).trimmingSpaces()
-                if !part.isEmpty { parts.append(part) }
-            }
-            return parts.joined(separator: separator)
-        }
-    }
-
-    /// The value as the JSON Intercom expects for the rule's type, or the reason it cannot be.
-    private func convert(_ raw: String, _ rule: MappingFile.Rule) -> Result<JSONValue, FieldReject> {
-        func reject(_ reason: RejectReason, _ message: String) -> Result<JSONValue, FieldReject> {
-            .failure(FieldReject(field: rule.name, value: Self.shorten(raw), reason: reason, message: message))
-        }
-        let text = raw.trimmingSpaces()
-        switch rule.type {
-        case .string:
-            guard raw.utf8.count <= Self.maxStringLength || raw.count <= Self.maxStringLength else {
-                return reject(
-                    .tooLong, "\(rule.name) is \(raw.count) characters; Intercom keeps at most \(Self.maxStringLength)")
-            }
-            return .success(.string(raw))
-        case .email:
-            let email = text.lowercasedFast()
-            guard EmailAddresses.isPlausible(email) else {
-                return reject(.invalidEmail, "'\(Self.shorten(raw))' is not a valid email address")
-            }
-            return .success(.string(email))
-        case .phone:
-            guard let phone = PhoneNumbers.e164(text, defaultCallingCode: rule.callingCode) else {
-                let hint = rule.callingCode == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
-                return reject(
-                    .invalidPhone, "'\(Self.shorten(raw))' is not a phone number in international form (+…)\(hint)")
-            }
-            return .success(.string(phone))
-        case .url:
-            guard (text.hasPrefix("https://") || text.hasPrefix("http://")) && text.count > 10 && !text.contains(" ")
-            else {
-                return reject(.invalidURL, "'\(Self.shorten(raw))' is not an http(s) URL")
-            }
-            return .success(.string(text))
-        case .date:
-            var utf8 = text
-            let seconds = utf8.withUTF8 { bytes in rule.dateFormats.lazy.compactMap { $0.parse(bytes) }.first }
-            guard let seconds else {
-                let formats = rule.dateFormats.map(\.description).joined(separator: ", ")
-                return reject(.invalidDate, "'\(Self.shorten(raw))' is not a date in any of the formats \(formats)")
-            }
-            return .success(.number(String(seconds)))
-        case .boolean:
-            guard let flag = Booleans.parse(text) else {
-                return reject(
-                    .invalidBoolean, "'\(Self.shorten(raw))' is not true or false (yes/no, 1/0 … are understood)")
-            }
-            return .success(.bool(flag))
-        case .integer:
-            guard let number = Int64(text) else {
-                return reject(.invalidInteger, "'\(Self.shorten(raw))' is not a whole number")
-            }
-            return .success(.number(String(number)))
-        case .float:
-            guard let number = Double(text), number.isFinite else {
-                return reject(.invalidFloat, "'\(Self.shorten(raw))' is not a number")
-            }
-            return .success(.number(text))
+            payload.members.append(member)
         }
     }
 

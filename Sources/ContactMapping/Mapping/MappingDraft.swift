@@ -112,10 +112,13 @@ public enum MappingDraft {
             "# Check it, then: intercom-etl validate \(source) --mapping THIS_FILE",
         ]
         if let roleColumn {
-            lines.append("role: {column: \(quote(header[roleColumn])), default: user}")
+            lines.append(
+                "role: {column: \(quote(header[roleColumn])), default: user}   # add map: {Customer: user, Lead: lead};"
+                    + " values match in any case, and default takes empty cells and values the map does not list")
         } else {
             lines.append(
-                "role: user                 # or lead, or {column: NAME, map: {value: user|lead}, default: user}")
+                "role: user                 # or lead, or {column: NAME, map: {value: user|lead}, default: user}"
+                    + " (default: for empty cells and unlisted values)")
         }
         lines.append(
             "match: \(match)               # the key that finds the contact in Intercom: email, external_id or id")

@@ -156,6 +156,9 @@ extension MappingFile {
                 guard case .sequence(let items) = value else {
                     throw fail(value, "'\(name)': transforms must be a list")
                 }
+                guard items.count <= RuleProgram.maxTransforms else {
+                    throw fail(value, "'\(name)': at most \(RuleProgram.maxTransforms) transforms")
+                }
                 for item in items {
                     guard let transform = TextTransform(rawValue: item.string ?? "") else {
                         throw fail(

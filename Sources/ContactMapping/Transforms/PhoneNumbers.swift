@@ -11,16 +11,32 @@ public enum PhoneNumbers {
         "MY": "60", "TH": "66", "VN": "84",
     ]
 
+    /// The longest E.164 number: `+` and 15 digits.
+    public static let maxE164Length = 16
+
     /// The E.164 form of `text`, or nil when it cannot be one (letters, too few or too many digits).
-    /// - Parameter defaultCountry: the calling code (e.g. "1") for numbers written without `+` or `00`.
+    /// - Parameter defaultCallingCode: the calling code (e.g. "1") for numbers written without `+` or `00`.
     public static func e164(_ text: String, defaultCallingCode: String?) -> String? {
-        e164Bytes(text.utf8, defaultCallingCode: defaultCallingCode).map { String(decoding: $0, as: UTF8.self) }
+        var text = text
+        return text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxE164Length) { output in
+                e164(bytes, defaultCallingCode: defaultCallingCode, into: output).map {
+                    String(decoding: UnsafeBufferPointer(rebasing: output[0..<$0]), as: UTF8.self)
+                }
+            }
+        }
     }
 
-    /// Whether `text` has an E.164 form, without building it (what validation needs, on every row).
-    public static func isValid(_ text: UnsafeBufferPointer<UInt8>, defaultCallingCode: String?) -> Bool {
+    /// Writes the E.164 form of `text` into `output` (at least ``maxE164Length`` bytes) and returns its length, or
+    /// nil when there is none: the one statement of the phone rules.
+    ///
+    /// Byte by byte with no allocation: this runs on every row, and phone numbers are ASCII (anything else is
+    /// refused). Separators (space, tab, `-`, `.`, `(`, `)`, `/`) are dropped; `+` or `00` starts an international
+    /// number; a national one takes `defaultCallingCode` and loses its trunk `0` (kept in Italy), or the NANP `1`.
+    public static func e164(
+        _ text: UnsafeBufferPointer<UInt8>, defaultCallingCode: String?, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Int? {
         var digits = 0
-        var leadingZeros = 0
         var first: UInt8 = 0
         var second: UInt8 = 0
         var international = false
@@ -28,45 +44,9 @@ public enum PhoneNumbers {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 if digits == 0 { first = byte } else if digits == 1 { second = byte }
-                if digits == leadingZeros && byte == UInt8(ascii: "0") { leadingZeros += 1 }
                 digits += 1
+                guard digits <= 17 else { return nil }  // more than 15 digits and a 00 prefix: never a number
             case UInt8(ascii: "+") where digits == 0 && !international:
-                international = true
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"),
-                UInt8(ascii: "/"), 0x09:
-                continue
-            default:
-                return false
-            }
-        }
-        // The same arithmetic as e164Bytes, on counts.
-        if !international && digits > 2 && first == UInt8(ascii: "0") && second == UInt8(ascii: "0") {
-            return (8...15).contains(digits - 2) && leadingZeros == 2
-        }
-        if international {
-            return (8...15).contains(digits) && first != UInt8(ascii: "0")
-        }
-        guard let code = defaultCallingCode else { return false }
-        var number = digits
-        if code == "1" && digits == 11 && first == UInt8(ascii: "1") {
-            number -= 1
-        } else if first == UInt8(ascii: "0") && code != "39" {
-            number -= 1
-        }
-        return (8...15).contains(code.utf8.count + number)
-    }
-
-    /// The E.164 form as bytes.
-    public static func e164Bytes(_ text: some Sequence<UInt8>, defaultCallingCode: String?) -> [UInt8]? {
-        // Byte by byte: this runs on every row, and phone numbers are ASCII (anything else is refused).
-        var digits: [UInt8] = []
-        digits.reserveCapacity(16)
-        var international = false
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits.append(byte)
-            case UInt8(ascii: "+") where digits.isEmpty && !international:
                 international = true
             case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"),
                 UInt8(ascii: "/"), 0x09:
@@ -75,25 +55,37 @@ public enum PhoneNumbers {
                 return nil
             }
         }
-        var start = 0
-        if !international && digits.count > 2 && digits[0] == UInt8(ascii: "0") && digits[1] == UInt8(ascii: "0") {
+        var skip = 0
+        if !international && digits > 2 && first == UInt8(ascii: "0") && second == UInt8(ascii: "0") {
             international = true
-            start = 2
+            skip = 2
         }
-        var number = digits[start...]
         var prefix: [UInt8] = []
         if !international {
             guard let code = defaultCallingCode else { return nil }
-            if code == "1" && number.count == 11 && number.first == UInt8(ascii: "1") {
-                number = number.dropFirst()  // 1 415 555 0123 written with the NANP trunk prefix
-            } else if number.first == UInt8(ascii: "0") && code != "39" {
-                // The national trunk prefix (kept in Italy, where it is part of the number).
-                number = number.dropFirst()
+            if code == "1" && digits == 11 && first == UInt8(ascii: "1") {
+                skip = 1  // 1 415 555 0123 written with the NANP trunk prefix
+            } else if first == UInt8(ascii: "0") && code != "39" {
+                skip = 1  // the national trunk prefix (kept in Italy, where it is part of the number)
             }
             prefix = Array(code.utf8)
         }
-        let total = prefix.count + number.count
-        guard (8...15).contains(total), (prefix.first ?? number.first) != UInt8(ascii: "0") else { return nil }
-        return [UInt8(ascii: "+")] + prefix + number
+        let total = prefix.count + digits - skip
+        guard (8...15).contains(total), output.count > total else { return nil }
+        output[0] = UInt8(ascii: "+")
+        var length = 1
+        for byte in prefix {
+            output[length] = byte
+            length += 1
+        }
+        var seen = 0
+        for byte in text where byte &- 48 < 10 {
+            seen += 1
+            if seen > skip {
+                output[length] = byte
+                length += 1
+            }
+        }
+        return output[1] == UInt8(ascii: "0") ? nil : length
     }
 }

@@ -10,9 +10,12 @@ public struct RejectedRow: Sendable, Equatable {
     /// A `RejectReason` or a reader `RowError.Reason` raw value.
     public var reason: String
     public var message: String
+    /// Every problem of the row as `field: reason; field: reason` (the first is `field` and `reason`).
+    public var problems: String
 
     public init(
-        file: String, line: Int, recordNumber: Int, field: String?, value: String?, reason: String, message: String
+        file: String, line: Int, recordNumber: Int, field: String?, value: String?, reason: String, message: String,
+        problems: String? = nil
     ) {
         self.file = file
         self.line = line
@@ -21,6 +24,7 @@ public struct RejectedRow: Sendable, Equatable {
         self.value = value
         self.reason = reason
         self.message = message
+        self.problems = problems ?? "\(field ?? "row"): \(reason)"
     }
 
     /// A row the reader could not read.
@@ -34,7 +38,7 @@ public struct RejectedRow: Sendable, Equatable {
     public init(_ reject: FieldReject, file: String, record: RecordBuffer) {
         self.init(
             file: file, line: record.line, recordNumber: record.number, field: reject.field, value: reject.value,
-            reason: reject.reason.rawValue, message: reject.message)
+            reason: reject.reason.rawValue, message: reject.message, problems: reject.problemList)
     }
 
     public var description: String {
@@ -46,7 +50,8 @@ public struct RejectedRow: Sendable, Equatable {
 /// Writes rejected rows with their original values, so that a user can fix them and re-run only them.
 ///
 /// CSV (by the path's extension, `.csv` / `.csv.gz`): the columns `_line`, `_record`, `_field`, `_value`,
-/// `_reason`, `_message`, then the input's own columns. NDJSON (`.ndjson`, `.jsonl`): one object per reject with
+/// `_reason`, `_message` (the first problem of the row), `_problems` (all of them: `field: reason; field: reason`),
+/// then the input's own columns. NDJSON (`.ndjson`, `.jsonl`): one object per reject with
 /// those keys and `record` holding the original fields. The file appears only when complete.
 public final class RejectReport {
     private let file: RowFile
@@ -56,7 +61,8 @@ public final class RejectReport {
     /// - Parameter header: the input's CSV header (nil for NDJSON input).
     public init(path: String, header: [String]?) throws {
         self.header = header
-        let columns = ["_line", "_record", "_field", "_value", "_reason", "_message"] + (header ?? ["_original"])
+        let columns =
+            ["_line", "_record", "_field", "_value", "_reason", "_message", "_problems"] + (header ?? ["_original"])
         file = try RowFile(path: path, format: RowFile.isNDJSON(path: path) ? .ndjson : .csv(header: columns))
     }
 
@@ -72,7 +78,7 @@ public final class RejectReport {
             cells: {
                 var row = [
                     String(reject.line), String(reject.recordNumber), reject.field ?? "", reject.value ?? "",
-                    reject.reason, reject.message,
+                    reject.reason, reject.message, reject.problems,
                 ]
                 if let header {
                     row += (0..<header.count).map { index in
@@ -90,6 +96,7 @@ public final class RejectReport {
                     "field": reject.field.map(JSONValue.string) ?? .null,
                     "value": reject.value.map(JSONValue.string) ?? .null,
                     "reason": .string(reject.reason), "message": .string(reject.message),
+                    "problems": .string(reject.problems),
                     "original": original.map { .object($0.jsonObject) } ?? .null,
                 ]
             })

@@ -1,0 +1,302 @@
+import ContactIO
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension RuleProgram {
+    /// Rule `index` applied to `record`: source, transforms in order, value map, default, then the type's check and
+    /// canonical form. `body` gets the outcome; text in it is valid only during the call.
+    ///
+    /// Every value is checked in its final form, the one that is sent: a date after `lower`, a concatenation at its
+    /// joined length, a float as the JSON it becomes.
+    @inline(__always)
+    func evaluate<R>(
+        _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
+    ) rethrows -> R {
+        let step = steps[index]
+        var text: UnsafeBufferPointer<UInt8>
+        switch step.source {
+        case .column:
+            if step.column >= 0 {
+                text = step.column < record.fieldCount ? record.valueBytes(step.column) : Self.empty
+            } else {
+                text = ContactMapper.cellBytes(columns[index][0], in: record)
+            }
+        case .constant:
+            text = constants[index]
+        case .concat:
+            text = joined(index, record, &scratch)
+        }
+        if step.transformCount > 0 {
+            var codes = step.transformCodes
+            for _ in 0..<step.transformCount {
+                switch codes & 3 {
+                case 0: text = Self.trimmed(text)
+                case 1: text = Self.lowered(text, &scratch)
+                default: text = Self.uppered(text, &scratch)
+                }
+                codes >>= 2
+            }
+        }
+        if step.hasValueMap, let mapped = valueMaps[index][String(decoding: text, as: UTF8.self)] {
+            let copy = scratch.take(mapped.count)
+            _ = copy.initialize(from: mapped)
+            text = UnsafeBufferPointer(copy)
+        }
+        if step.hasDefault && Self.isBlank(text) { text = defaults[index] }
+        if Self.isBlank(text) { return try body(.blank) }
+        return try convert(index, step.type, text, &scratch, body)
+    }
+
+    /// The value as its type wants it, or the reason it cannot be.
+    @inline(__always)
+    private func convert<R>(
+        _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch,
+        _ body: (RuleOutcome) throws -> R
+    ) rethrows -> R {
+        switch type {
+        case .string:
+            if text.count > ContactMapper.maxStringLength {
+                // Intercom counts characters: bytes beyond 255 can still be few enough of them.
+                let characters = String(decoding: text, as: UTF8.self).count
+                if characters > ContactMapper.maxStringLength {
+                    return try body(
+                        reject(
+                            index, text, .tooLong,
+                            "\(names[index]) is \(characters) characters; Intercom keeps at most "
+                                + "\(ContactMapper.maxStringLength)"))
+                }
+            }
+            return try body(.value(.text(text)))
+        case .email:
+            let email = Self.lowered(Self.trimmed(text), &scratch)
+            guard EmailAddresses.isPlausible(bytes: email) else {
+                return try body(
+                    reject(index, text, .invalidEmail, "'\(Self.shorten(text))' is not a valid email address"))
+            }
+            return try body(.value(.text(email)))
+        case .phone:
+            let trimmed = Self.trimmed(text)
+            let output = scratch.take(PhoneNumbers.maxE164Length)
+            guard let length = PhoneNumbers.e164(trimmed, defaultCallingCode: callingCodes[index], into: output) else {
+                let hint = callingCodes[index] == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
+                return try body(
+                    reject(
+                        index, text, .invalidPhone,
+                        "'\(Self.shorten(text))' is not a phone number in international form (+…)\(hint)"))
+            }
+            return try body(.value(.text(UnsafeBufferPointer(rebasing: output[0..<length]))))
+        case .url:
+            // `memchr` for the space: it reads many bytes at a time, and URLs are long.
+            let url = Self.trimmed(text)
+            guard Self.startsWithHTTP(url), url.count > 10, memchr(url.baseAddress!, 0x20, url.count) == nil else {
+                return try body(reject(index, text, .invalidURL, "'\(Self.shorten(text))' is not an http(s) URL"))
+            }
+            return try body(.value(.text(url)))
+        case .date:
+            let trimmed = Self.trimmed(text)
+            for format in dateFormats[index] {
+                if let seconds = format.parse(trimmed) { return try body(.value(.date(seconds))) }
+            }
+            let formats = dateFormats[index].map(\.description).joined(separator: ", ")
+            return try body(
+                reject(
+                    index, text, .invalidDate, "'\(Self.shorten(text))' is not a date in any of the formats \(formats)")
+            )
+        case .boolean:
+            guard let flag = Booleans.parse(bytes: Self.trimmed(text)) else {
+                return try body(
+                    reject(
+                        index, text, .invalidBoolean,
+                        "'\(Self.shorten(text))' is not true or false (yes/no, 1/0 … are understood)"))
+            }
+            return try body(.value(.boolean(flag)))
+        case .integer:
+            guard let number = Self.integer(Self.trimmed(text)) else {
+                return try body(reject(index, text, .invalidInteger, "'\(Self.shorten(text))' is not a whole number"))
+            }
+            return try body(.value(.integer(number)))
+        case .float:
+            let trimmed = Self.trimmed(text)
+            // Infinities, NaN and numbers too large or too small for a double are refused, not sent as 0 or inf.
+            guard let number = Double(String(decoding: trimmed, as: UTF8.self)), number.isFinite,
+                number != 0 || !Self.hasNonZeroMantissa(trimmed)
+            else {
+                return try body(reject(index, text, .invalidFloat, "'\(Self.shorten(text))' is not a number"))
+            }
+            if Self.isCanonicalJSONNumber(trimmed) { return try body(.value(.float(trimmed))) }
+            let canonical = Array(String(number).utf8)
+            let copy = scratch.take(canonical.count)
+            _ = copy.initialize(from: canonical)
+            return try body(.value(.float(UnsafeBufferPointer(copy))))
+        }
+    }
+
+    private func reject(_ index: Int, _ text: UnsafeBufferPointer<UInt8>, _ reason: RejectReason, _ message: String)
+        -> RuleOutcome
+    {
+        .rejected(FieldReject(field: names[index], value: Self.shorten(text), reason: reason, message: message))
+    }
+
+    /// The non-empty trimmed parts of a concatenation, joined by its separator.
+    private func joined(_ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
+        let separator = separators[index]
+        var parts: [UnsafeBufferPointer<UInt8>] = []
+        var length = 0
+        for column in columns[index] {
+            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+            if !part.isEmpty {
+                length += part.count + (parts.isEmpty ? 0 : separator.count)
+                parts.append(part)
+            }
+        }
+        if parts.count == 1 { return parts[0] }
+        let output = scratch.take(length)
+        var offset = 0
+        for (position, part) in parts.enumerated() {
+            if position > 0, let from = separator.baseAddress {
+                (output.baseAddress! + offset).initialize(from: from, count: separator.count)
+                offset += separator.count
+            }
+            (output.baseAddress! + offset).initialize(from: part.baseAddress!, count: part.count)
+            offset += part.count
+        }
+        return UnsafeBufferPointer(output)
+    }
+
+    static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+
+    /// Without leading and trailing spaces and tabs (U+0020, U+0009: the bytes, whatever follows them).
+    @inline(__always)
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0
+        var end = bytes.count
+        while start < end && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
+        while end > start && (bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09) { end -= 1 }
+        if start == 0 && end == bytes.count { return bytes }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Whether the bytes are empty or only spaces and tabs.
+    @inline(__always)
+    static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 }
+    }
+
+    /// Lower-cased: byte by byte for ASCII (returned as is when there is nothing to change), by Unicode's rules else.
+    @inline(__always)
+    static func lowered(_ bytes: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
+        recased(bytes, &scratch, from: 0x41, { $0.lowercased() })
+    }
+
+    @inline(__always)
+    static func uppered(_ bytes: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
+        recased(bytes, &scratch, from: 0x61, { $0.uppercased() })
+    }
+
+    /// `bytes` with the ASCII letters from `low` (A or a) flipped, or `unicode` applied when any byte is not ASCII.
+    @inline(__always)
+    private static func recased(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, from low: UInt8, _ unicode: (String) -> String
+    ) -> UnsafeBufferPointer<UInt8> {
+        var changes = false
+        for byte in bytes {
+            if byte >= 0x80 {
+                let converted = Array(unicode(String(decoding: bytes, as: UTF8.self)).utf8)
+                let output = scratch.take(converted.count)
+                _ = output.initialize(from: converted)
+                return UnsafeBufferPointer(output)
+            }
+            if byte &- low < 26 { changes = true }
+        }
+        guard changes else { return bytes }
+        let output = scratch.take(bytes.count)
+        for (index, byte) in bytes.enumerated() { output[index] = byte &- low < 26 ? byte ^ 0x20 : byte }
+        return UnsafeBufferPointer(output)
+    }
+
+    /// Whether `bytes` start with `http://` or `https://` (compared here: a static array would cost a check of its
+    /// lazy initialisation on every call).
+    @inline(__always)
+    static func startsWithHTTP(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 7, bytes[0] == 0x68, bytes[1] == 0x74, bytes[2] == 0x74, bytes[3] == 0x70 else {
+            return false
+        }
+        let rest = bytes[4] == 0x73 ? 5 : 4  // "s"
+        return bytes.count >= rest + 3 && bytes[rest] == 0x3A && bytes[rest + 1] == 0x2F && bytes[rest + 2] == 0x2F
+    }
+
+    /// A whole number in Int64's range: an optional sign, then digits only.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var index = 0
+        var negative = false
+        if let first = bytes.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            negative = first == UInt8(ascii: "-")
+            index = 1
+        }
+        guard index < bytes.count else { return nil }
+        var value: Int64 = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- 48
+            guard digit < 10 else { return nil }
+            // Accumulated negatively, so that Int64.min fits.
+            let (times, overflow1) = value.multipliedReportingOverflow(by: 10)
+            let (next, overflow2) = times.subtractingReportingOverflow(Int64(digit))
+            guard !overflow1, !overflow2 else { return nil }
+            value = next
+            index += 1
+        }
+        if negative { return value }
+        return value == Int64.min ? nil : -value
+    }
+
+    /// Whether `bytes` are a number as JSON writes it: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isCanonicalJSONNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        func digits() -> Int {
+            let start = index
+            while index < bytes.count && bytes[index] &- 48 < 10 { index += 1 }
+            return index - start
+        }
+        if index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count else { return false }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+        } else if digits() == 0 {
+            return false
+        }
+        if index < bytes.count && bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { return false }
+        }
+        if index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E")) {
+            index += 1
+            if index < bytes.count && (bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-")) {
+                index += 1
+            }
+            guard digits() > 0 else { return false }
+        }
+        return index == bytes.count
+    }
+
+    /// Whether a digit other than 0 comes before any exponent (a number that is not zero as written).
+    static func hasNonZeroMantissa(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes {
+            if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "p")
+                || byte == UInt8(ascii: "P")
+            {
+                return false
+            }
+            if byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { return true }
+        }
+        return false
+    }
+
+    /// A value shortened for reports (at most 60 characters).
+    static func shorten(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        ContactMapper.shorten(String(decoding: bytes, as: UTF8.self))
+    }
+}

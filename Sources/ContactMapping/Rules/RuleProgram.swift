@@ -1,0 +1,191 @@
+import ContactIO
+
+/// A mapping compiled once for one input's layout: the single statement of what every rule makes of a record.
+///
+/// ``ContactMapper/map(_:)`` (the payload an import sends), ``ContactMapper/check(_:)`` (the verdict `validate`
+/// gives), the match key and the look at repeated keys all run ``evaluate(_:_:_:_:)``; `check` only skips building
+/// the JSON. So `validate` cannot pass what `import` refuses: there is no second copy of a rule to drift.
+///
+/// The per-rule values a row needs are plain (``Step``); arrays a rule needs besides are kept by the rule's index, so
+/// that reading a step for every rule of every row copies a few words and retains nothing.
+final class RuleProgram: @unchecked Sendable {
+    /// One rule, in plain values.
+    struct Step: Sendable {
+        var type: MappingFile.ValueType
+        var source: SourceKind
+        /// The CSV column of a `column` source (-1 for NDJSON, whose rules find their key by name).
+        var column: Int
+        /// The transforms in order, two bits each (``MappingFile/TextTransform`` by position), and how many.
+        var transformCodes: UInt64
+        var transformCount: Int
+        var hasValueMap: Bool
+        var hasDefault: Bool
+        var isEmail: Bool
+        var isExternalID: Bool
+        var isMatch: Bool
+        /// The standard `id` field: it finds the contact and is never sent.
+        var isID: Bool
+        var isCustomAttribute: Bool
+    }
+
+    enum SourceKind: Sendable {
+        case column
+        case constant
+        case concat
+    }
+
+    /// Transforms fit two bits each; a longer list than this is refused by the mapping loader's limit below.
+    static let maxTransforms = 32
+
+    let steps: [Step]
+    let names: [String]
+    let columns: [[ContactMapper.ColumnReference]]
+    /// Constants, separators and defaults, in ``storage``: the program owns them, so their bytes stay put.
+    let constants: [UnsafeBufferPointer<UInt8>]
+    let separators: [UnsafeBufferPointer<UInt8>]
+    let defaults: [UnsafeBufferPointer<UInt8>]
+    /// Value maps by their exact keys.
+    let valueMaps: [[String: [UInt8]]]
+    let dateFormats: [[DateFormat]]
+    let callingCodes: [String?]
+    /// The match key's rule, if the mapping has one.
+    let matchRule: Int?
+    private let storage: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ mapping: MappingFile, columns: [[ContactMapper.ColumnReference]]) {
+        var steps: [Step] = []
+        var texts: [[UInt8]] = []
+        for (rule, ruleColumns) in zip(mapping.rules, columns) {
+            let source: SourceKind
+            var constant = "", separator = ""
+            switch rule.source {
+            case .column: source = .column
+            case .constant(let text): source = .constant; constant = text
+            case .concat(_, let text): source = .concat; separator = text
+            }
+            texts += [Array(constant.utf8), Array(separator.utf8), Array((rule.defaultValue ?? "").utf8)]
+            var codes: UInt64 = 0
+            let kept = rule.transforms.prefix(Self.maxTransforms)
+            for (position, transform) in kept.enumerated() {
+                let code: UInt64 =
+                    switch transform {
+                    case .trim: 0
+                    case .lower: 1
+                    case .upper: 2
+                    }
+                codes |= code << UInt64(2 * position)
+            }
+            var column = -1
+            if source == .column, case .index(let index)? = ruleColumns.first { column = index }
+            let standard = !rule.isCustomAttribute
+            steps.append(
+                Step(
+                    type: rule.type, source: source, column: column, transformCodes: codes,
+                    transformCount: kept.count, hasValueMap: !rule.valueMap.isEmpty,
+                    hasDefault: rule.defaultValue != nil,
+                    isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
+                    isMatch: standard && rule.name == mapping.match.rawValue, isID: standard && rule.name == "id",
+                    isCustomAttribute: rule.isCustomAttribute))
+        }
+        storage = .allocate(capacity: max(1, texts.reduce(0) { $0 + $1.count }))
+        var offset = 0
+        var slices: [UnsafeBufferPointer<UInt8>] = []
+        for text in texts {
+            _ = UnsafeMutableBufferPointer(rebasing: storage[offset..<(offset + text.count)]).initialize(from: text)
+            slices.append(UnsafeBufferPointer(rebasing: storage[offset..<(offset + text.count)]))
+            offset += text.count
+        }
+        constants = stride(from: 0, to: slices.count, by: 3).map { slices[$0] }
+        separators = stride(from: 1, to: slices.count, by: 3).map { slices[$0] }
+        defaults = stride(from: 2, to: slices.count, by: 3).map { slices[$0] }
+        self.steps = steps
+        names = mapping.rules.map(\.name)
+        self.columns = columns
+        // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
+        valueMaps = mapping.rules.map { $0.valueMap.mapValues { Array($0.utf8) } }
+        dateFormats = mapping.rules.map { $0.dateFormats.map { $0 } }
+        callingCodes = mapping.rules.map(\.callingCode)
+        matchRule = steps.firstIndex(where: \.isMatch)
+    }
+
+    deinit {
+        storage.deallocate()
+    }
+
+    var count: Int { steps.count }
+}
+
+/// What one rule makes of one record.
+enum RuleOutcome {
+    /// Empty after the transforms, the value map and the default.
+    case blank
+    case value(RuleValue)
+    case rejected(FieldReject)
+}
+
+/// A rule's final value, in the canonical form of its type. Text points into the record, the program or the row's
+/// scratch space: valid only inside the `evaluate` call that gives it.
+enum RuleValue {
+    /// A string, a lower-cased email, an E.164 phone number or a URL.
+    case text(UnsafeBufferPointer<UInt8>)
+    case integer(Int64)
+    /// A finite float, with its JSON text (as written when that is canonical JSON, else Swift's shortest form).
+    case float(UnsafeBufferPointer<UInt8>)
+    case date(Int)
+    case boolean(Bool)
+
+    /// The value as JSON.
+    var json: JSONValue {
+        switch self {
+        case .text(let bytes): .string(String(decoding: bytes, as: UTF8.self))
+        case .integer(let number): .number(String(number))
+        case .float(let bytes): .number(String(decoding: bytes, as: UTF8.self))
+        case .date(let seconds): .number(String(seconds))
+        case .boolean(let flag): .bool(flag)
+        }
+    }
+}
+
+/// Room for the intermediate values of one rule (a concatenation, a lower-cased copy, an E.164 number), reused rule
+/// after rule: on the stack for the usual sizes, on the heap beyond.
+struct Scratch: ~Copyable {
+    private let base: UnsafeMutablePointer<UInt8>
+    private let capacity: Int
+    private var used = 0
+    private var spilled: [UnsafeMutableBufferPointer<UInt8>] = []
+
+    init(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        base = buffer.baseAddress!
+        capacity = buffer.count
+    }
+
+    /// `count` bytes that stay valid until ``reset()``.
+    mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<UInt8> {
+        if used + count <= capacity {
+            defer { used += count }
+            return UnsafeMutableBufferPointer(start: base + used, count: count)
+        }
+        let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(count, 1))
+        spilled.append(buffer)
+        return UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+    }
+
+    /// Makes all the room available again (the values taken before are then invalid).
+    mutating func reset() {
+        used = 0
+        for buffer in spilled { buffer.deallocate() }
+        spilled.removeAll(keepingCapacity: true)
+    }
+
+    deinit {
+        for buffer in spilled { buffer.deallocate() }
+    }
+
+    /// Runs `body` with scratch space of a few KB on the stack.
+    static func with<R>(_ body: (inout Scratch) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+            var scratch = Scratch(buffer)
+            return try body(&scratch)
+        }
+    }
+}

@@ -52,43 +52,9 @@ extension ContactMapper {
     /// identity or no key (then ``map(_:)`` tells why).
     @inline(__always)
     private func scan(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
-        let role: String
-        switch self.role(of: record) {
-        case .success(let value): role = value
-        case .failure: return nil
-        }
-        let clear = mapping.empty == .clear
-        return Scratch.with { scratch in
-            var identity = false
-            var keyHash: Int?
-            var bits: UInt64 = 0
-            var failed = false
-            // The match rule first, then the others in order (any order gives the same verdict).
-            let first = program.matchRule ?? 0
-            for step in 0..<program.count where !failed {
-                let index = step == 0 ? first : step <= first ? step - 1 : step
-                let rule = program.steps[index]
-                program.evaluate(index, record, &scratch) { outcome in
-                    switch outcome {
-                    case .blank:
-                        if clear && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
-                    case .value(let value):
-                        if rule.isEmail || rule.isExternalID { identity = true }
-                        if rule.isMatch, case .text(let key) = value {
-                            let hash = Self.keyHash(bytes: UnsafeRawBufferPointer(key))
-                            keyHash = hash
-                            onKeyHash(hash)
-                        }
-                        if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
-                    case .rejected:
-                        failed = true
-                    }
-                }
-                scratch.reset()
-            }
-            guard !failed, let keyHash, role != "user" || identity else { return nil }
-            return (keyHash, bits)
-        }
+        if let isUser = program.fixedRoleIsUser { return program.scan(record, isUser: isUser, onKeyHash: onKeyHash) }
+        guard case .success(let role) = role(of: record) else { return nil }
+        return program.scan(record, isUser: role == "user", onKeyHash: onKeyHash)
     }
 
     /// Which rules have a member in `payload` (bit n for rule n, the first 64 rules).

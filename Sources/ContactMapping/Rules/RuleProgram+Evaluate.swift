@@ -12,9 +12,14 @@ extension RuleProgram {
     ///
     /// Every value is checked in its final form, the one that is sent: a date after `lower`, a concatenation at its
     /// joined length, a float as the JSON it becomes.
+    ///
+    /// `verdictOnly` is the cheaper mode of `check`: the same steps, skipping only what cannot change the verdict.
+    /// Lower- or upper-casing ASCII text changes neither its length nor its blankness, so a string rule that is not
+    /// the key and has no value map skips it (the value itself is not needed for a verdict).
     @inline(__always)
     func evaluate<R>(
-        _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
+        _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, verdictOnly: Bool = false,
+        _ body: (RuleOutcome) throws -> R
     ) rethrows -> R {
         let step = steps[index]
         var text: UnsafeBufferPointer<UInt8>
@@ -28,15 +33,32 @@ extension RuleProgram {
         case .constant:
             text = constants[index]
         case .concat:
+            if verdictOnly && step.type == .string && !step.isMatch && step.transformCount == 0 && !step.hasValueMap
+                && !step.hasDefault
+            {
+                // The verdict needs only the joined length, exactly; the joined text only when it is too many bytes.
+                let length = joinedLength(index, record)
+                if length == 0 { return try body(.blank) }
+                if length <= ContactMapper.maxStringLength { return try body(.value(.text(Self.empty))) }
+            }
             text = joined(index, record, &scratch)
         }
+        // Whether the text is lower-cased already (an email is, then, without a second pass).
+        var isLowered = false
         if step.transformCount > 0 {
+            let caseIsIrrelevant =
+                verdictOnly && step.type == .string && !step.isMatch && !step.hasValueMap
+                && (record.isASCII || !text.contains { $0 >= 0x80 })
             var codes = step.transformCodes
             for _ in 0..<step.transformCount {
                 switch codes & 3 {
                 case 0: text = Self.trimmed(text)
-                case 1: text = Self.lowered(text, &scratch)
-                default: text = Self.uppered(text, &scratch)
+                case 1:
+                    if !caseIsIrrelevant { text = Self.lowered(text, &scratch) }
+                    isLowered = !caseIsIrrelevant
+                default:
+                    if !caseIsIrrelevant { text = Self.uppered(text, &scratch) }
+                    isLowered = false
                 }
                 codes >>= 2
             }
@@ -45,17 +67,21 @@ extension RuleProgram {
             let copy = scratch.take(mapped.count)
             _ = copy.initialize(from: mapped)
             text = UnsafeBufferPointer(copy)
+            isLowered = false
         }
-        if step.hasDefault && Self.isBlank(text) { text = defaults[index] }
+        if step.hasDefault && Self.isBlank(text) {
+            text = defaults[index]
+            isLowered = false
+        }
         if Self.isBlank(text) { return try body(.blank) }
-        return try convert(index, step.type, text, &scratch, body)
+        return try convert(index, step.type, text, isLowered: isLowered, &scratch, body)
     }
 
     /// The value as its type wants it, or the reason it cannot be.
     @inline(__always)
     private func convert<R>(
-        _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch,
-        _ body: (RuleOutcome) throws -> R
+        _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, isLowered: Bool,
+        _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
     ) rethrows -> R {
         switch type {
         case .string:
@@ -72,7 +98,7 @@ extension RuleProgram {
             }
             return try body(.value(.text(text)))
         case .email:
-            let email = Self.lowered(Self.trimmed(text), &scratch)
+            let email = isLowered ? Self.trimmed(text) : Self.lowered(Self.trimmed(text), &scratch)
             guard EmailAddresses.isPlausible(bytes: email) else {
                 return try body(
                     reject(index, text, .invalidEmail, "'\(Self.shorten(text))' is not a valid email address"))
@@ -141,23 +167,43 @@ extension RuleProgram {
         .rejected(FieldReject(field: names[index], value: Self.shorten(text), reason: reason, message: message))
     }
 
-    /// The non-empty trimmed parts of a concatenation, joined by its separator.
-    private func joined(_ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
-        let separator = separators[index]
-        var parts: [UnsafeBufferPointer<UInt8>] = []
+    /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.
+    private func joinedLength(_ index: Int, _ record: RecordBuffer) -> Int {
         var length = 0
+        var parts = 0
         for column in columns[index] {
             let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
             if !part.isEmpty {
-                length += part.count + (parts.isEmpty ? 0 : separator.count)
-                parts.append(part)
+                length += part.count
+                parts += 1
             }
         }
-        if parts.count == 1 { return parts[0] }
+        return parts == 0 ? 0 : length + (parts - 1) * separators[index].count
+    }
+
+    /// The non-empty trimmed parts of a concatenation, joined by its separator (measured, then copied: no array of
+    /// parts for every row).
+    private func joined(_ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
+        let separator = separators[index]
+        let sources = columns[index]
+        var length = 0
+        var parts = 0
+        var only = Self.empty
+        for column in sources {
+            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+            if !part.isEmpty {
+                length += part.count + (parts == 0 ? 0 : separator.count)
+                parts += 1
+                only = part
+            }
+        }
+        if parts <= 1 { return only }
         let output = scratch.take(length)
         var offset = 0
-        for (position, part) in parts.enumerated() {
-            if position > 0, let from = separator.baseAddress {
+        for column in sources {
+            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+            guard !part.isEmpty else { continue }
+            if offset > 0, let from = separator.baseAddress {
                 (output.baseAddress! + offset).initialize(from: from, count: separator.count)
                 offset += separator.count
             }
@@ -165,6 +211,45 @@ extension RuleProgram {
             offset += part.count
         }
         return UnsafeBufferPointer(output)
+    }
+
+    /// The verdict of ``ContactMapper/map(_:)`` without the payload, for a row whose role is known: the key's hash and
+    /// which rules give the payload a member (bit n for rule n, the first 64; a null that clears counts), or nil as
+    /// soon as a rule is rejected, or without an identity (for a user) or a key.
+    ///
+    /// The match rule is evaluated first, and `onKeyHash` called with its hash, so that the caller can fetch the
+    /// key's place in its table while the other rules are evaluated.
+    func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
+        Scratch.with { scratch in
+            var identity = false
+            var keyHash: Int?
+            var bits: UInt64 = 0
+            var failed = false
+            let first = matchRule ?? 0
+            for step in 0..<count where !failed {
+                let index = step == 0 ? first : step <= first ? step - 1 : step
+                let rule = steps[index]
+                evaluate(index, record, &scratch, verdictOnly: true) { outcome in
+                    switch outcome {
+                    case .blank:
+                        if clearsBlanks && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    case .value(let value):
+                        if rule.isEmail || rule.isExternalID { identity = true }
+                        if rule.isMatch, case .text(let key) = value {
+                            let hash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
+                            keyHash = hash
+                            onKeyHash(hash)
+                        }
+                        if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    case .rejected:
+                        failed = true
+                    }
+                }
+                scratch.reset()
+            }
+            guard !failed, let keyHash, !isUser || identity else { return nil }
+            return (keyHash, bits)
+        }
     }
 
     static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }

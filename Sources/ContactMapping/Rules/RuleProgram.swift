@@ -37,7 +37,8 @@ final class RuleProgram: @unchecked Sendable {
     /// Transforms fit two bits each; a longer list than this is refused by the mapping loader's limit below.
     static let maxTransforms = 32
 
-    let steps: [Step]
+    /// The steps, in memory the program owns: read for every rule of every row without reference counting.
+    let steps: UnsafeMutableBufferPointer<Step>
     let names: [String]
     let columns: [[ContactMapper.ColumnReference]]
     /// Constants, separators and defaults, in ``storage``: the program owns them, so their bytes stay put.
@@ -50,6 +51,10 @@ final class RuleProgram: @unchecked Sendable {
     let callingCodes: [String?]
     /// The match key's rule, if the mapping has one.
     let matchRule: Int?
+    /// Whether a fixed role is `user` (which needs an email or an external id); nil when the role is a column's.
+    let fixedRoleIsUser: Bool?
+    /// `empty: clear`: a blank rule sends null.
+    let clearsBlanks: Bool
     private let storage: UnsafeMutableBufferPointer<UInt8>
 
     init(_ mapping: MappingFile, columns: [[ContactMapper.ColumnReference]]) {
@@ -98,7 +103,8 @@ final class RuleProgram: @unchecked Sendable {
         constants = stride(from: 0, to: slices.count, by: 3).map { slices[$0] }
         separators = stride(from: 1, to: slices.count, by: 3).map { slices[$0] }
         defaults = stride(from: 2, to: slices.count, by: 3).map { slices[$0] }
-        self.steps = steps
+        self.steps = .allocate(capacity: max(1, steps.count))
+        _ = self.steps.initialize(from: steps)
         names = mapping.rules.map(\.name)
         self.columns = columns
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
@@ -106,13 +112,18 @@ final class RuleProgram: @unchecked Sendable {
         dateFormats = mapping.rules.map { $0.dateFormats.map { $0 } }
         callingCodes = mapping.rules.map(\.callingCode)
         matchRule = steps.firstIndex(where: \.isMatch)
+        count = steps.count
+        if case .fixed(let role) = mapping.role { fixedRoleIsUser = role == "user" } else { fixedRoleIsUser = nil }
+        clearsBlanks = mapping.empty == .clear
     }
 
     deinit {
         storage.deallocate()
+        steps.deallocate()
     }
 
-    var count: Int { steps.count }
+    /// How many rules.
+    let count: Int
 }
 
 /// What one rule makes of one record.
@@ -171,8 +182,10 @@ struct Scratch: ~Copyable {
     }
 
     /// Makes all the room available again (the values taken before are then invalid).
+    @inline(__always)
     mutating func reset() {
         used = 0
+        guard !spilled.isEmpty else { return }
         for buffer in spilled { buffer.deallocate() }
         spilled.removeAll(keepingCapacity: true)
     }
@@ -181,9 +194,10 @@ struct Scratch: ~Copyable {
         for buffer in spilled { buffer.deallocate() }
     }
 
-    /// Runs `body` with scratch space of a few KB on the stack.
+    /// Runs `body` with scratch space on the stack: 1 KB, the most that the standard library puts there without
+    /// asking the system (4 KB went to the heap, a malloc and a free on every row).
     static func with<R>(_ body: (inout Scratch) throws -> R) rethrows -> R {
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer in
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buffer in
             var scratch = Scratch(buffer)
             return try body(&scratch)
         }

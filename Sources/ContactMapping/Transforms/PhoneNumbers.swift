@@ -60,7 +60,8 @@ public enum PhoneNumbers {
             international = true
             skip = 2
         }
-        var prefix: [UInt8] = []
+        // The calling code's bytes, read in place (an array of them cost an allocation on every row).
+        let prefix = international ? "".utf8 : (defaultCallingCode ?? "").utf8
         if !international {
             guard let code = defaultCallingCode else { return nil }
             if code == "1" && digits == 11 && first == UInt8(ascii: "1") {
@@ -68,7 +69,6 @@ public enum PhoneNumbers {
             } else if first == UInt8(ascii: "0") && code != "39" {
                 skip = 1  // the national trunk prefix (kept in Italy, where it is part of the number)
             }
-            prefix = Array(code.utf8)
         }
         let total = prefix.count + digits - skip
         guard (8...15).contains(total), output.count > total else { return nil }

@@ -158,9 +158,9 @@ public struct ContactMapper: Sendable {
                         }
                         if step.isEmail || step.isExternalID { identity = true }
                         if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
-                    case .rejected(let reject):
+                    case .rejected(let reason, let text):
                         if step.isEmail || step.isExternalID || step.isMatch { identityRejected = true }
-                        problems.append(reject)
+                        problems.append(program.fieldReject(position, reason, text))
                     }
                 }
                 scratch.reset()

@@ -74,52 +74,43 @@ extension RuleProgram {
             isLowered = false
         }
         if Self.isBlank(text) { return try body(.blank) }
-        return try convert(index, step.type, text, isLowered: isLowered, &scratch, body)
+        return try convert(
+            index, step.type, text, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch, &scratch, body)
     }
 
     /// The value as its type wants it, or the reason it cannot be.
     @inline(__always)
     private func convert<R>(
         _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, isLowered: Bool,
-        _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
+        verdictOnly: Bool, isKey: Bool, _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
     ) rethrows -> R {
         switch type {
         case .string:
-            if text.count > ContactMapper.maxStringLength {
-                // Intercom counts characters: bytes beyond 255 can still be few enough of them.
-                let characters = String(decoding: text, as: UTF8.self).count
-                if characters > ContactMapper.maxStringLength {
-                    return try body(
-                        reject(
-                            index, text, .tooLong,
-                            "\(names[index]) is \(characters) characters; Intercom keeps at most "
-                                + "\(ContactMapper.maxStringLength)"))
-                }
+            // Intercom counts characters: bytes beyond 255 can still be few enough of them.
+            if text.count > ContactMapper.maxStringLength && Self.characters(text) > ContactMapper.maxStringLength {
+                return try body(.rejected(.tooLong, text))
             }
             return try body(.value(.text(text)))
         case .email:
             let email = isLowered ? Self.trimmed(text) : Self.lowered(Self.trimmed(text), &scratch)
-            guard EmailAddresses.isPlausible(bytes: email) else {
-                return try body(
-                    reject(index, text, .invalidEmail, "'\(Self.shorten(text))' is not a valid email address"))
-            }
+            guard EmailAddresses.isPlausible(bytes: email) else { return try body(.rejected(.invalidEmail, text)) }
             return try body(.value(.text(email)))
         case .phone:
             let trimmed = Self.trimmed(text)
             let output = scratch.take(PhoneNumbers.maxE164Length)
-            guard let length = PhoneNumbers.e164(trimmed, defaultCallingCode: callingCodes[index], into: output) else {
-                let hint = callingCodes[index] == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
-                return try body(
-                    reject(
-                        index, text, .invalidPhone,
-                        "'\(Self.shorten(text))' is not a phone number in international form (+…)\(hint)"))
+            // A verdict needs no E.164 text unless the phone is the key.
+            guard
+                let length = PhoneNumbers.e164(
+                    trimmed, defaultCallingCode: callingCodes[index], into: output, write: !verdictOnly || isKey)
+            else {
+                return try body(.rejected(.invalidPhone, text))
             }
             return try body(.value(.text(UnsafeBufferPointer(rebasing: output[0..<length]))))
         case .url:
             // `memchr` for the space: it reads many bytes at a time, and URLs are long.
             let url = Self.trimmed(text)
             guard Self.startsWithHTTP(url), url.count > 10, memchr(url.baseAddress!, 0x20, url.count) == nil else {
-                return try body(reject(index, text, .invalidURL, "'\(Self.shorten(text))' is not an http(s) URL"))
+                return try body(.rejected(.invalidURL, text))
             }
             return try body(.value(.text(url)))
         case .date:
@@ -127,22 +118,15 @@ extension RuleProgram {
             for format in dateFormats[index] {
                 if let seconds = format.parse(trimmed) { return try body(.value(.date(seconds))) }
             }
-            let formats = dateFormats[index].map(\.description).joined(separator: ", ")
-            return try body(
-                reject(
-                    index, text, .invalidDate, "'\(Self.shorten(text))' is not a date in any of the formats \(formats)")
-            )
+            return try body(.rejected(.invalidDate, text))
         case .boolean:
             guard let flag = Booleans.parse(bytes: Self.trimmed(text)) else {
-                return try body(
-                    reject(
-                        index, text, .invalidBoolean,
-                        "'\(Self.shorten(text))' is not true or false (yes/no, 1/0 … are understood)"))
+                return try body(.rejected(.invalidBoolean, text))
             }
             return try body(.value(.boolean(flag)))
         case .integer:
             guard let number = Self.integer(Self.trimmed(text)) else {
-                return try body(reject(index, text, .invalidInteger, "'\(Self.shorten(text))' is not a whole number"))
+                return try body(.rejected(.invalidInteger, text))
             }
             return try body(.value(.integer(number)))
         case .float:
@@ -151,7 +135,7 @@ extension RuleProgram {
             guard let number = Double(String(decoding: trimmed, as: UTF8.self)), number.isFinite,
                 number != 0 || !Self.hasNonZeroMantissa(trimmed)
             else {
-                return try body(reject(index, text, .invalidFloat, "'\(Self.shorten(text))' is not a number"))
+                return try body(.rejected(.invalidFloat, text))
             }
             if Self.isCanonicalJSONNumber(trimmed) { return try body(.value(.float(trimmed))) }
             let canonical = Array(String(number).utf8)
@@ -161,10 +145,35 @@ extension RuleProgram {
         }
     }
 
-    private func reject(_ index: Int, _ text: UnsafeBufferPointer<UInt8>, _ reason: RejectReason, _ message: String)
-        -> RuleOutcome
-    {
-        .rejected(FieldReject(field: names[index], value: Self.shorten(text), reason: reason, message: message))
+    /// The reject of rule `index` for `text` (its value after the transforms, map and default), with the message a
+    /// person reads: made only when a row is reported, not in the evaluation itself.
+    func fieldReject(_ index: Int, _ reason: RejectReason, _ text: UnsafeBufferPointer<UInt8>) -> FieldReject {
+        let shown = Self.shorten(text)
+        let message: String
+        switch reason {
+        case .tooLong:
+            message =
+                "\(names[index]) is \(Self.characters(text)) characters; Intercom keeps at most "
+                + "\(ContactMapper.maxStringLength)"
+        case .invalidEmail: message = "'\(shown)' is not a valid email address"
+        case .invalidPhone:
+            let hint = callingCodes[index] == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
+            message = "'\(shown)' is not a phone number in international form (+…)\(hint)"
+        case .invalidURL: message = "'\(shown)' is not an http(s) URL"
+        case .invalidDate:
+            let formats = dateFormats[index].map(\.description).joined(separator: ", ")
+            message = "'\(shown)' is not a date in any of the formats \(formats)"
+        case .invalidBoolean: message = "'\(shown)' is not true or false (yes/no, 1/0 … are understood)"
+        case .invalidInteger: message = "'\(shown)' is not a whole number"
+        case .invalidFloat: message = "'\(shown)' is not a number"
+        default: message = "'\(shown)' is refused (\(reason.rawValue))"
+        }
+        return FieldReject(field: names[index], value: shown, reason: reason, message: message)
+    }
+
+    /// How many characters (grapheme clusters) the UTF-8 bytes make.
+    static func characters(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        String(decoding: bytes, as: UTF8.self).count
     }
 
     /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.

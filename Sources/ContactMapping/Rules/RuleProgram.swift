@@ -131,7 +131,9 @@ enum RuleOutcome {
     /// Empty after the transforms, the value map and the default.
     case blank
     case value(RuleValue)
-    case rejected(FieldReject)
+    /// Refused, with the value that was (valid only inside the evaluation, like a text value): small, so that
+    /// passing an outcome costs little; ``RuleProgram/fieldReject(_:_:_:)`` makes the report when one is wanted.
+    case rejected(RejectReason, UnsafeBufferPointer<UInt8>)
 }
 
 /// A rule's final value, in the canonical form of its type. Text points into the record, the program or the row's

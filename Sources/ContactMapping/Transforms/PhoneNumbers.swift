@@ -33,17 +33,27 @@ public enum PhoneNumbers {
     /// Byte by byte with no allocation: this runs on every row, and phone numbers are ASCII (anything else is
     /// refused). Separators (space, tab, `-`, `.`, `(`, `)`, `/`) are dropped; `+` or `00` starts an international
     /// number; a national one takes `defaultCallingCode` and loses its trunk `0` (kept in Italy), or the NANP `1`.
+    ///
+    /// With `write` false it only decides, in the same steps, and leaves `output` as it was (what a verdict needs).
     public static func e164(
-        _ text: UnsafeBufferPointer<UInt8>, defaultCallingCode: String?, into output: UnsafeMutableBufferPointer<UInt8>
+        _ text: UnsafeBufferPointer<UInt8>, defaultCallingCode: String?, into output: UnsafeMutableBufferPointer<UInt8>,
+        write: Bool = true
     ) -> Int? {
         var digits = 0
         var first: UInt8 = 0
         var second: UInt8 = 0
+        var third: UInt8 = 0
         var international = false
         for byte in text {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                if digits == 0 { first = byte } else if digits == 1 { second = byte }
+                if digits == 0 {
+                    first = byte
+                } else if digits == 1 {
+                    second = byte
+                } else if digits == 2 {
+                    third = byte
+                }
                 digits += 1
                 guard digits <= 17 else { return nil }  // more than 15 digits and a 00 prefix: never a number
             case UInt8(ascii: "+") where digits == 0 && !international:
@@ -71,7 +81,10 @@ public enum PhoneNumbers {
             }
         }
         let total = prefix.count + digits - skip
-        guard (8...15).contains(total), output.count > total else { return nil }
+        // The number after the + never starts with 0: its first digit is the calling code's, or the first kept.
+        let leading = prefix.first ?? (skip == 0 ? first : skip == 1 ? second : third)
+        guard (8...15).contains(total), output.count > total, leading != UInt8(ascii: "0") else { return nil }
+        guard write else { return total + 1 }
         output[0] = UInt8(ascii: "+")
         var length = 1
         for byte in prefix {
@@ -86,6 +99,6 @@ public enum PhoneNumbers {
                 length += 1
             }
         }
-        return output[1] == UInt8(ascii: "0") ? nil : length
+        return length
     }
 }

@@ -21,6 +21,8 @@ public enum ETLExit {
     public static let refused = ExitCode(8)
     /// The run stopped before the end (--max-errors, authentication, interrupted).
     public static let stoppedEarly = ExitCode(10)
+    /// Another run holds the sync state (EX_TEMPFAIL: try again later).
+    public static let stateBusy = ExitCode(75)
     /// The mapping file is invalid or does not fit the input's columns.
     public static let mappingInvalid = ExitCode(65)
     /// Wrong flags or arguments (ArgumentParser's own code for validation errors).

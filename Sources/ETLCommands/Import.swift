@@ -37,10 +37,14 @@ extension IntercomETL {
                 terminal a progress line shows rows/s, calls/s and the share of the rate limit used. Ctrl-C (or \
                 SIGTERM) stops taking rows, lets calls in flight finish, and still writes the summary and reports.
 
-                Exit codes: 0 every row imported or unchanged; 1 some rows rejected or failed; 2 the input or a \
-                report could not be read or written; 3 authentication failed before any row; 10 the run stopped \
-                early (authentication, --max-errors, interrupted); 65 invalid mapping; 78 the workspace lacks \
-                mapped attributes, or bad setup.
+                With --state, a run holds the state (a sidecar STATE.lock) until it ends; a second run on the same \
+                state exits 75 at once, naming the holder. A run that was killed holds nothing.
+
+                Exit codes: 0 every row imported or unchanged (or rejected within --allow-rejects); 1 some rows \
+                rejected or failed; 2 the input or a report could not be read or written; 3 authentication failed \
+                before any row; 7 Intercom could not be reached; 10 the run stopped early (authentication, \
+                --max-errors, interrupted: the same command finishes the work); 65 invalid mapping; 75 another run \
+                holds the --state; 78 the workspace lacks mapped attributes, or bad setup.
                 """
         )
 
@@ -95,6 +99,14 @@ extension IntercomETL {
         )
         var maxErrors: String?
 
+        @Option(
+            name: .customLong("allow-rejects"),
+            help: """
+                Exit 0 when at most N rows (or a share like 1%) are rejected: for a nightly file with a few known-bad \
+                rows. The summary still lists them; failed rows always exit non-zero.
+                """)
+        var allowRejects: String?
+
         @Option(name: .customLong("show-problems"), help: "How many rejected or failed rows to list in the summary.")
         var showProblems = 10
 
@@ -108,6 +120,9 @@ extension IntercomETL {
             if full && state == nil { throw ValidationError("--full needs --state FILE") }
             if let maxErrors, MaxErrors(maxErrors) == nil {
                 throw ValidationError("--max-errors takes a count (50) or a share (5%), got '\(maxErrors)'")
+            }
+            if let allowRejects, MaxErrors(allowRejects) == nil {
+                throw ValidationError("--allow-rejects takes a count (5) or a share (1%), got '\(allowRejects)'")
             }
         }
 
@@ -132,9 +147,16 @@ extension IntercomETL {
                 throw ETLExit.inputFailure
             }
             var store: SyncStateStore?
+            var lock: StateLock?
             if let state {
                 do {
+                    lock = try StateLock(statePath: state)
                     store = try SyncStateStore(path: state)
+                } catch let error as StateLock.Held {
+                    reports.rejects?.abort()
+                    reports.failures?.abort()
+                    StandardStreams.printError("error: \(error)")
+                    throw ETLExit.stateBusy
                 } catch {
                     reports.rejects?.abort()
                     reports.failures?.abort()
@@ -145,7 +167,7 @@ extension IntercomETL {
             let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
             let outcome = await importAll(opened, mapper, client: client, reports: reports, state: store)
             try? await http.shutdown()
-            try finish(outcome, reports: reports)
+            try withExtendedLifetime(lock) { try finish(outcome, reports: reports) }
         }
 
         private enum Outcome {
@@ -181,11 +203,16 @@ extension IntercomETL {
             } catch let error as SyncStateError {
                 return .preflight("error: \(error)", ETLExit.inputFailure)
             } catch let error as PreflightError {
-                guard dryRun && createAttributes && error.mismatched.isEmpty else {
+                guard dryRun && error.mismatched.isEmpty else {
                     return .preflight("error: \(error)", ETLExit.configuration)
                 }
-                // A dry run creates nothing, not even attributes: it reports them as it reports contacts.
+                // A dry run creates nothing, not even attributes: it reports them as it reports contacts, and goes on.
                 created = error.missing.map(\.name)
+                if !createAttributes {
+                    StandardStreams.printError(
+                        "note: the workspace lacks \(created.joined(separator: ", ")); the real run needs "
+                            + "--create-attributes to create them")
+                }
             } catch let error as IntercomError {
                 return .preflight("error: \(error)", ETLExit.code(for: error))
             } catch {
@@ -244,9 +271,8 @@ extension IntercomETL {
             var reportFailure: String?
             do {
                 try reports.rejects?.finish()
-                if let failures = reports.failures {
-                    if failures.count > 0 { try failures.finish() } else { failures.abort() }
-                }
+                // Written even when empty (the header only): last night's failures must not look like tonight's.
+                try reports.failures?.finish()
                 if let summaryJSON {
                     try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
                 }
@@ -263,15 +289,34 @@ extension IntercomETL {
                 StandardStreams.printError("error: \(reportFailure)")
                 throw ETLExit.inputFailure
             }
-            if let stopped = summary.stoppedEarly {
-                StandardStreams.printError("stopped early: \(stopped)")
+            if summary.stoppedEarly != nil {
+                // The summary says why; this says how to finish.
+                StandardStreams.printError(
+                    "to finish: run the same command again; rows already written cost only their lookups"
+                        + (state == nil ? " (with --state, nothing)" : ", or nothing with this --state"))
                 throw ETLExit.stoppedEarly
             }
             if let failure = summary.inputFailure {
                 StandardStreams.printError("error: \(failure)")
                 throw ETLExit.inputFailure
             }
-            if summary.rejected + summary.failed > 0 { throw ETLExit.rowProblems }
+            if summary.failed > 0 { throw ETLExit.rowProblems }
+            if summary.rejected > 0 {
+                guard let allowance = allowRejects.flatMap(MaxErrors.init),
+                    Self.allows(allowance, rejected: summary.rejected, of: summary.read)
+                else { throw ETLExit.rowProblems }
+                StandardStreams.print("rejects allowed: \(summary.rejected) within --allow-rejects \(allowRejects!)")
+            }
+        }
+    }
+}
+
+extension IntercomETL.Import {
+    /// Whether `rejected` rows of `read` are within the allowance.
+    static func allows(_ allowance: MaxErrors, rejected: Int, of read: Int) -> Bool {
+        switch allowance {
+        case .count(let most): rejected <= most
+        case .share(let share): Double(rejected) <= share * Double(read)
         }
     }
 }

@@ -208,6 +208,10 @@ final class ImportWorker: Sendable {
 
     /// A row whose contact exists and whose differences from it are `changes`.
     private func apply(_ row: ImportRow, id: String, changes: JSONObject, state: JSONObject) {
+        var changes = changes
+        // A later row of the key sets the role as well, and it is the one that counts: this row's role is no change
+        // to make (and a user cannot be made a lead again, so a rerun would fail the row every night).
+        if row.hasLater { changes.members.removeAll { $0.key == "role" } }
         if options.mode == .create {
             recorder.unchanged(skipped: Self.existsInCreateMode)
         } else if changes.members.isEmpty {

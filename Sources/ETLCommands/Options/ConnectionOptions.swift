@@ -76,6 +76,8 @@ extension ConnectionOptions {
             throw ETLExit.code(for: error)
         }
         var httpConfiguration = HTTPClient.Configuration()
+        // A server that takes longer than this to accept a connection is not one to import into.
+        httpConfiguration.timeout.connect = .seconds(5)
         httpConfiguration.connectionPool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, connections))
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)

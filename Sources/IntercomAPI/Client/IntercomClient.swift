@@ -18,6 +18,9 @@ public final class IntercomClient: Sendable {
     private let clock: PacingClock
     private let pacer: RateLimitPacer
     private let recorder = StatisticsRecorder()
+    /// Whether the server has answered once: before that, a failure to connect ends the call at once (a wrong
+    /// `--base-url` is not a passing network problem, and retrying it only hides the reason for a minute).
+    private let answered = Mutex(false)
     private let random = LockedRandom()
 
     public init(
@@ -70,9 +73,18 @@ public final class IntercomClient: Sendable {
                 recorder.update { $0.rateLimitWait += wait }
                 try await sleep(wait)
             }
+            let started = DispatchTime.now().uptimeNanoseconds
             let outcome = await execute(method, path, query: query, body: body)
+            let milliseconds = (DispatchTime.now().uptimeNanoseconds - started) / 1_000_000
             switch outcome {
             case .success(let reply, let remaining, let reset, let limit):
+                logger.debug(
+                    "\(method) \(path) -> \(reply.status)",
+                    metadata: [
+                        "ms": "\(milliseconds)", "attempt": "\(attempt)",
+                        "rate_limit_remaining": "\(remaining.map(String.init) ?? "-")",
+                    ])
+                answered.withLock { $0 = true }
                 pacer.record(remaining: remaining, resetAt: reset)
                 recorder.call(endpoint, status: reply.status, windowLimit: limit)
                 if (200..<300).contains(reply.status) {
@@ -117,8 +129,17 @@ public final class IntercomClient: Sendable {
                     throw error
                 }
             case .failure(let error):
+                logger.debug(
+                    "\(method) \(path) -> failed",
+                    metadata: ["ms": "\(milliseconds)", "attempt": "\(attempt)", "error": "\(error.message)"])
                 pacer.cancel()
                 recorder.call(endpoint, status: 0)
+                if let reason = Self.connectFailure(error.message), !answered.withLock({ $0 }) {
+                    throw IntercomError(
+                        .transport,
+                        message: "could not connect to \(configuration.baseURL): \(reason). Check --base-url (or "
+                            + "--region), the network, and that the server is up; nothing was written")
+                }
                 lastError = error
             }
             guard attempt < configuration.retry.maxAttempts else { throw lastError! }
@@ -241,6 +262,24 @@ public final class IntercomClient: Sendable {
     private static func escape(_ text: String) -> String {
         text.addingPercentEncoding(
             withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+?"))) ?? text
+    }
+
+    /// What a transport failure says about reaching the server at all: nil when it is not a failure to connect.
+    static func connectFailure(_ message: String) -> String? {
+        let text = message.lowercased()
+        if text.contains("refused") { return "the connection was refused (nothing listens there)" }
+        if text.contains("connecttimeout") || text.contains("connect timeout") {
+            return "the connection timed out"
+        }
+        if text.contains("ssl") || text.contains("tls") || text.contains("handshake") || text.contains("certificate") {
+            return "the TLS handshake failed (\(message.suffix(160)))"
+        }
+        if text.contains("resolve") || text.contains("nodename") || text.contains("name or service")
+            || text.contains("dns") || text.contains("nxdomain") || text.contains("host not found")
+        {
+            return "the host name was not found"
+        }
+        return nil
     }
 
     private static func describe(_ error: Error) -> String {

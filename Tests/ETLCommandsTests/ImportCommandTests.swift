@@ -2,15 +2,7 @@ import Foundation
 import Testing
 
 struct ImportCommandTests {
-    /// Starts `intercom-etl sandbox` on a free loopback port with `flags`; returns the process and its base URL.
-    func startSandbox(_ flags: [String]) throws -> (Process, String) {
-        let (process, line) = try CommandRunner.startSandbox(["--rate-limit", "0"] + flags)
-        guard let range = line.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
-            process.terminate()
-            throw CocoaError(.fileReadUnknown)
-        }
-        return (process, String(line[range]))
-    }
+    func startSandbox(_ flags: [String]) throws -> (Process, String) { try CommandRunner.startSandboxURL(flags) }
 
     func csv(rows: Int) throws -> String {
         var text = "email,name,plan\n"

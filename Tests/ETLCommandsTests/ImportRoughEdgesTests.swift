@@ -21,15 +21,12 @@ struct ImportRoughEdgesTests {
 
     /// A sandbox process on a free loopback port; stopped when `body` returns.
     func withSandboxProcess(_ body: (String) throws -> Void) throws {
-        let (process, line) = try CommandRunner.startSandbox(["--rate-limit", "0"])
+        let (process, base) = try CommandRunner.startSandboxURL()
         defer {
             process.interrupt()
             process.waitUntilExit()
         }
-        guard let range = line.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
-            throw CocoaError(.fileReadUnknown)
-        }
-        try body(String(line[range]))
+        try body(base)
     }
 
     func files(bad: Int) throws -> (input: String, mapping: String, directory: String) {

@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import SandboxTestSupport
 import Testing
 
 @testable import ContactMapping

@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import SandboxTestSupport
 
 /// Seeded random mappings and hostile rows for ``RuleModelTests``: every transform in every order, concatenations
 /// with separators of any length, both empty-cell policies, fixed roles and roles from a column, every date format
@@ -191,22 +192,5 @@ extension ModelMapping {
     func csv(_ rows: [[String]]) -> String {
         func quoted(_ text: String) -> String { "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return ([header] + rows).map { $0.map(quoted).joined(separator: ",") }.joined(separator: "\n") + "\n"
-    }
-}
-
-/// A small seeded generator (SplitMix64), so that a failing case can be replayed from its seed.
-struct SplitMix {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -89,3 +89,16 @@ extension CommandRunner {
         return (process, String(decoding: line, as: UTF8.self))
     }
 }
+
+extension CommandRunner {
+    /// Starts `intercom-etl sandbox` on a free loopback port with no rate limit and `flags`; returns the process and
+    /// its base URL.
+    static func startSandboxURL(_ flags: [String] = []) throws -> (Process, String) {
+        let (process, line) = try startSandbox(["--rate-limit", "0"] + flags)
+        guard let range = line.range(of: "http://127.0.0.1:[0-9]+", options: .regularExpression) else {
+            process.terminate()
+            throw CocoaError(.fileReadUnknown)
+        }
+        return (process, String(line[range]))
+    }
+}

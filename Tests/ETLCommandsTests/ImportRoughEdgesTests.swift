@@ -71,6 +71,22 @@ struct ImportRoughEdgesTests {
         }
     }
 
+    @Test("empty: clear with an empty opt-out cell imports, and a rerun changes nothing (issue #16, finding 12)")
+    func clearingAnEmptyOptOutIsNoChange() throws {
+        try withSandboxProcess { base in
+            let input = try temporaryFile(
+                named: "optout.csv", contents: Data("email,unsub\na@x.io,\nb@x.io,yes\n".utf8))
+            let mappingPath = (input as NSString).deletingLastPathComponent + "/m.yml"
+            try Data("empty: clear\nfields:\n  email: email\n  unsubscribed_from_emails: unsub\n".utf8).write(
+                to: URL(fileURLWithPath: mappingPath))
+            let arguments = ["import", input, "--mapping", mappingPath, "--base-url", base]
+            let first = try CommandRunner.run(arguments, environment: environment)
+            #expect(first.status == 0 && first.stdout.contains("created:         2"), "\(first.stdout)\(first.stderr)")
+            let again = try CommandRunner.run(arguments, environment: environment)
+            #expect(again.status == 0 && again.stdout.contains("unchanged:       2"), "\(again.stdout)\(again.stderr)")
+        }
+    }
+
     @Test("2: a clean run leaves a failures file with the header only, not last night's rows")
     func staleFailuresFileIsReplaced() throws {
         try withSandboxProcess { base in

@@ -28,6 +28,10 @@ public enum ContactDiff {
                 if !changed.members.isEmpty {
                     changes.members.append(JSONObject.Member(key: member.key, value: .object(changed)))
                 }
+            case "unsubscribed_from_emails" where member.value == .null:
+                // The flag has no empty value: Intercom keeps it as it is for a null (`empty: clear`), so a null is
+                // never a change to send (sending it again every night would change nothing).
+                continue
             case "email":
                 // Intercom keeps an email as it was sent; the mapping lower-cases it, so compare without case.
                 if member.value.stringValue?.lowercased() != state["email"]?.stringValue?.lowercased() {

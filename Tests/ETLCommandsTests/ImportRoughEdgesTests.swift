@@ -9,15 +9,8 @@ import Testing
 /// real binary against a sandbox.
 struct ImportRoughEdgesTests {
     let environment = ["INTERCOM_ACCESS_TOKEN": "sandbox-token"]
-    let mapping = """
-        role: user
-        match: email
-        fields:
-          email: {column: email, transforms: [trim, lower]}
-          name: name
-        custom_attributes:
-          plan: {column: plan, type: string}
-        """
+    /// The import command tests' mapping (email, name, a custom plan).
+    let mapping = ImportCommandTests().mapping
 
     /// A sandbox process on a free loopback port; stopped when `body` returns.
     func withSandboxProcess(_ body: (String) throws -> Void) throws {

@@ -179,6 +179,7 @@ public enum ImportRun {
         summary.stoppedEarly = control.reason
         summary.statistics = client.statistics.since(before)
         summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        summary.workers = options.concurrency
         return summary
     }
 

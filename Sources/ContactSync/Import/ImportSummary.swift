@@ -30,6 +30,8 @@ public struct ImportSummary: Sendable {
     public var createdAttributes: [String] = []
     public var statistics = ClientStatistics()
     public var elapsed = 0.0
+    /// The workers that wrote (`--concurrency`): waits are summed over them.
+    public var workers = 1
     /// Why the run stopped before the end of the input.
     public var stoppedEarly: String?
     /// The input could not be read to its end (corrupt gzip); counts cover the rows before the damage.
@@ -78,7 +80,15 @@ public struct ImportSummary: Sendable {
         }
         lines.append("429 responses:   \(statistics.rateLimited)")
         lines.append("retries:         \(statistics.retries)")
-        lines.append("rate-limit wait: \(Self.seconds(statistics.rateLimitWait))")
+        if workers > 1 && statistics.rateLimitWait > 0 {
+            // Each worker waits on its own: the sum can exceed the elapsed time, so say what it is.
+            let each = statistics.rateLimitWait / Double(workers)
+            lines.append(
+                "rate-limit wait: \(Self.seconds(statistics.rateLimitWait)) summed over \(workers) workers "
+                    + "(about \(Self.seconds(each)) each, of \(Self.seconds(elapsed)) elapsed)")
+        } else {
+            lines.append("rate-limit wait: \(Self.seconds(statistics.rateLimitWait))")
+        }
         lines.append("elapsed:         \(Self.seconds(elapsed)), \(Int(rowsPerSecond.rounded())) rows/s")
         if !firstProblems.isEmpty {
             lines.append("first problems:")
@@ -111,7 +121,7 @@ public struct ImportSummary: Sendable {
             "created_attributes": .array(createdAttributes.map(JSONValue.string)),
             "api_calls": number(statistics.totalCalls), "calls_by_endpoint": .object(calls),
             "rate_limited": number(statistics.rateLimited), "retries": number(statistics.retries),
-            "rate_limit_wait_seconds": decimal(statistics.rateLimitWait),
+            "rate_limit_wait_seconds": decimal(statistics.rateLimitWait), "workers": .number(String(workers)),
             "backoff_wait_seconds": decimal(statistics.backoffWait),
             "elapsed_seconds": decimal(elapsed), "rows_per_second": decimal(rowsPerSecond),
             "stopped_early": stoppedEarly.map(JSONValue.string) ?? .null,

@@ -8,9 +8,9 @@ final class ExportProgressReporter {
 
     init(control: ExportControl, client: IntercomClient) {
         ticker = ProgressTicker(label: "intercom-etl.export-progress", client: client, done: { control.contacts }) {
-            rate, callRate, statistics in
+            rate, _, window, statistics in
             var parts = ["\(control.contacts) contacts", "\(Int(rate)) contacts/s", "\(control.pages) pages"]
-            parts += ProgressText.api(callRate: callRate, statistics)
+            parts += ProgressText.api(callsInWindow: window, statistics)
             if let total = control.total, rate > 0 {
                 let left = Double(max(0, total - control.contacts))
                 parts.append("ETA \(ProgressText.duration(left / rate))")

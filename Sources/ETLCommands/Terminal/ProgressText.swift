@@ -3,11 +3,12 @@ import IntercomAPI
 
 /// Short texts for progress lines.
 enum ProgressText {
-    /// The share of the rate limit that `callRate` calls a second use (when Intercom said the limit), and the 429s.
-    static func api(callRate: Double, _ statistics: ClientStatistics) -> [String] {
+    /// The share of the rate limit that the calls of the last 10-second window used (when Intercom said the limit),
+    /// and the 429s.
+    static func api(callsInWindow: Int, _ statistics: ClientStatistics) -> [String] {
         var parts: [String] = []
         if let limit = statistics.windowLimit, limit > 0 {
-            parts.append("\(Int((callRate * 10 / Double(limit) * 100).rounded()))% of rate limit")
+            parts.append("\(Int((Double(callsInWindow) / Double(limit) * 100).rounded()))% of rate limit")
         }
         parts.append("\(statistics.rateLimited) 429s")
         return parts

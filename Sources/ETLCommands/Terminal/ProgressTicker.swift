@@ -7,11 +7,15 @@ final class ProgressTicker {
 
     /// - Parameters:
     ///   - done: how many rows (or contacts) are done so far.
-    ///   - parts: the line's parts, from the rate of `done` and of calls over the last seconds, and the client's
-    ///     statistics.
+    ///   - parts: the line's parts, from the rate of `done` and of calls over the last seconds, the calls of the last
+    ///     rate-limit window, and the client's statistics.
     init(
         label: String, client: IntercomClient, done: @escaping @Sendable () -> Int,
-        parts: @escaping @Sendable (_ rate: Double, _ callRate: Double, _ statistics: ClientStatistics) -> [String]
+        parts:
+            @escaping @Sendable (
+                _ rate: Double, _ callRate: Double, _ callsInWindow: Int, _ statistics: ClientStatistics
+            )
+            -> [String]
     ) {
         let line = ProgressLine()
         let state = RateState()
@@ -19,8 +23,9 @@ final class ProgressTicker {
         timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
         timer.setEventHandler {
             let statistics = client.statistics
-            let (rate, callRate) = state.rates(now: monotonicSeconds(), rows: done(), calls: statistics.totalCalls)
-            line.update(parts(rate, callRate, statistics).joined(separator: " · "))
+            let (rate, callRate, window) = state.rates(
+                now: monotonicSeconds(), rows: done(), calls: statistics.totalCalls)
+            line.update(parts(rate, callRate, window, statistics).joined(separator: " · "))
         }
         timer.setCancelHandler { line.clear() }
         timer.resume()

@@ -303,20 +303,10 @@ extension IntercomETL {
             if summary.failed > 0 { throw ETLExit.rowProblems }
             if summary.rejected > 0 {
                 guard let allowance = allowRejects.flatMap(MaxErrors.init),
-                    Self.allows(allowance, rejected: summary.rejected, of: summary.read)
+                    allowance.admits(summary.rejected, of: summary.read)
                 else { throw ETLExit.rowProblems }
                 StandardStreams.print("rejects allowed: \(summary.rejected) within --allow-rejects \(allowRejects!)")
             }
-        }
-    }
-}
-
-extension IntercomETL.Import {
-    /// Whether `rejected` rows of `read` are within the allowance.
-    static func allows(_ allowance: MaxErrors, rejected: Int, of read: Int) -> Bool {
-        switch allowance {
-        case .count(let most): rejected <= most
-        case .share(let share): Double(rejected) <= share * Double(read)
         }
     }
 }

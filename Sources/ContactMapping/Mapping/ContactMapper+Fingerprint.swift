@@ -18,7 +18,8 @@ extension ContactMapper {
     public func sourceFingerprint(_ record: RecordBuffer) -> UInt64 {
         var hash = mappingSeed
         if let roleColumn { Self.mix(Self.cellBytes(roleColumn, in: record), into: &hash) }
-        for columns in ruleColumns {
+        // Each rule's source columns, as the program resolved them once.
+        for columns in program.columns {
             for column in columns { Self.mix(Self.cellBytes(column, in: record), into: &hash) }
         }
         return Self.finish(hash)

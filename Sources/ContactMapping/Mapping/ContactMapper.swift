@@ -74,12 +74,8 @@ public struct ContactMapper: Sendable {
         case key(String)
     }
 
-    /// Each rule's source columns, resolved once instead of by name on every row.
-    let ruleColumns: [[ColumnReference]]
     /// The role column, when the role comes from one.
     let roleColumn: ColumnReference?
-    /// The position of the match key's rule.
-    let matchRule: Int?
     /// Identifies the mapping in ``sourceFingerprint(_:)`` (see ``mappingFingerprint``).
     let mappingSeed: UInt64
     /// The rules compiled for this input's layout: the one evaluation behind map, check and the match key.
@@ -91,7 +87,6 @@ public struct ContactMapper: Sendable {
     /// - Throws: ``MappingError`` naming the mapping line of a column the header does not have.
     public init(mapping: MappingFile, header: [String]?) throws(MappingError) {
         self.mapping = mapping
-        matchRule = mapping.rules.firstIndex { !$0.isCustomAttribute && $0.name == mapping.match.rawValue }
         mappingSeed = Self.mappingFingerprint(mapping)
         func columns(of source: MappingFile.Source) -> [String] {
             switch source {
@@ -108,9 +103,9 @@ public struct ContactMapper: Sendable {
         }
         self.roleMap = roleMap
         guard let header else {
-            ruleColumns = mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) }
             roleColumn = roleName.map(ColumnReference.key)
-            program = RuleProgram(mapping, columns: ruleColumns)
+            program = RuleProgram(
+                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) })
             return
         }
         var index: [String: Int] = [:]
@@ -123,9 +118,8 @@ public struct ContactMapper: Sendable {
                 file: mapping.path, line: line, message: "column '\(column)' is not in the header\(near)")
         }
         let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
-        ruleColumns = indices.map { $0.map(ColumnReference.index) }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
-        program = RuleProgram(mapping, columns: ruleColumns)
+        program = RuleProgram(mapping, columns: indices.map { $0.map(ColumnReference.index) })
     }
 
     /// Maps and validates the record in `record`: the payload an import sends, or every problem of the row.

@@ -17,6 +17,14 @@ public enum MaxErrors: Sendable, Equatable {
             return nil
         }
     }
+
+    /// Whether `count` problems among `read` rows stay within the limit: at most the count, or at most the share.
+    public func admits(_ count: Int, of read: Int) -> Bool {
+        switch self {
+        case .count(let most): count <= most
+        case .share(let share): Double(count) <= share * Double(read)
+        }
+    }
 }
 
 /// What validating a file found.
@@ -203,9 +211,10 @@ public enum ValidationRun {
 
     private static func exceeded(_ limit: MaxErrors, read: Int, rejected: Int) -> String? {
         switch limit {
-        case .count(let count) where rejected > count:
+        case .count(let count) where !limit.admits(rejected, of: read):
             return "more than \(count) rows were rejected (--max-errors)"
-        case .share(let share) where read >= 100 && Double(rejected) > share * Double(read):
+        // A share is judged only after the first 100 rows, where one bad row would be a large share.
+        case .share(let share) where read >= 100 && !limit.admits(rejected, of: read):
             return "more than \(Int(share * 100))% of the rows were rejected (--max-errors)"
         default:
             return nil

@@ -185,9 +185,9 @@ public enum ImportRun {
 
     private static func exceeded(_ limit: MaxErrors, problems: Int, read: Int) -> String? {
         switch limit {
-        case .count(let count) where problems > count:
+        case .count(let count) where !limit.admits(problems, of: read):
             return "more than \(count) rows were rejected or failed (--max-errors)"
-        case .share(let share) where read >= 100 && Double(problems) > share * Double(read):
+        case .share(let share) where read >= 100 && !limit.admits(problems, of: read):
             return "more than \(Int(share * 100))% of the rows were rejected or failed (--max-errors)"
         default:
             return nil

@@ -44,4 +44,29 @@ struct KeyTableTests {
         for key in 1...100 { #expect(table[key * 1_000_003] == Int32(key)) }
         #expect(table[101 * 1_000_003] == nil)
     }
+
+    /// What a split run reads back from the second thread's table: each key once, with its line and tag, whatever
+    /// range of slots it is in, at sizes that are not powers of two.
+    @Test func givesEveryKeyOnceWithItsLineAndTagAcrossRangesOfSlots() {
+        let keys = hashes(7_000)
+        let table = KeyTable(capacity: 5_000)
+        #expect(table.slotCount & (table.slotCount - 1) != 0)
+        for (index, key) in keys.enumerated() {
+            #expect(table.firstLine(of: key, orInsert: Int32(index), tag: UInt32(index * 3)) == nil)
+        }
+        var seen: [Int: (line: Int32, tag: UInt32)] = [:]
+        let middle = table.slotCount / 3
+        for range in [0..<middle, middle..<table.slotCount] {
+            table.forEach(slots: range) { hash, line, tag in
+                #expect(seen[hash] == nil)
+                seen[hash] = (line, tag)
+                #expect(table[hash] == line)
+            }
+        }
+        #expect(seen.count == keys.count)
+        for (index, key) in keys.enumerated() {
+            let found = seen[key] ?? seen[key == 0 ? 1 : key]
+            #expect(found?.line == Int32(index) && found?.tag == UInt32(index * 3))
+        }
+    }
 }

@@ -44,10 +44,8 @@ extension ContactMapper {
     {
         guard let rule = program.matchRule else { return nil }
         return try Scratch.with { scratch in
-            try program.evaluate(rule, record, &scratch) { outcome throws -> T? in
-                guard case .value(.text(let key)) = outcome else { return nil }
-                return try body(key)
-            }
+            guard case .value(.text(let key)) = program.evaluate(rule, record, &scratch) else { return nil }
+            return try body(key)
         }
     }
 

@@ -140,22 +140,20 @@ public struct ContactMapper: Sendable {
             var identityRejected = false
             for position in 0..<program.count {
                 let step = program.steps[position]
-                program.evaluate(position, record, &scratch) { outcome in
-                    switch outcome {
-                    case .blank:
-                        if mapping.empty == .clear && !step.isID {
-                            append(.null, for: step, position, to: &payload, custom: &custom)
-                        }
-                    case .value(let value):
-                        if step.isMatch, case .text(let key) = value {
-                            matchKey = String(decoding: key, as: UTF8.self)
-                        }
-                        if step.isEmail || step.isExternalID { identity = true }
-                        if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
-                    case .rejected(let reason, let text):
-                        if step.isEmail || step.isExternalID || step.isMatch { identityRejected = true }
-                        problems.append(program.fieldReject(position, reason, text))
+                switch program.evaluate(position, record, &scratch) {
+                case .blank:
+                    if mapping.empty == .clear && !step.isID {
+                        append(.null, for: step, position, to: &payload, custom: &custom)
                     }
+                case .value(let value):
+                    if step.isMatch, case .text(let key) = value {
+                        matchKey = String(decoding: key, as: UTF8.self)
+                    }
+                    if step.isEmail || step.isExternalID { identity = true }
+                    if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
+                case .rejected(let reason, let text):
+                    if step.isEmail || step.isExternalID || step.isMatch { identityRejected = true }
+                    problems.append(program.fieldReject(position, reason, text))
                 }
                 scratch.reset()
             }

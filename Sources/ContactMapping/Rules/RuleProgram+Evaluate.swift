@@ -8,7 +8,8 @@ import ContactIO
 
 extension RuleProgram {
     /// Rule `index` applied to `record`: source, transforms in order, value map, default, then the type's check and
-    /// canonical form. `body` gets the outcome; text in it is valid only during the call.
+    /// canonical form. Text in the outcome points into the record, the program or `scratch`: it is valid until the
+    /// scratch is reset or left, and the record moves on.
     ///
     /// Every value is checked in its final form, the one that is sent: a date after `lower`, a concatenation at its
     /// joined length, a float as the JSON it becomes.
@@ -17,10 +18,9 @@ extension RuleProgram {
     /// Lower- or upper-casing ASCII text changes neither its length nor its blankness, so a string rule that is not
     /// the key and has no value map skips it (the value itself is not needed for a verdict).
     @inline(__always)
-    func evaluate<R>(
-        _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, verdictOnly: Bool = false,
-        _ body: (RuleOutcome) throws -> R
-    ) rethrows -> R {
+    func evaluate(
+        _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, verdictOnly: Bool = false
+    ) -> RuleOutcome {
         let step = steps[index]
         var text: UnsafeBufferPointer<UInt8>
         switch step.source {
@@ -38,8 +38,8 @@ extension RuleProgram {
             {
                 // The verdict needs only the joined length, exactly; the joined text only when it is too many bytes.
                 let length = joinedLength(index, record)
-                if length == 0 { return try body(.blank) }
-                if length <= ContactMapper.maxStringLength { return try body(.value(.text(Self.empty))) }
+                if length == 0 { return .blank }
+                if length <= ContactMapper.maxStringLength { return .value(.text(Self.empty)) }
             }
             text = joined(index, record, &scratch)
         }
@@ -73,28 +73,28 @@ extension RuleProgram {
             text = defaults[index]
             isLowered = false
         }
-        if Self.isBlank(text) { return try body(.blank) }
-        return try convert(
-            index, step.type, text, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch, &scratch, body)
+        if Self.isBlank(text) { return .blank }
+        return convert(
+            index, step.type, text, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch, &scratch)
     }
 
     /// The value as its type wants it, or the reason it cannot be.
     @inline(__always)
-    private func convert<R>(
+    private func convert(
         _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, isLowered: Bool,
-        verdictOnly: Bool, isKey: Bool, _ scratch: inout Scratch, _ body: (RuleOutcome) throws -> R
-    ) rethrows -> R {
+        verdictOnly: Bool, isKey: Bool, _ scratch: inout Scratch
+    ) -> RuleOutcome {
         switch type {
         case .string:
             // Intercom counts characters: bytes beyond 255 can still be few enough of them.
             if text.count > ContactMapper.maxStringLength && Self.characters(text) > ContactMapper.maxStringLength {
-                return try body(.rejected(.tooLong, text))
+                return .rejected(.tooLong, text)
             }
-            return try body(.value(.text(text)))
+            return .value(.text(text))
         case .email:
             let email = isLowered ? Self.trimmed(text) : Self.lowered(Self.trimmed(text), &scratch)
-            guard EmailAddresses.isPlausible(bytes: email) else { return try body(.rejected(.invalidEmail, text)) }
-            return try body(.value(.text(email)))
+            guard EmailAddresses.isPlausible(bytes: email) else { return .rejected(.invalidEmail, text) }
+            return .value(.text(email))
         case .phone:
             let trimmed = Self.trimmed(text)
             let output = scratch.take(PhoneNumbers.maxE164Length)
@@ -103,45 +103,46 @@ extension RuleProgram {
                 let length = PhoneNumbers.e164(
                     trimmed, defaultCallingCode: callingCodes[index], into: output, write: !verdictOnly || isKey)
             else {
-                return try body(.rejected(.invalidPhone, text))
+                return .rejected(.invalidPhone, text)
             }
-            return try body(.value(.text(UnsafeBufferPointer(rebasing: output[0..<length]))))
+            return .value(.text(UnsafeBufferPointer(rebasing: output[0..<length])))
         case .url:
             // `memchr` for the space: it reads many bytes at a time, and URLs are long.
             let url = Self.trimmed(text)
             guard Self.startsWithHTTP(url), url.count > 10, memchr(url.baseAddress!, 0x20, url.count) == nil else {
-                return try body(.rejected(.invalidURL, text))
+                return .rejected(.invalidURL, text)
             }
-            return try body(.value(.text(url)))
+            return .value(.text(url))
         case .date:
             let trimmed = Self.trimmed(text)
-            for format in dateFormats[index] {
-                if let seconds = format.parse(trimmed) { return try body(.value(.date(seconds))) }
+            let step = steps[index]
+            for position in Int(step.formatStart)..<Int(step.formatStart + step.formatCount) {
+                if let seconds = formats[position].parse(trimmed) { return .value(.date(seconds)) }
             }
-            return try body(.rejected(.invalidDate, text))
+            return .rejected(.invalidDate, text)
         case .boolean:
             guard let flag = Booleans.parse(bytes: Self.trimmed(text)) else {
-                return try body(.rejected(.invalidBoolean, text))
+                return .rejected(.invalidBoolean, text)
             }
-            return try body(.value(.boolean(flag)))
+            return .value(.boolean(flag))
         case .integer:
             guard let number = Self.integer(Self.trimmed(text)) else {
-                return try body(.rejected(.invalidInteger, text))
+                return .rejected(.invalidInteger, text)
             }
-            return try body(.value(.integer(number)))
+            return .value(.integer(number))
         case .float:
             let trimmed = Self.trimmed(text)
             // Infinities, NaN and numbers too large or too small for a double are refused, not sent as 0 or inf.
             guard let number = Double(String(decoding: trimmed, as: UTF8.self)), number.isFinite,
                 number != 0 || !Self.hasNonZeroMantissa(trimmed)
             else {
-                return try body(.rejected(.invalidFloat, text))
+                return .rejected(.invalidFloat, text)
             }
-            if Self.isCanonicalJSONNumber(trimmed) { return try body(.value(.float(trimmed))) }
+            if Self.isCanonicalJSONNumber(trimmed) { return .value(.float(trimmed)) }
             let canonical = Array(String(number).utf8)
             let copy = scratch.take(canonical.count)
             _ = copy.initialize(from: canonical)
-            return try body(.value(.float(UnsafeBufferPointer(copy))))
+            return .value(.float(UnsafeBufferPointer(copy)))
         }
     }
 
@@ -176,12 +177,21 @@ extension RuleProgram {
         String(decoding: bytes, as: UTF8.self).count
     }
 
+    /// Source `part` of rule `index`'s, in `record` (one of a concatenation's columns).
+    @inline(__always)
+    private func cell(_ index: Int, _ part: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+        let start = Int(steps[index].columnStart)
+        guard start >= 0 else { return ContactMapper.cellBytes(columns[index][part], in: record) }
+        let column = columnIndexes[start + part]
+        return column < record.fieldCount ? record.valueBytes(column) : Self.empty
+    }
+
     /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.
     private func joinedLength(_ index: Int, _ record: RecordBuffer) -> Int {
         var length = 0
         var parts = 0
-        for column in columns[index] {
-            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+        for source in 0..<Int(steps[index].columnCount) {
+            let part = Self.trimmed(cell(index, source, record))
             if !part.isEmpty {
                 length += part.count
                 parts += 1
@@ -194,12 +204,12 @@ extension RuleProgram {
     /// parts for every row).
     private func joined(_ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch) -> UnsafeBufferPointer<UInt8> {
         let separator = separators[index]
-        let sources = columns[index]
+        let sources = Int(steps[index].columnCount)
         var length = 0
         var parts = 0
         var only = Self.empty
-        for column in sources {
-            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+        for source in 0..<sources {
+            let part = Self.trimmed(cell(index, source, record))
             if !part.isEmpty {
                 length += part.count + (parts == 0 ? 0 : separator.count)
                 parts += 1
@@ -209,8 +219,8 @@ extension RuleProgram {
         if parts <= 1 { return only }
         let output = scratch.take(length)
         var offset = 0
-        for column in sources {
-            let part = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+        for source in 0..<sources {
+            let part = Self.trimmed(cell(index, source, record))
             guard !part.isEmpty else { continue }
             if offset > 0, let from = separator.baseAddress {
                 (output.baseAddress! + offset).initialize(from: from, count: separator.count)
@@ -238,21 +248,19 @@ extension RuleProgram {
             for step in 0..<count where !failed {
                 let index = step == 0 ? first : step <= first ? step - 1 : step
                 let rule = steps[index]
-                evaluate(index, record, &scratch, verdictOnly: true) { outcome in
-                    switch outcome {
-                    case .blank:
-                        if clearsBlanks && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
-                    case .value(let value):
-                        if rule.isEmail || rule.isExternalID { identity = true }
-                        if rule.isMatch, case .text(let key) = value {
-                            let hash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
-                            keyHash = hash
-                            onKeyHash(hash)
-                        }
-                        if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
-                    case .rejected:
-                        failed = true
+                switch evaluate(index, record, &scratch, verdictOnly: true) {
+                case .blank:
+                    if clearsBlanks && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                case .value(let value):
+                    if rule.isEmail || rule.isExternalID { identity = true }
+                    if rule.isMatch, case .text(let key) = value {
+                        let hash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
+                        keyHash = hash
+                        onKeyHash(hash)
                     }
+                    if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                case .rejected:
+                    failed = true
                 }
                 scratch.reset()
             }

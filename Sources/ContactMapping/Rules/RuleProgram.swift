@@ -26,6 +26,13 @@ final class RuleProgram: @unchecked Sendable {
         /// The standard `id` field: it finds the contact and is never sent.
         var isID: Bool
         var isCustomAttribute: Bool
+        /// Where the rule's CSV columns are in ``columnIndexes`` (-1: a column is an NDJSON key, see ``columns``), and
+        /// how many it has.
+        var columnStart: Int32
+        var columnCount: Int32
+        /// Where the rule's date formats are in ``formats``, and how many.
+        var formatStart: Int32
+        var formatCount: Int32
     }
 
     enum SourceKind: Sendable {
@@ -48,6 +55,10 @@ final class RuleProgram: @unchecked Sendable {
     /// Value maps by their exact keys.
     let valueMaps: [[String: [UInt8]]]
     let dateFormats: [[DateFormat]]
+    /// The CSV column of every rule's every source, and every rule's date formats, one rule after another in memory
+    /// the program owns: walked for every row without retaining an array (``Step`` says where a rule's are).
+    let columnIndexes: UnsafeMutableBufferPointer<Int>
+    let formats: UnsafeMutableBufferPointer<DateFormat>
     let callingCodes: [String?]
     /// The match key's rule, if the mapping has one.
     let matchRule: Int?
@@ -60,6 +71,8 @@ final class RuleProgram: @unchecked Sendable {
     init(_ mapping: MappingFile, columns: [[ContactMapper.ColumnReference]]) {
         var steps: [Step] = []
         var texts: [[UInt8]] = []
+        var flatColumns: [Int] = []
+        var flatFormats: [DateFormat] = []
         for (rule, ruleColumns) in zip(mapping.rules, columns) {
             let source: SourceKind
             var constant = "", separator = ""
@@ -83,6 +96,16 @@ final class RuleProgram: @unchecked Sendable {
             var column = -1
             if source == .column, case .index(let index)? = ruleColumns.first { column = index }
             let standard = !rule.isCustomAttribute
+            var columnStart: Int32 = -1
+            let indexes = ruleColumns.compactMap { reference -> Int? in
+                if case .index(let index) = reference { return index } else { return nil }
+            }
+            if indexes.count == ruleColumns.count {
+                columnStart = Int32(flatColumns.count)
+                flatColumns += indexes
+            }
+            let formatStart = Int32(flatFormats.count)
+            flatFormats += rule.dateFormats
             steps.append(
                 Step(
                     type: rule.type, source: source, column: column, transformCodes: codes,
@@ -90,7 +113,9 @@ final class RuleProgram: @unchecked Sendable {
                     hasDefault: rule.defaultValue != nil,
                     isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
                     isMatch: standard && rule.name == mapping.match.rawValue, isID: standard && rule.name == "id",
-                    isCustomAttribute: rule.isCustomAttribute))
+                    isCustomAttribute: rule.isCustomAttribute, columnStart: columnStart,
+                    columnCount: Int32(ruleColumns.count), formatStart: formatStart,
+                    formatCount: Int32(rule.dateFormats.count)))
         }
         storage = .allocate(capacity: max(1, texts.reduce(0) { $0 + $1.count }))
         var offset = 0
@@ -105,6 +130,10 @@ final class RuleProgram: @unchecked Sendable {
         defaults = stride(from: 2, to: slices.count, by: 3).map { slices[$0] }
         self.steps = .allocate(capacity: max(1, steps.count))
         _ = self.steps.initialize(from: steps)
+        columnIndexes = .allocate(capacity: max(1, flatColumns.count))
+        _ = columnIndexes.initialize(from: flatColumns)
+        formats = .allocate(capacity: max(1, flatFormats.count))
+        _ = formats.initialize(from: flatFormats)
         names = mapping.rules.map(\.name)
         self.columns = columns
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
@@ -120,6 +149,9 @@ final class RuleProgram: @unchecked Sendable {
     deinit {
         storage.deallocate()
         steps.deallocate()
+        columnIndexes.deallocate()
+        formats.deinitialize()
+        formats.deallocate()
     }
 
     /// How many rules.

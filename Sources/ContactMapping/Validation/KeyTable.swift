@@ -16,15 +16,21 @@ import CPrefetch
 /// - the slots are in huge pages where the system allows it: in 4 KB pages, a million keys span 8,000 pages, far
 ///   more than the processor's address cache holds, so nearly every access also waited for a page-table walk;
 /// - the key is a hash already, so it is not hashed again.
-final class KeyTable {
+///
+/// A table is used by one thread at a time: the second thread of a split run hands its table over whole, after it
+/// has finished (``RestPass/wait()`` orders the two).
+final class KeyTable: @unchecked Sendable {
     private struct Slot {
         /// The key's hash; 0 marks an empty slot (a hash of 0 is stored as 1).
         var key: UInt64
         var line: Int32
+        /// What the caller keeps beside the line (where the row starts): the slot's padding otherwise.
+        var tag: UInt32
     }
 
     private var slots: Slots
-    private var mask: Int
+    /// How many slots; any number, not only a power of two (a key's home is its hash scaled to it).
+    private var size: Int
     /// The number of keys stored.
     private(set) var count = 0
 
@@ -32,13 +38,13 @@ final class KeyTable {
     init(capacity keys: Int = 0) {
         let size = Self.size(for: keys)
         slots = Slots(count: size)
-        mask = size - 1
+        self.size = size
     }
 
     /// Makes room for `keys` keys in all, so that filling the table rehashes nothing.
     func reserve(_ keys: Int) {
         let size = Self.size(for: keys)
-        if size > mask + 1 { rehash(to: size) }
+        if size > self.size { rehash(to: size) }
     }
 
     /// Makes room for a key for each row of `bytes` bytes of input, judging by the first `rows` rows, which took
@@ -54,18 +60,18 @@ final class KeyTable {
     /// Starts fetching the slot of `hash` into the cache, ahead of ``firstLine(of:orInsert:)`` or a lookup.
     @inline(__always)
     func prefetch(_ hash: Int) {
-        etl_prefetch_for_write(slots.base + (Int(truncatingIfNeeded: Self.key(hash)) & mask))
+        etl_prefetch_for_write(slots.base + home(Self.key(hash)))
     }
 
-    /// The line stored for `hash`; when there is none, stores `line` for it and returns nil.
+    /// The line stored for `hash`; when there is none, stores `line` (and `tag`) for it and returns nil.
     @inline(__always)
-    func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
+    func firstLine(of hash: Int, orInsert line: Int32, tag: UInt32 = 0) -> Int32? {
         let key = Self.key(hash)
         let (index, found) = probe(key)
         if found { return slots.base[index].line }
-        slots.base[index] = Slot(key: key, line: line)
+        slots.base[index] = Slot(key: key, line: line, tag: tag)
         count += 1
-        if count * 3 > (mask + 1) * 2 { rehash(to: (mask + 1) * 2) }
+        if count * 3 > size * 2 { rehash(to: size * 2) }
         return nil
     }
 
@@ -75,14 +81,27 @@ final class KeyTable {
         return found ? slots.base[index].line : nil
     }
 
+    /// How many slots the table has (``forEach(slots:_:)`` visits a range of them).
+    var slotCount: Int { size }
+
+    /// Calls `body` with every key stored in the slots `range` (as a hash that finds it again), its line and its tag,
+    /// in no order: a table's whole range gives each key once.
+    func forEach(slots range: Range<Int>, _ body: (_ hash: Int, _ line: Int32, _ tag: UInt32) throws -> Void) rethrows {
+        let base = slots.base
+        for index in range where base[index].key != 0 {
+            let slot = base[index]
+            try body(Int(truncatingIfNeeded: slot.key), slot.line, slot.tag)
+        }
+    }
+
     /// The slot that holds `key`, or the empty one where it goes.
     @inline(__always)
     private func probe(_ key: UInt64) -> (index: Int, found: Bool) {
         let base = slots.base
-        var index = Int(truncatingIfNeeded: key) & mask
+        var index = home(key)
         while base[index].key != 0 {
             if base[index].key == key { return (index, true) }
-            index = (index + 1) & mask
+            index = index + 1 == size ? 0 : index + 1
         }
         return (index, false)
     }
@@ -93,22 +112,27 @@ final class KeyTable {
         return key == 0 ? 1 : key
     }
 
-    /// A power of two that keeps `keys` keys at most two thirds full (linear probing stays short there).
+    /// The slot where `key` goes when it is free: the key, a hash already, scaled to the size (by its high bits).
+    @inline(__always)
+    private func home(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: key.multipliedFullWidth(by: UInt64(size)).high)
+    }
+
+    /// A size that keeps `keys` keys at most two thirds full (linear probing stays short there): just that, not the
+    /// next power of two, which was up to twice the memory, and fresh memory is slow to get.
     private static func size(for keys: Int) -> Int {
-        var size = 1024
-        while size * 2 < keys * 3 { size <<= 1 }
-        return size
+        max(1024, keys + keys / 2 + 1)
     }
 
     private func rehash(to size: Int) {
         let old = slots
-        let oldSize = mask + 1
+        let oldSize = self.size
         slots = Slots(count: size)
-        mask = size - 1
+        self.size = size
         let base = slots.base
         for index in 0..<oldSize where old.base[index].key != 0 {
-            var target = Int(truncatingIfNeeded: old.base[index].key) & mask
-            while base[target].key != 0 { target = (target + 1) & mask }
+            var target = home(old.base[index].key)
+            while base[target].key != 0 { target = target + 1 == size ? 0 : target + 1 }
             base[target] = old.base[index]
         }
     }

@@ -2,18 +2,10 @@ import ContactIO
 
 /// What validating the part of a file after an ``InputSplit``'s cut found, on a second thread (a ``RestPass``):
 /// what the whole run needs to take the part over once its own reader reaches the cut. Counts, the rejects (up to a
-/// bound, since they wait in memory) and each key's first row there.
+/// bound, since they wait in memory) and each key's first row there: its line, and where it starts (``keys``).
 ///
 /// Lines and record numbers here count from the cut; ``ValidationRun`` adds the offsets the cut turned out to have.
 struct RestValidation: Sendable {
-    /// A key's first valid row after the cut.
-    struct FirstRow {
-        var keyHash: Int
-        var line: Int32
-        /// Where the record starts, relative to the cut (to read its key again if it is reported).
-        var offset: Int
-    }
-
     /// A row whose key an earlier row after the cut had.
     struct Duplicate {
         var key: String
@@ -25,6 +17,8 @@ struct RestValidation: Sendable {
     /// Rejects kept in memory before the part gives up (and the whole file's reader reads on instead).
     static let maxHeldRejects = 10_000
     static let maxHeldBytes = 16 << 20
+    /// The tag of a first row that starts 4 GiB or more after the cut.
+    static let unknownOffset = UInt32.max
 
     var read = 0
     var valid = 0
@@ -32,7 +26,10 @@ struct RestValidation: Sendable {
     var rejects: [(row: RejectedRow, record: Record?)] = []
     var duplicateKeys = 0
     var duplicates: [Duplicate] = []
-    var firstRows: [FirstRow] = []
+    /// Each key's first valid row after the cut: its line, and as the tag where the record starts, relative to the
+    /// cut (to read its key again if it is reported), or ``unknownOffset`` beyond 4 GiB. The table itself, not a
+    /// list beside it: a list of half a million rows was 12 MB of fresh memory, and fresh memory is slow to get.
+    var keys = KeyTable()
     private var heldBytes = 0
 
     /// Starts validating the part after `split`'s cut of a file of `size` bytes.
@@ -51,7 +48,7 @@ struct RestValidation: Sendable {
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
         let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
         var tally = Self()
-        let firstLineByKey = KeyTable()
+        let firstLineByKey = tally.keys
         while true {
             let offset = reader.bytesConsumed
             guard let result = try reader.next() else { break }
@@ -60,20 +57,18 @@ struct RestValidation: Sendable {
                 if control.isCancelled { return nil }
                 control.report(bytesRead: reader.bytesRead)
                 if tally.read == 4096 {
-                    let rows = firstLineByKey.reserve(rowsIn: bytes, judgingBy: tally.read, in: reader.bytesConsumed)
-                    tally.firstRows.reserveCapacity(rows)
+                    firstLineByKey.reserve(rowsIn: bytes, judgingBy: tally.read, in: reader.bytesConsumed)
                 }
             }
             // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
             if case .rowError(let error) = result, error.reason == .unterminatedQuote { return nil }
             let record = reader.current
-            switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey) {
+            let tag = offset < Int(unknownOffset) ? UInt32(offset) : unknownOffset
+            switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey, tag: tag) {
             case .rejected(let row, let withRecord):
                 if !tally.hold(row, withRecord ? record.makeRecord() : nil) { return nil }
-            case .firstOfKey(let keyHash):
+            case .firstOfKey:
                 tally.valid += 1
-                let line = Int32(truncatingIfNeeded: record.line)
-                tally.firstRows.append(FirstRow(keyHash: keyHash, line: line, offset: offset))
             case .repeatedKey(let keyHash, let first):
                 tally.valid += 1
                 tally.duplicateKeys += 1

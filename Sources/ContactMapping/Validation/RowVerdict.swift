@@ -12,9 +12,11 @@ enum RowVerdict {
     case repeatedKey(keyHash: Int, firstLine: Int32)
 
     /// The verdict on the row `reader` just read (`result`); a valid row's key goes into `keys` with its line when
-    /// it is new there.
+    /// it is new there, with `tag`.
     @inline(__always)
-    static func of(_ result: ReadResult, in reader: RecordReader, mapper: ContactMapper, keys: KeyTable) -> Self {
+    static func of(
+        _ result: ReadResult, in reader: RecordReader, mapper: ContactMapper, keys: KeyTable, tag: UInt32 = 0
+    ) -> Self {
         let record = reader.current
         switch result {
         case .rowError(let error):
@@ -22,7 +24,7 @@ enum RowVerdict {
         case .record:
             switch mapper.check(record, onKeyHash: keys.prefetch) {
             case .valid(let keyHash):
-                if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line)) {
+                if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line), tag: tag) {
                     return .repeatedKey(keyHash: keyHash, firstLine: first)
                 }
                 return .firstOfKey(keyHash: keyHash)

@@ -305,7 +305,22 @@ extension RuleProgram {
         _ bytes: UnsafeBufferPointer<UInt8>, _ scratch: inout Scratch, from low: UInt8, _ unicode: (String) -> String
     ) -> UnsafeBufferPointer<UInt8> {
         var changes = false
-        for byte in bytes {
+        // Eight bytes at a time while they are ASCII and none is a letter to flip: an email key is looked at here on
+        // every row. The bytes left (from the first word that is not so) go through the loop below.
+        var start = 0
+        if let base = bytes.baseAddress {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            while start + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self)
+                // Below 0x80 each, a byte plus at most 0x3F carries into no other byte.
+                let atLeastLow = word &+ ones &* UInt64(0x80 - low)
+                let pastHigh = word &+ ones &* UInt64(0x80 - low - 26)
+                guard word & high == 0, atLeastLow & ~pastHigh & high == 0 else { break }
+                start += 8
+            }
+        }
+        for byte in UnsafeBufferPointer(rebasing: bytes[start...]) {
             if byte >= 0x80 {
                 let converted = Array(unicode(String(decoding: bytes, as: UTF8.self)).utf8)
                 let output = scratch.take(converted.count)

@@ -105,7 +105,12 @@ final class RuleProgram: @unchecked Sendable {
                 flatColumns += indexes
             }
             let formatStart = Int32(flatFormats.count)
-            flatFormats += rule.dateFormats
+            // Copies down to a pattern's tokens: the programs of two threads must share no reference count (a
+            // count that both cores change on every row moves one cache line between them all the time).
+            flatFormats += rule.dateFormats.map { format in
+                guard case .pattern(let text, let tokens) = format else { return format }
+                return .pattern(String(decoding: Array(text.utf8), as: UTF8.self), tokens.map { $0 })
+            }
             steps.append(
                 Step(
                     type: rule.type, source: source, column: column, transformCodes: codes,

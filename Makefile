@@ -48,12 +48,14 @@ bench-import:
 bench-export:
 	python3 benchmarks/run_export.py --write-results
 
-## fmt: format the sources in place; lint: fail if formatting would change anything.
+## fmt: format the sources in place; lint: fail if formatting would change anything, or if a function of the
+## import is longer than 60 lines (issue #19).
 fmt:
 	$(SWIFT) format --in-place --recursive --parallel Sources Tests benchmarks/ContactIOBench Package.swift
 
 lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests benchmarks/ContactIOBench Package.swift
+	python3 scripts/long_functions.py 60 Sources/ContactSync/Import
 
 release:
 	$(SWIFT) build -c release --product intercom-etl

@@ -58,16 +58,34 @@ struct RepeatedKeys {
         split: ((OpenedInput) -> InputSplit?)? = nil
     ) throws {
         self.fields = fields
-        let mapping = mapper.mapping
-        /// A mapper for the second thread: its own plans, so that no reference count is shared by both threads.
-        @Sendable func ownMapper(_ reader: RecordReader) throws -> ContactMapper {
-            try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
-        }
-        var hashes: [Int] = []
         let first = try open()
         let cut = split?(first)
-        try Self.scan(first.reader, cut: cut) { reader, control -> [Int]? in
-            let mapper = try ownMapper(reader)
+        var (table, keys, slotCount) = Self.repeatedKeys(try Self.keyHashes(first.reader, cut: cut, mapper: mapper))
+        guard !table.isEmpty else {
+            repeatedRows = 0
+            return
+        }
+        let second = try open()
+        var rows = try Self.rowsOfRepeatedKeys(
+            second.reader, cut: cut == nil ? nil : split?(second), mapper: mapper, keys: keys, table: &table,
+            slotCount: slotCount)
+        keys = []
+        repeatedRows = Self.fold(&table, &rows, fields: fields)
+        groups = table
+        slots = rows
+    }
+
+    /// A mapper for a second thread: its own plans, so that no reference count is shared by both threads.
+    private static func ownMapper(_ mapping: MappingFile, _ reader: RecordReader) throws -> ContactMapper {
+        try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+    }
+
+    /// The first pass: the hash of every valid row's key, sorted.
+    private static func keyHashes(_ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper) throws -> [Int] {
+        let mapping = mapper.mapping
+        var hashes: [Int] = []
+        try scan(reader, cut: cut) { reader, control -> [Int]? in
+            let mapper = try ownMapper(mapping, reader)
             var hashes: [Int] = []
             while let result = try reader.next() {
                 if hashes.count & 0xFFF == 0 && control.isCancelled { return nil }
@@ -81,41 +99,49 @@ struct RepeatedKeys {
             hashes += rest
         }
         hashes.sort()
-        // Locals until the end: the passes' closures may not capture a `self` still being made.
+        return hashes
+    }
+
+    /// The keys seen more than once in the sorted `hashes`, each with room for all its rows in the slots (the second
+    /// pass fills it with the valid ones, in file order: no table of rows to sort, a tenth of the memory it took
+    /// with 600,000 rows); the keys in order, and the number of slots.
+    private static func repeatedKeys(_ hashes: [Int]) -> (table: [Int: Group], keys: [Int], slots: Int) {
         var table: [Int: Group] = [:]
-        var rows: [Slot] = []
-        // Each key seen more than once gets room for all its rows in `slots`; the second pass fills it with the
-        // valid ones, in file order. No table of rows to sort: a tenth of the memory it took with 600,000 rows.
+        var keys: [Int] = []
         var slotCount = 0
         var index = 0
-        var repeatedHashes: [Int] = []
         while index < hashes.count {
             var end = index + 1
             while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
             if end - index > 1 && slotCount + (end - index) < Int(Int32.max) {
                 table[hashes[index]] = Group(start: Int32(slotCount), count: 0)
-                repeatedHashes.append(hashes[index])
+                keys.append(hashes[index])
                 slotCount += end - index
             }
             index = end
         }
-        hashes = []
-        guard !table.isEmpty else {
-            repeatedRows = 0
-            return
-        }
-        rows = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
-        let second = try open()
-        let secondCut = cut == nil ? nil : split?(second)
-        let keys = repeatedHashes
+        return (table, keys, slotCount)
+    }
+
+    /// The second pass: the fields and source fingerprint of every valid row of a repeated key, in its group's
+    /// slots in file order.
+    private static func rowsOfRepeatedKeys(
+        _ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper, keys: [Int], table: inout [Int: Group],
+        slotCount: Int
+    ) throws -> [Slot] {
+        let mapping = mapper.mapping
+        var rows = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
+        // Moved out, so that filling it copies nothing (the caller's reference would make the first change copy it).
+        var groups = table
+        table = [:]
         // By the key's index in the table, found once per row (values change in place; the keys do not).
         func fill(_ index: Dictionary<Int, Group>.Index, _ slot: Slot) {
-            let group = table.values[index]
+            let group = groups.values[index]
             rows[Int(group.start + group.count)] = slot
-            table.values[index].count += 1
+            groups.values[index].count += 1
         }
-        try Self.scan(second.reader, cut: secondCut) { reader, control -> [(hash: Int, slot: Slot)]? in
-            let mapper = try ownMapper(reader)
+        try scan(reader, cut: cut) { reader, control -> [(hash: Int, slot: Slot)]? in
+            let mapper = try ownMapper(mapping, reader)
             // The sorted keys with a directory of their top bits: a quarter of a megabyte where a set of the keys
             // would take several (the run's peak memory is counted).
             return try keys.withUnsafeBufferPointer { keys in
@@ -136,16 +162,21 @@ struct RepeatedKeys {
         } each: { result, reader in
             let record = reader.current
             guard case .record = result, let hash = mapper.matchKeyHash(record),
-                let index = table.index(forKey: hash), let valid = mapper.keyAndFields(record)
+                let index = groups.index(forKey: hash), let valid = mapper.keyAndFields(record)
             else { return }
             fill(index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
         } adopt: { (rest: [(hash: Int, slot: Slot)]) in
             for entry in rest {
-                if let index = table.index(forKey: entry.hash) { fill(index, entry.slot) }
+                if let index = groups.index(forKey: entry.hash) { fill(index, entry.slot) }
             }
         }
-        // Each row's fields become the union of what the rows after it set; a key with fewer than two valid rows
-        // does not repeat.
+        table = groups
+        return rows
+    }
+
+    /// Makes each row's fields the union of what the rows after it set, and drops the keys with fewer than two
+    /// valid rows (they do not repeat); returns the number of rows whose key an earlier row had.
+    private static func fold(_ table: inout [Int: Group], _ rows: inout [Slot], fields: FieldBits) -> Int {
         var repeatedCount = 0
         var single: [Int] = []
         for (hash, group) in table {
@@ -162,9 +193,7 @@ struct RepeatedKeys {
             }
         }
         for hash in single { table[hash] = nil }
-        groups = table
-        slots = rows
-        repeatedRows = repeatedCount
+        return repeatedCount
     }
 
     /// One pass over a file: `each` for every row in order, or, with a cut, `each` for the rows before it while

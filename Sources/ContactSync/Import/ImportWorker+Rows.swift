@@ -1,0 +1,198 @@
+import ContactIO
+import ContactMapping
+import IntercomAPI
+
+/// One row: what the worker knows of its contact, the ``RowDecision`` for it, and the calls that carry it out.
+extension ImportWorker {
+    /// - Parameter searched: the batch's search asked for the key (it did not when the run remembered the key then).
+    func handle(_ row: ImportRow, found: IntercomContact?, searched: Bool) {
+        if let known = memory[row.contact.matchKey] {
+            recorder.repeatedKey()
+            if let state = known.state {
+                act(row, .found(id: known.id, state: state))
+            } else {
+                act(row, .written(id: known.id, payloadHash: known.payloadHash))
+            }
+        } else if let id = row.storedID {
+            act(row, .stored(id: id))
+        } else if !searched {
+            // The run remembered the key when the search left it out, and has forgotten it since (the memory is
+            // bounded): look it up now rather than create it again and meet a 409.
+            lookUpAndAct(row)
+        } else {
+            act(row, found.map { .found(id: $0.id, state: state(of: $0)) } ?? .absent)
+        }
+    }
+
+    /// Carries out the decision for `row` whose contact is `contact`.
+    func act(_ row: ImportRow, _ contact: RowDecision.Contact) {
+        let rules = RowDecision.Rules(
+            mode: options.mode, dryRun: options.dryRun, match: context.match, unarchive: options.unarchive)
+        let facts = RowDecision.Row(
+            payload: row.contact.payload, hash: row.hash, key: row.contact.matchKey, hasLater: row.hasLater,
+            hadEarlier: row.hadEarlier)
+        // The values the contact has now, when known: what a dry run remembers it would have after the row.
+        var values: JSONObject?
+        if case .found(_, let state) = contact { values = state }
+        if case .absent = contact { values = [:] }
+        let byStoredID = if case .stored = contact { true } else { false }
+        switch RowDecision.decide(facts, contact, rules) {
+        case .create:
+            create(row)
+        case .update(let id, let fields):
+            update(row, id: id, fields: fields, byStoredID: byStoredID)
+        case .fetch(let id):
+            fetchAndAct(row, id: id)
+        case .unarchiveAndUpdate(let id, let fields):
+            unarchiveAndUpdate(row, id: id, fields: fields)
+        case .unchanged(let id):
+            // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
+            if row.hasLater || values == nil { remember(row, id: id, state: values) }
+            if !options.dryRun { confirm(row, id: id) }
+            recorder.unchanged()
+        case .skip(let reason):
+            recorder.unchanged(skipped: reason)
+        case .wouldCreate:
+            remember(row, id: "", state: ContactDiff.applying(row.contact.payload, to: [:]))
+            recorder.created()
+        case .wouldUpdate(let id, let fields):
+            remember(row, id: id, state: values.map { ContactDiff.applying(fields, to: $0) })
+            recorder.updated(byStoredID: byStoredID)
+        case .fail(let reason, let message):
+            recorder.failed(row, reason: reason, message: message)
+        }
+    }
+
+    /// Looks the row's key up alone, then acts on what the search found.
+    private func lookUpAndAct(_ row: ImportRow) {
+        let search = ContactLookup(client: client, match: context.match)
+        let (key, role) = (row.contact.matchKey, row.contact.role)
+        do throws(IntercomError) {
+            let found = try waitFor { () async throws(IntercomError) in try await search.find([key], roles: [key: role])
+            }
+            act(row, found[key].map { .found(id: $0.id, state: state(of: $0)) } ?? .absent)
+        } catch {
+            fail(row, error)
+        }
+    }
+
+    /// Intercom confirmed that the contact holds the row: the sync state may record it (each row of a repeated key
+    /// under its own entry).
+    private func confirm(_ row: ImportRow, id: String) {
+        guard let journal = context.journal, !id.isEmpty else { return }
+        journal.add(
+            key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash,
+            sequence: row.line)
+    }
+
+    /// Remembers the row's key; the contact's state only while later rows of the key are to come.
+    private func remember(_ row: ImportRow, id: String, state: @autoclosure () -> JSONObject?) {
+        memory.remember(row.contact.matchKey, id: id, payloadHash: row.hash, state: row.hasLater ? state() : nil)
+    }
+
+    private func state(of contact: IntercomContact) -> JSONObject {
+        ContactDiff.state(of: contact, standard: context.standardFields, custom: context.customFields)
+    }
+
+    // MARK: Calls
+
+    private func create(_ row: ImportRow) {
+        let payload = row.contact.payload
+        let client = self.client
+        do throws(IntercomError) {
+            let contact = try waitFor { try await client.createContact(payload) }
+            remember(row, id: contact.id, state: self.state(of: contact))
+            confirm(row, id: contact.id)
+            recorder.created()
+        } catch {
+            guard case .conflict(let id?, let archived) = error.kind else {
+                fail(row, error)
+                return
+            }
+            act(row, archived ? .archived(id: id) : .conflict(id: id))
+        }
+    }
+
+    /// A create answered 409 naming contact `id`: fetched, then decided again with what it holds. A 409 can also
+    /// come from another identifier (an external_id that another person's contact holds): updating that contact
+    /// would overwrite it with this row.
+    private func fetchAndAct(_ row: ImportRow, id: String) {
+        let client = self.client
+        let existing: IntercomContact
+        do throws(IntercomError) {
+            existing = try waitFor { try await client.contact(id: id) }
+        } catch {
+            fail(row, error)
+            return
+        }
+        let key = row.contact.matchKey
+        let holds =
+            switch context.match {
+            case .email: existing.email?.lowercased() == key
+            case .externalID: existing.externalID == key
+            case .id: existing.id == key
+            }
+        guard holds else {
+            act(row, .other(id: id, email: existing.email, externalID: existing.externalID))
+            return
+        }
+        act(row, .found(id: existing.id, state: state(of: existing)))
+    }
+
+    private func unarchiveAndUpdate(_ row: ImportRow, id: String, fields: JSONObject) {
+        let client = self.client
+        do throws(IntercomError) {
+            try waitFor { try await client.setArchived(id: id, false) }
+        } catch {
+            fail(row, error)
+            return
+        }
+        update(row, id: id, fields: fields, unarchived: true, createIfGone: false)
+    }
+
+    /// - Parameter byStoredID: the id comes from the sync state (a 404 means the state is out of date: the key is
+    ///   reported, looked up again and created if missing).
+    private func update(
+        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, createIfGone: Bool = true,
+        byStoredID: Bool = false
+    ) {
+        let client = self.client
+        do throws(IntercomError) {
+            let contact = try waitFor { try await client.updateContact(id: id, fields) }
+            remember(row, id: contact.id, state: self.state(of: contact))
+            confirm(row, id: contact.id)
+            recorder.updated(unarchived: unarchived, byStoredID: byStoredID)
+        } catch {
+            if error.kind == .notFound && byStoredID {
+                recorder.gone(row, id: id)
+                lookUpAndAct(row)
+            } else if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {
+                // Deleted since it was found or remembered: the row still wants a contact.
+                create(row)
+            } else {
+                fail(row, error)
+            }
+        }
+    }
+
+    // MARK: Failures
+
+    func fail(_ row: ImportRow, _ error: IntercomError) {
+        let reason: String
+        switch error.kind {
+        case .authentication:
+            reason = "authentication"
+            context.control.stop("\(error)")
+        case .forbidden: reason = "forbidden"
+        case .notFound: reason = "not_found"
+        case .conflict: reason = "conflict"
+        case .validation: reason = "refused"
+        case .rateLimited: reason = "rate_limited"
+        case .server: reason = "server_error"
+        case .transport: reason = "transport"
+        case .invalidResponse: reason = "invalid_response"
+        case .configuration: reason = "configuration"
+        }
+        recorder.failed(row, reason: reason, message: "\(error)")
+    }
+}

@@ -91,6 +91,14 @@ extension IntercomETL {
         @Option(help: "Write the rows that failed or were not sent here, in the input's format (add .gz to compress).")
         var failures: String?
 
+        @Option(
+            help: """
+                Write what became of every row here (.csv or .ndjson, optionally .gz): line, key, contact id, action \
+                (created, updated, unchanged, rejected, failed; would_create, would_update in a dry run), the fields \
+                it set or changed, and why. For auditing a migration; it costs no call.
+                """)
+        var results: String?
+
         @Option(name: .customLong("summary-json"), help: "Write the summary as JSON here, for monitoring.")
         var summaryJSON: String?
 
@@ -141,7 +149,8 @@ extension IntercomETL {
             do {
                 reports = Reports(
                     rejects: try rejects.map { try RejectReport(path: $0, header: header) },
-                    failures: try failures.map { try FailureReport(path: $0, header: header) })
+                    failures: try failures.map { try FailureReport(path: $0, header: header) },
+                    results: try results.map { try ResultsReport(path: $0) })
             } catch {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
@@ -153,13 +162,11 @@ extension IntercomETL {
                     lock = try StateLock(statePath: state)
                     store = try SyncStateStore(path: state)
                 } catch let error as StateLock.Held {
-                    reports.rejects?.abort()
-                    reports.failures?.abort()
+                    reports.abort()
                     StandardStreams.printError("error: \(error)")
                     throw ETLExit.stateBusy
                 } catch {
-                    reports.rejects?.abort()
-                    reports.failures?.abort()
+                    reports.abort()
                     StandardStreams.printError("error: \(error)")
                     throw ETLExit.inputFailure
                 }
@@ -248,7 +255,8 @@ extension IntercomETL {
             var summary = await onOwnThread { () -> ImportSummary in
                 ImportRun.run(
                     work.opened, mapper: mapper, client: client, options: settings, rejects: work.reports.rejects,
-                    failures: work.reports.failures, control: control, keepProblems: keep, reopen: reopen,
+                    failures: work.reports.failures, results: work.reports.results, control: control,
+                    keepProblems: keep, reopen: reopen,
                     split: split, state: state)
             }
             progress.stop()
@@ -261,8 +269,7 @@ extension IntercomETL {
             let summary: ImportSummary
             switch outcome {
             case .preflight(let message, let code):
-                reports.rejects?.abort()
-                reports.failures?.abort()
+                reports.abort()
                 StandardStreams.printError(message)
                 throw code
             case .summary(let value):
@@ -273,6 +280,7 @@ extension IntercomETL {
                 try reports.rejects?.finish()
                 // Written even when empty (the header only): last night's failures must not look like tonight's.
                 try reports.failures?.finish()
+                try reports.results?.finish()
                 if let summaryJSON {
                     try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
                 }
@@ -282,6 +290,7 @@ extension IntercomETL {
             StandardStreams.print(summary.text)
             if let rejects, summary.rejected > 0 { StandardStreams.print("reject report:   \(rejects)") }
             if let failures, summary.failed > 0 { StandardStreams.print("failures file:   \(failures)") }
+            if let results { StandardStreams.print("results:         \(results)") }
             if !summary.reconciles {
                 StandardStreams.printError("internal error: the counts do not add up to the rows read")
             }
@@ -317,6 +326,14 @@ extension ImportMode: ExpressibleByArgument {}
 private struct Reports {
     var rejects: RejectReport?
     var failures: FailureReport?
+    var results: ResultsReport?
+
+    /// Drops every partial file.
+    func abort() {
+        rejects?.abort()
+        failures?.abort()
+        results?.abort()
+    }
 }
 
 /// The input and reports, handed to the import's own thread.

@@ -56,14 +56,16 @@ final class ImportReader {
         let check = try checkState(record, lookup)
         if let stored = check.stored, stored.payloadHash == check.stateHash {
             // The same cells under the same mapping as the write the state recorded: the same payload.
-            recorder.unchangedByState()
+            recorder.unchangedByState(line: record.line, key: self.mapper.matchKey(record), id: stored.id)
             // The row moved in the file: its entry follows, so that the next run finds it in order.
             if let movingKey = check.movingKey { journal?.move(key: movingKey, sequence: record.line) }
             return true
         }
         switch mapper.map(record) {
         case .rejected(let reject):
-            recorder.reject(RejectedRow(reject, file: input.name, record: record), original: record)
+            recorder.reject(
+                RejectedRow(reject, file: input.name, record: record), original: record,
+                key: self.mapper.matchKey(record))
         case .contact(let mapped):
             let contact = repeated.trim(mapped, leaving: check.position?.later ?? 0, match: mapper.mapping.match)
             let position = check.position

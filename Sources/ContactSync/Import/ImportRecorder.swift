@@ -2,7 +2,7 @@ import ContactIO
 import ContactMapping
 import Foundation
 
-/// Where every row's outcome goes: the counts, the reject report and the failures file.
+/// Where every row's outcome goes: the counts, the reject report, the failures file and the results file.
 ///
 /// `@unchecked Sendable`: the reader thread and all the workers call it; every stored property is touched only
 /// while `lock` is held (the reports are not thread-safe themselves).
@@ -11,18 +11,20 @@ final class ImportRecorder: @unchecked Sendable {
     private var summary: ImportSummary
     private let rejects: RejectReport?
     private let failures: FailureReport?
+    private let results: ResultsReport?
     private let control: ImportControl
     private let keepProblems: Int
     /// The first error writing a report; the run stops with it.
     private var reportError: Error?
 
     init(
-        summary: ImportSummary, rejects: RejectReport?, failures: FailureReport?, control: ImportControl,
-        keepProblems: Int
+        summary: ImportSummary, rejects: RejectReport?, failures: FailureReport?, results: ResultsReport? = nil,
+        control: ImportControl, keepProblems: Int
     ) {
         self.summary = summary
         self.rejects = rejects
         self.failures = failures
+        self.results = results
         self.control = control
         self.keepProblems = keepProblems
     }
@@ -46,31 +48,58 @@ final class ImportRecorder: @unchecked Sendable {
         lock.withLock { summary.repeatedKeys += 1 }
     }
 
-    func reject(_ row: RejectedRow, original: RecordBuffer?) {
+    /// - Parameter key: the row's match key, if it has a valid one (asked for only when there is a results file).
+    func reject(_ row: RejectedRow, original: RecordBuffer?, key: @autoclosure () -> String? = nil) {
+        let key = results == nil ? nil : key()
         finish {
             summary.rejected += 1
             summary.rejectedByReason[row.reason, default: 0] += 1
             note(row.description)
             write { try rejects?.add(row, original: original) }
+            write { try results?.add(line: row.line, key: key, id: nil, action: .rejected, reason: row.message) }
         }
     }
 
-    func created() { finish { summary.created += 1 } }
+    /// The row's contact was created (in a dry run: would be, and `id` is empty).
+    func created(_ row: ImportRow, id: String) {
+        finish {
+            summary.created += 1
+            write {
+                try results?.add(
+                    line: row.line, key: row.contact.matchKey, id: id.isEmpty ? nil : id,
+                    action: summary.dryRun ? .wouldCreate : .created, fields: row.contact.payload)
+            }
+        }
+    }
 
+    /// The row's `fields` were sent to contact `id` (in a dry run: would be).
     /// - Parameter byStoredID: updated by the id the sync state keeps, without a lookup.
-    func updated(unarchived: Bool = false, byStoredID: Bool = false) {
+    func updated(
+        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, byStoredID: Bool = false
+    ) {
         finish {
             summary.updated += 1
             if unarchived { summary.unarchived += 1 }
             if byStoredID { summary.state?.updatedByID += 1 }
+            write {
+                try results?.add(
+                    line: row.line, key: row.contact.matchKey, id: id.isEmpty ? nil : id,
+                    action: summary.dryRun ? .wouldUpdate : .updated, fields: fields,
+                    reason: unarchived ? "unarchived (--unarchive)" : nil)
+            }
         }
     }
 
     /// A row whose fingerprint equals the one the sync state keeps: unchanged, without a call.
-    func unchangedByState() {
+    func unchangedByState(line: Int, key: @autoclosure () -> String?, id: String) {
+        let key = results == nil ? nil : key()
         finish {
             summary.unchanged += 1
             summary.state?.unchanged += 1
+            write {
+                try results?.add(
+                    line: line, key: key, id: id, action: .unchanged, reason: "unchanged since the last run (--state)")
+            }
         }
     }
 
@@ -85,11 +114,18 @@ final class ImportRecorder: @unchecked Sendable {
         }
     }
 
-    /// - Parameter skipped: why the mode left the row alone, when it did.
-    func unchanged(skipped: String? = nil) {
+    /// - Parameters:
+    ///   - id: the contact's, when known.
+    ///   - skipped: why the mode left the row alone, when it did.
+    func unchanged(_ row: ImportRow, id: String?, skipped: String? = nil) {
         finish {
             summary.unchanged += 1
             if let skipped { summary.skipped[skipped, default: 0] += 1 }
+            write {
+                try results?.add(
+                    line: row.line, key: row.contact.matchKey, id: id.flatMap { $0.isEmpty ? nil : $0 },
+                    action: .unchanged, reason: skipped)
+            }
         }
     }
 
@@ -101,6 +137,9 @@ final class ImportRecorder: @unchecked Sendable {
             note(
                 "\(summary.file):\(row.line): record \(row.original.number), key '\(row.contact.matchKey)': \(message)")
             write { try failures?.add(row.original, reason: message) }
+            write {
+                try results?.add(line: row.line, key: row.contact.matchKey, id: nil, action: .failed, reason: message)
+            }
         }
     }
 

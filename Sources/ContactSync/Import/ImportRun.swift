@@ -13,6 +13,7 @@ public enum ImportRun {
     /// - Parameters:
     ///   - rejects: the reject report (rows refused before any call), if wanted.
     ///   - failures: the failures file (rows that did not reach Intercom), if wanted.
+    ///   - results: the results file (a line for every row: what became of it), if wanted.
     ///   - control: stops the run from outside and shows its progress.
     ///   - reopen: opens the same input again, for the look at repeated keys before the run (see ``RepeatedKeys``);
     ///     nil for an input that can be read only once (stdin), whose repeated keys are then applied row by row.
@@ -23,7 +24,8 @@ public enum ImportRun {
     ///     updated without a lookup, and confirmed writes are recorded in it (not in a dry run).
     public static func run(
         _ input: OpenedInput, mapper: ContactMapper, client: IntercomClient, options: ImportOptions,
-        rejects: RejectReport? = nil, failures: FailureReport? = nil, control: ImportControl = ImportControl(),
+        rejects: RejectReport? = nil, failures: FailureReport? = nil, results: ResultsReport? = nil,
+        control: ImportControl = ImportControl(),
         keepProblems: Int = 10, reopen: (() throws -> OpenedInput)? = nil,
         split: ((OpenedInput) -> InputSplit?)? = nil, state: SyncStateStore? = nil
     ) -> ImportSummary {
@@ -41,7 +43,8 @@ public enum ImportRun {
         initial.mode = options.mode
         initial.state = state.map { StateActivity(path: $0.path, full: options.full) }
         let recorder = ImportRecorder(
-            summary: initial, rejects: rejects, failures: failures, control: control, keepProblems: keepProblems)
+            summary: initial, rejects: rejects, failures: failures, results: results, control: control,
+            keepProblems: keepProblems)
         let context = Self.context(
             client: client, options: options, mapping: mapper.mapping, recorder: recorder, control: control,
             state: state)
@@ -51,21 +54,7 @@ public enum ImportRun {
             DispatchQueue(label: "intercom-etl.import.worker-\(index)").async(group: group) { worker.run() }
         }
         let reader = ImportReader(input, mapper: mapper, repeated: repeated, context: context, workers: workers)
-        var inputFailure: String?
-        do {
-            var more = true
-            while more && !control.isStopped {
-                if let state, !options.full {
-                    try state.withLookup { lookup in
-                        while more && !control.isStopped { more = try reader.step(lookup) }
-                    }
-                } else {
-                    more = try reader.step(nil)
-                }
-            }
-        } catch {
-            inputFailure = "\(error)"
-        }
+        let inputFailure = readAll(reader, control: control, state: options.full ? nil : state)
         control.bytes.store(input.reader.bytesRead, ordering: .relaxed)
         for worker in workers { worker.queue.finish() }
         group.wait()
@@ -80,6 +69,25 @@ public enum ImportRun {
         summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.workers = options.concurrency
         return summary
+    }
+
+    /// Reads every row (until the run is stopped) inside the sync state's lookups, if any; the input's failure.
+    private static func readAll(_ reader: ImportReader, control: ImportControl, state: SyncStateStore?) -> String? {
+        do {
+            var more = true
+            while more && !control.isStopped {
+                if let state {
+                    try state.withLookup { lookup in
+                        while more && !control.isStopped { more = try reader.step(lookup) }
+                    }
+                } else {
+                    more = try reader.step(nil)
+                }
+            }
+        } catch {
+            return "\(error)"
+        }
+        return nil
     }
 
     /// What the workers share; the journal of confirmed writes only with a sync state, and never in a dry run.

@@ -49,15 +49,15 @@ extension ImportWorker {
             // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
             if row.hasLater || values == nil { remember(row, id: id, state: values) }
             if !options.dryRun { confirm(row, id: id) }
-            recorder.unchanged()
+            recorder.unchanged(row, id: id)
         case .skip(let reason):
-            recorder.unchanged(skipped: reason)
+            recorder.unchanged(row, id: contact.id, skipped: reason)
         case .wouldCreate:
             remember(row, id: "", state: ContactDiff.applying(row.contact.payload, to: [:]))
-            recorder.created()
+            recorder.created(row, id: "")
         case .wouldUpdate(let id, let fields):
             remember(row, id: id, state: values.map { ContactDiff.applying(fields, to: $0) })
-            recorder.updated(byStoredID: byStoredID)
+            recorder.updated(row, id: id, fields: fields, byStoredID: byStoredID)
         case .fail(let reason, let message):
             recorder.failed(row, reason: reason, message: message)
         }
@@ -103,7 +103,7 @@ extension ImportWorker {
             let contact = try waitFor { try await client.createContact(payload) }
             remember(row, id: contact.id, state: self.state(of: contact))
             confirm(row, id: contact.id)
-            recorder.created()
+            recorder.created(row, id: contact.id)
         } catch {
             guard case .conflict(let id?, let archived) = error.kind else {
                 fail(row, error)
@@ -161,7 +161,7 @@ extension ImportWorker {
             let contact = try waitFor { try await client.updateContact(id: id, fields) }
             remember(row, id: contact.id, state: self.state(of: contact))
             confirm(row, id: contact.id)
-            recorder.updated(unarchived: unarchived, byStoredID: byStoredID)
+            recorder.updated(row, id: contact.id, fields: fields, unarchived: unarchived, byStoredID: byStoredID)
         } catch {
             if error.kind == .notFound && byStoredID {
                 recorder.gone(row, id: id)

@@ -28,6 +28,16 @@ enum RowDecision {
         /// A create met it (409), but it holds another value of the match key: the conflict is over another
         /// identifier, and the contact belongs to someone else.
         case other(id: String, email: String?, externalID: String?)
+
+        /// The contact's id, when there is one.
+        var id: String? {
+            switch self {
+            case .absent: nil
+            case .found(let id, _), .written(let id, _), .stored(let id), .conflict(let id), .archived(let id),
+                .other(let id, _, _):
+                id
+            }
+        }
     }
 
     /// What to do.

@@ -70,6 +70,13 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return removeBatch(upTo: limit)
     }
 
+    /// Up to `limit` of the elements waiting now (perhaps none), at once.
+    func takeAvailable(upTo limit: Int) -> [Element] {
+        condition.lock()
+        defer { condition.unlock() }
+        return removeBatch(upTo: limit)
+    }
+
     /// Called with the lock held.
     private func removeBatch(upTo limit: Int) -> [Element] {
         let count = min(limit, items.count - head)

@@ -14,6 +14,10 @@ final class ImportReader {
     private let workers: [ImportWorker]
     private let router: KeyRouter
     private let maxErrors: MaxErrors?
+    private let lookupBatch: Int
+    /// The worker that new keys go to until it has a lookup's worth of them (see ``choose()``), and how many it has.
+    private var filling = 0
+    private var filled = Int.max
 
     init(
         _ input: OpenedInput, mapper: ContactMapper, repeated: RepeatedKeys, context: ImportContext,
@@ -28,6 +32,7 @@ final class ImportReader {
         journal = context.journal
         router = context.router
         maxErrors = context.options.maxErrors
+        lookupBatch = max(1, context.options.lookupBatch)
     }
 
     /// What the sync state says about a row.
@@ -113,7 +118,7 @@ final class ImportReader {
 
     /// Hands the row to the worker of its key, or to the least loaded one.
     private func send(_ row: ImportRow, _ lookup: SyncStateStore.Lookup?) {
-        let worker = workers[router.route(row.contact.matchKey, leastLoaded: leastLoaded)]
+        let worker = workers[router.route(row.contact.matchKey) { choose(searched: row.storedID == nil) }]
         worker.pending.add(1, ordering: .relaxed)
         var accepted = worker.queue.offer(row)
         if accepted == nil {
@@ -127,16 +132,27 @@ final class ImportReader {
         }
     }
 
-    private func leastLoaded() -> Int {
-        var best = 0
+    /// The worker for a row whose key no worker holds: the one that is being given a lookup's worth of new keys, or
+    /// once it has them, the least loaded one. A row with an id from the sync state is not searched for, and does not
+    /// count.
+    ///
+    /// A worker searches for up to 15 keys at once, those that reach it within a moment (``ImportOptions/linger``).
+    /// Rows dealt to the least loaded worker one at a time reached each of 32 or 64 workers too slowly to fill its
+    /// searches; a run of 15 consecutive new keys to one worker fills them, at any number of workers.
+    private func choose(searched: Bool) -> Int {
+        if filled < lookupBatch || !searched {
+            if searched { filled += 1 }
+            return filling
+        }
         var lowest = Int.max
         for (index, worker) in workers.enumerated() {
             let load = worker.pending.load(ordering: .relaxed)
             if load < lowest {
                 lowest = load
-                best = index
+                filling = index
             }
         }
-        return best
+        filled = 1
+        return filling
     }
 }

@@ -109,8 +109,11 @@ public struct ImportSummary: Sendable {
         func number(_ value: Int) -> JSONValue { .number(String(value)) }
         func decimal(_ value: Double) -> JSONValue { .number(String(format: "%.3f", value)) }
         var calls = JSONObject()
+        var byStatus = JSONObject()
         for (endpoint, statuses) in statistics.calls.sorted(by: { $0.key < $1.key }) {
             calls[endpoint] = number(statuses.values.reduce(0, +))
+            // Status 0: no answer (a connection that failed).
+            byStatus[endpoint] = counts(Dictionary(uniqueKeysWithValues: statuses.map { (String($0.key), $0.value) }))
         }
         return .object([
             "file": .string(file), "dry_run": .bool(dryRun), "mode": .string(mode.rawValue),
@@ -120,6 +123,7 @@ public struct ImportSummary: Sendable {
             "rejected_by_reason": counts(rejectedByReason), "failed_by_reason": counts(failedByReason),
             "created_attributes": .array(createdAttributes.map(JSONValue.string)),
             "api_calls": number(statistics.totalCalls), "calls_by_endpoint": .object(calls),
+            "calls_by_status": .object(byStatus),
             "rate_limited": number(statistics.rateLimited), "retries": number(statistics.retries),
             "rate_limit_wait_seconds": decimal(statistics.rateLimitWait), "workers": .number(String(workers)),
             "backoff_wait_seconds": decimal(statistics.backoffWait),

@@ -1,10 +1,12 @@
 import Synchronization
 
-/// Chooses the worker of each row: the worker already holding rows of the same key, or else the least loaded one.
+/// Keeps the rows of a key on one worker: the worker already holding rows of the same key, or else the one the
+/// reader chooses.
 ///
 /// Rows of one key must be applied in file order, so while a key has rows queued or in progress they all go to the
-/// same worker. Any other key goes where the least work waits: a fixed partition by hash would leave some workers
-/// idle while the busiest one finishes its longer share, and would stall the reader on that worker's full queue.
+/// same worker. Any other key goes where the reader sends it (see ``ImportReader``): a fixed partition by hash would
+/// leave some workers idle while the busiest one finishes its longer share, and would stall the reader on that
+/// worker's full queue.
 final class KeyRouter: Sendable {
     /// One of 64 parts of the table of active keys, each behind its own lock (the reader and every worker use it).
     private final class Shard: Sendable {
@@ -13,16 +15,21 @@ final class KeyRouter: Sendable {
 
     private let shards = (0..<64).map { _ in Shard() }
 
-    /// The worker for a row with `key`; `leastLoaded` is asked only when the key has no rows in flight.
-    func route(_ key: String, leastLoaded: () -> Int) -> Int {
-        let candidate = leastLoaded()
-        return shards[key.hashValue & 63].active.withLock { active in
-            if let slot = active[key] {
-                active[key] = (slot.worker, slot.rows + 1)
-                return slot.worker
-            }
-            active[key] = (candidate, 1)
-            return candidate
+    /// The worker for a row with `key`; `choose` is asked only when the key has no rows in flight (and outside the
+    /// lock: only the reader routes, so no other thread can give the key a worker meanwhile).
+    func route(_ key: String, choose: () -> Int) -> Int {
+        let shard = shards[key.hashValue & 63]
+        let active = shard.active.withLock { active -> Int? in
+            guard let slot = active[key] else { return nil }
+            active[key] = (slot.worker, slot.rows + 1)
+            return slot.worker
+        }
+        if let active { return active }
+        let chosen = choose()
+        return shard.active.withLock { active in
+            let slot = active[key] ?? (chosen, 0)
+            active[key] = (slot.worker, slot.rows + 1)
+            return slot.worker
         }
     }
 

@@ -1,4 +1,7 @@
 import ArgumentParser
+import ContactIO
+import ContactMapping
+import ContactSync
 import IntercomAPI
 
 /// The exit codes of every command, distinct so that scripts and cron jobs can tell outcomes apart.
@@ -40,6 +43,21 @@ public enum ETLExit {
         case .rateLimited: rateLimited
         case .server, .transport, .invalidResponse: serverOrTransport
         case .validation, .forbidden: refused
+        }
+    }
+
+    /// The exit code for whatever a command's library call threw: the one place that maps errors to exit codes.
+    public static func code(for error: Error) -> ExitCode {
+        switch error {
+        case let code as ExitCode: code
+        case let error as IntercomError: code(for: error)
+        case is MappingError: mappingInvalid
+        case is StateLock.Held: stateBusy
+        case is StateWorkspaceMismatch, is PreflightError: configuration
+        case is ExportError: usage
+        // The input, a report, the sync state: a file that could not be read or written.
+        case is ContactIOError, is SyncStateError: inputFailure
+        default: inputFailure
         }
     }
 }

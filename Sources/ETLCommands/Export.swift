@@ -98,15 +98,13 @@ extension IntercomETL {
             options.epoch = epoch
             options.safeCSV = safeCSV
             var since = updatedSince.flatMap { TimeArgument(parsing: $0) }
-            if let bookmark, FileManager.default.fileExists(atPath: bookmark) {
-                let text = (try? String(contentsOfFile: bookmark, encoding: .utf8)) ?? ""
-                guard let time = TimeArgument(parsing: text) else {
-                    StandardStreams.printError(
-                        "error: the bookmark \(bookmark) does not hold a time: '\(text.prefix(200))'. Accepted forms:\n"
-                            + TimeArgument.acceptedForms)
+            if let bookmark {
+                do {
+                    since = try ExportBookmark(path: bookmark).since() ?? since
+                } catch {
+                    StandardStreams.printError("error: \(error)")
                     throw ETLExit.inputFailure
                 }
-                since = time
             }
             options.updatedSince = since?.seconds
             options.updatedSinceIsBareDate = since?.isBareDate ?? false
@@ -135,15 +133,11 @@ extension IntercomETL {
             case .failure(let error):
                 StandardStreams.printError("error: \(error)")
                 if control.isStopped { throw ETLExit.stoppedEarly }
-                if let error = error as? IntercomError { throw ETLExit.code(for: error) }
-                if error is ExportError { throw ETLExit.usage }
-                throw ETLExit.inputFailure
+                throw ETLExit.code(for: error)
             }
             do {
                 if let bookmark {
-                    // Never behind the time this run started from, and early enough for search lag.
-                    let next = max(options.updatedSince ?? 0, startedAt - 600)
-                    try OutputFile.write(path: bookmark, text: TimeArgument.iso8601(next) + "\n")
+                    try ExportBookmark(path: bookmark).advance(startedAt: startedAt, since: options.updatedSince)
                 }
                 if let summaryJSON {
                     try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")

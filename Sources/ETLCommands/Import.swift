@@ -12,40 +12,7 @@ extension IntercomETL {
     struct Import: AsyncParsableCommand, AsyncParsableCommandRunnable {
         static let configuration = CommandConfiguration(
             abstract: "Create or update a contact for every row of a file, and account for every row.",
-            discussion: """
-                Reads the file (CSV or NDJSON, plain or gzip, or '-' for stdin), maps and validates each row, looks \
-                the rows up in batches of 15 by the mapping's match key, and creates the missing contacts and \
-                updates the found ones where something differs, on --concurrency workers that share Intercom's rate \
-                limit. Rows with the same key are applied to one contact in file order; keys written in the run are \
-                remembered with their id, so search-index lag cannot make duplicates, and a 409 becomes an update of \
-                the existing contact.
-
-                Before writing, the mapping's custom attributes are checked against the workspace \
-                (--create-attributes creates the missing ones). Rows refused by validation go to --rejects; rows \
-                that could not be written (5xx or network failures after retries, or not sent because the run \
-                stopped) go to --failures in the input's own format, so that file can be imported again as it is.
-
-                With --state FILE the import keeps a sync state (SQLite) for nightly runs: for each key, the contact \
-                id and a fingerprint of the row last written. A row whose cells and mapping are unchanged since costs \
-                no call; a changed row with a stored id is updated by it without a lookup; a write is recorded only \
-                after Intercom confirmed it, so a crash or Ctrl-C loses nothing and the same command resumes the \
-                work. A contact deleted in Intercom is noticed when its row changes (the stored id answers 404: it is \
-                looked up, created again and reported); --full compares every row with Intercom once, as if there \
-                were no state. See `intercom-etl state show|reset FILE`.
-
-                The summary always satisfies: read = created + updated + unchanged + rejected + failed. On a \
-                terminal a progress line shows rows/s, calls/s and the share of the rate limit used. Ctrl-C (or \
-                SIGTERM) stops taking rows, lets calls in flight finish, and still writes the summary and reports.
-
-                With --state, a run holds the state (a sidecar STATE.lock) until it ends; a second run on the same \
-                state exits 75 at once, naming the holder. A run that was killed holds nothing.
-
-                Exit codes: 0 every row imported or unchanged (or rejected within --allow-rejects); 1 some rows \
-                rejected or failed; 2 the input or a report could not be read or written; 3 authentication failed \
-                before any row; 7 Intercom could not be reached; 10 the run stopped early (authentication, \
-                --max-errors, interrupted: the same command finishes the work); 65 invalid mapping; 75 another run \
-                holds the --state; 78 the workspace lacks mapped attributes, or bad setup.
-                """
+            discussion: Import.discussion
         )
 
         @Argument(help: "The file to import, or '-' for standard input.")
@@ -135,96 +102,76 @@ extension IntercomETL {
         }
 
         func run() async throws {
+            do {
+                try await importFile()
+            } catch let code as ExitCode {
+                throw code
+            } catch {
+                StandardStreams.printError("error: \(error)")
+                throw ETLExit.code(for: error)
+            }
+        }
+
+        private func importFile() async throws {
             let mappingFile = try loadMapping(mapping)
             let opened = try input.open(file)
             let header = (opened.reader as? CSVReader)?.header
-            let mapper: ContactMapper
+            let mapper = try ContactMapper(mapping: mappingFile, header: header)
+            let reports = try ImportReports(rejects: rejects, failures: failures, results: results, header: header)
+            var summary: ImportSummary
             do {
-                mapper = try ContactMapper(mapping: mappingFile, header: header)
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.mappingInvalid
-            }
-            let reports: Reports
-            do {
-                reports = Reports(
-                    rejects: try rejects.map { try RejectReport(path: $0, header: header) },
-                    failures: try failures.map { try FailureReport(path: $0, header: header) },
-                    results: try results.map { try ResultsReport(path: $0) })
-            } catch {
-                StandardStreams.printError("error: \(error)")
-                throw ETLExit.inputFailure
-            }
-            var store: SyncStateStore?
-            var lock: StateLock?
-            if let state {
+                let session = try ImportSession(statePath: state)
+                let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
                 do {
-                    lock = try StateLock(statePath: state)
-                    store = try SyncStateStore(path: state)
-                } catch let error as StateLock.Held {
-                    reports.abort()
-                    StandardStreams.printError("error: \(error)")
-                    throw ETLExit.stateBusy
-                } catch {
-                    reports.abort()
-                    StandardStreams.printError("error: \(error)")
-                    throw ETLExit.inputFailure
-                }
-            }
-            let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
-            let outcome = await importAll(opened, mapper, client: client, reports: reports, state: store)
-            try? await http.shutdown()
-            try withExtendedLifetime(lock) { try finish(outcome, reports: reports) }
-        }
-
-        private enum Outcome {
-            case summary(ImportSummary)
-            case preflight(String, ExitCode)
-        }
-
-        private func importAll(
-            _ opened: OpenedInput, _ mapper: ContactMapper, client: IntercomClient, reports: Reports,
-            state: SyncStateStore?
-        )
-            async -> Outcome
-        {
-            var created: [String] = []
-            do {
-                if let state {
-                    try await StateWorkspace.bind(state, client: client)
-                }
-                // With a state, the attributes are checked once per mapping: a nightly run with nothing to send
-                // makes no call. A missing attribute would still fail its rows loudly.
-                let checked = try state.map {
-                    try !full && StateWorkspace.attributesChecked($0, mapping: mapper.mappingFingerprint)
-                }
-                if checked != true {
-                    created = try await AttributePreflight.run(
-                        mapping: mapper.mapping, client: client, createMissing: createAttributes && !dryRun)
-                    if let state, !dryRun {
-                        try StateWorkspace.markAttributesChecked(state, mapping: mapper.mappingFingerprint)
+                    let attributes = try await session.prepare(
+                        mapper: mapper, client: client, createAttributes: createAttributes, dryRun: dryRun, full: full)
+                    if attributes.missingWithoutFlag {
+                        StandardStreams.printError(
+                            "note: the workspace lacks \(attributes.created.joined(separator: ", ")); the real run "
+                                + "needs --create-attributes to create them")
                     }
+                    summary = await importRows(opened, mapper, session: session, client: client, reports: reports)
+                    summary.createdAttributes = attributes.created
+                } catch {
+                    try? await http.shutdown()
+                    throw error
                 }
-            } catch let error as StateWorkspaceMismatch {
-                return .preflight("error: \(error)", ETLExit.configuration)
-            } catch let error as SyncStateError {
-                return .preflight("error: \(error)", ETLExit.inputFailure)
-            } catch let error as PreflightError {
-                guard dryRun && error.mismatched.isEmpty else {
-                    return .preflight("error: \(error)", ETLExit.configuration)
-                }
-                // A dry run creates nothing, not even attributes: it reports them as it reports contacts, and goes on.
-                created = error.missing.map(\.name)
-                if !createAttributes {
-                    StandardStreams.printError(
-                        "note: the workspace lacks \(created.joined(separator: ", ")); the real run needs "
-                            + "--create-attributes to create them")
-                }
-            } catch let error as IntercomError {
-                return .preflight("error: \(error)", ETLExit.code(for: error))
+                try? await http.shutdown()
+                // The state stays held until the reports are complete.
+                try withExtendedLifetime(session) { try finish(summary, reports: reports) }
             } catch {
-                return .preflight("error: \(error)", ETLExit.serverOrTransport)
+                reports.abort()
+                throw error
             }
+        }
+
+        /// The run itself, with Ctrl-C handling and a progress line.
+        private func importRows(
+            _ opened: OpenedInput, _ mapper: ContactMapper, session: ImportSession, client: IntercomClient,
+            reports: ImportReports
+        ) async -> ImportSummary {
+            let control = ImportControl()
+            let trap = SignalTrap { name in
+                StandardStreams.printError(
+                    "\n\(name): stopping; calls in flight finish, unsent rows go to the failures (again to quit now)")
+                control.stop("interrupted by \(name)")
+            }
+            let progress = ImportProgressReporter(control: control, client: client, totalBytes: opened.progressSize)
+            let (path, readerOptions) = (file, input.readerOptions)
+            let reopen: (@Sendable () throws -> OpenedInput)? =
+                file == "-" ? nil : { @Sendable in try InputOpener.open(path, options: readerOptions) }
+            // The look at repeated keys reads the two halves of a plain file at once when there is a core to spare.
+            let split: (@Sendable (OpenedInput) -> InputSplit?)? =
+                threads.twoThreads ? { @Sendable in InputSplit.make($0, path: path, options: readerOptions) } : nil
+            let summary = await session.run(
+                opened, mapper: mapper, client: client, options: options, reports: reports, control: control,
+                keepProblems: max(0, showProblems), reopen: reopen, split: split)
+            progress.stop()
+            trap.cancel()
+            return summary
+        }
+
+        private var options: ImportOptions {
             var options = ImportOptions()
             options.mode = mode
             options.dryRun = dryRun
@@ -233,127 +180,9 @@ extension IntercomETL {
             options.lookupBatch = lookupBatch
             options.maxErrors = maxErrors.flatMap(MaxErrors.init)
             options.full = full
-            let control = ImportControl()
-            let trap = SignalTrap { name in
-                StandardStreams.printError(
-                    "\n\(name): stopping; calls in flight finish, unsent rows go to the failures (again to quit now)")
-                control.stop("interrupted by \(name)")
-            }
-            let progress = ImportProgressReporter(control: control, client: client, totalBytes: opened.progressSize)
-            let work = Handoff(opened: opened, reports: reports)
-            let keep = max(0, showProblems)
-            let path = file
-            let readerOptions = input.readerOptions
-            let reopen: (@Sendable () throws -> OpenedInput)? =
-                file == "-"
-                ? nil : { @Sendable () throws -> OpenedInput in try InputOpener.open(path, options: readerOptions) }
-            // The look at repeated keys reads the two halves of a plain file at once when there is a core to spare.
-            let split: (@Sendable (OpenedInput) -> InputSplit?)? =
-                threads.twoThreads
-                ? { @Sendable input in InputSplit.make(input, path: path, options: readerOptions) } : nil
-            let settings = options
-            var summary = await onOwnThread { () -> ImportSummary in
-                ImportRun.run(
-                    work.opened, mapper: mapper, client: client, options: settings, rejects: work.reports.rejects,
-                    failures: work.reports.failures, results: work.reports.results, control: control,
-                    keepProblems: keep, reopen: reopen,
-                    split: split, state: state)
-            }
-            progress.stop()
-            trap.cancel()
-            summary.createdAttributes = created
-            return .summary(summary)
-        }
-
-        private func finish(_ outcome: Outcome, reports: Reports) throws {
-            let summary: ImportSummary
-            switch outcome {
-            case .preflight(let message, let code):
-                reports.abort()
-                StandardStreams.printError(message)
-                throw code
-            case .summary(let value):
-                summary = value
-            }
-            var reportFailure: String?
-            do {
-                try reports.rejects?.finish()
-                // Written even when empty (the header only): last night's failures must not look like tonight's.
-                try reports.failures?.finish()
-                try reports.results?.finish()
-                if let summaryJSON {
-                    try OutputFile.write(path: summaryJSON, text: summary.json.prettyJSONText + "\n")
-                }
-            } catch {
-                reportFailure = "\(error)"
-            }
-            StandardStreams.print(summary.text)
-            if let rejects, summary.rejected > 0 { StandardStreams.print("reject report:   \(rejects)") }
-            if let failures, summary.failed > 0 { StandardStreams.print("failures file:   \(failures)") }
-            if let results { StandardStreams.print("results:         \(results)") }
-            if !summary.reconciles {
-                StandardStreams.printError("internal error: the counts do not add up to the rows read")
-            }
-            if let reportFailure {
-                StandardStreams.printError("error: \(reportFailure)")
-                throw ETLExit.inputFailure
-            }
-            if summary.stoppedEarly != nil {
-                // The summary says why; this says how to finish.
-                StandardStreams.printError(
-                    "to finish: run the same command again; rows already written cost only their lookups"
-                        + (state == nil ? " (with --state, nothing)" : ", or nothing with this --state"))
-                throw ETLExit.stoppedEarly
-            }
-            if let failure = summary.inputFailure {
-                StandardStreams.printError("error: \(failure)")
-                throw ETLExit.inputFailure
-            }
-            if summary.failed > 0 { throw ETLExit.rowProblems }
-            if summary.rejected > 0 {
-                guard let allowance = allowRejects.flatMap(MaxErrors.init),
-                    allowance.admits(summary.rejected, of: summary.read)
-                else { throw ETLExit.rowProblems }
-                StandardStreams.print("rejects allowed: \(summary.rejected) within --allow-rejects \(allowRejects!)")
-            }
+            return options
         }
     }
 }
 
 extension ImportMode: ExpressibleByArgument {}
-
-/// The reports of one import.
-private struct Reports {
-    var rejects: RejectReport?
-    var failures: FailureReport?
-    var results: ResultsReport?
-
-    /// Drops every partial file.
-    func abort() {
-        rejects?.abort()
-        failures?.abort()
-        results?.abort()
-    }
-}
-
-/// The input and reports, handed to the import's own thread.
-///
-/// `@unchecked Sendable`: ownership moves; the async caller does not touch them until that thread has finished.
-private final class Handoff: @unchecked Sendable {
-    let opened: OpenedInput
-    let reports: Reports
-
-    init(opened: OpenedInput, reports: Reports) {
-        self.opened = opened
-        self.reports = reports
-    }
-}
-
-/// Runs blocking work on a thread of its own, so that the cooperative pool stays free for the HTTP calls.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        let thread = Thread { continuation.resume(returning: body()) }
-        thread.stackSize = 4 << 20
-        thread.start()
-    }
-}

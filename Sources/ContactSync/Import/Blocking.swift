@@ -1,6 +1,9 @@
 import Dispatch
+import Foundation
 import IntercomAPI
 import Synchronization
+
+// The one place where the import's threads and async code meet.
 
 /// Runs an async client call to completion and waits for it on the calling thread.
 ///
@@ -55,5 +58,15 @@ final class PendingCall<T: Sendable>: Sendable {
     func wait() throws(IntercomError) -> T {
         done.wait()
         return try box.take().get()
+    }
+}
+
+/// Runs blocking work on a thread of its own and waits for it without blocking the cooperative pool: the other
+/// direction of ``waitFor(_:)``, for the import's reader and workers, which wait on locks and queues.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        let thread = Thread { continuation.resume(returning: body()) }
+        thread.stackSize = 4 << 20
+        thread.start()
     }
 }

@@ -40,39 +40,22 @@ func temporaryPath(named name: String, contents: String? = nil) throws -> String
     return path
 }
 
-/// Runs an import of the file at `path` on a thread of its own (it blocks) and returns its summary.
+/// Runs an import of the file at `path` as the command does (``ImportSession``) and returns its summary.
 func runImport(
     _ path: String, mapping: String = planMapping, client: IntercomClient, options: ImportOptions = ImportOptions(),
     failures: String? = nil, control: ImportControl = ImportControl(), state: String? = nil
 ) async throws -> ImportSummary {
     let mappingFile = try MappingFile.parse(mapping, path: "test.mapping.yml")
-    let job = ImportJob(path: path, failures: failures, state: state)
-    return try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread {
-            do {
-                let opened = try InputOpener.open(job.path)
-                let report = try job.failures.map {
-                    try FailureReport(path: $0, header: (opened.reader as? CSVReader)?.header)
-                }
-                let mapper = try ContactMapper(mapping: mappingFile, header: (opened.reader as? CSVReader)?.header)
-                let store = try job.state.map { try SyncStateStore(path: $0) }
-                let summary = ImportRun.run(
-                    opened, mapper: mapper, client: client, options: options, failures: report,
-                    control: control, reopen: { try InputOpener.open(job.path) }, state: store)
-                try report?.finish()
-                continuation.resume(returning: summary)
-            } catch {
-                continuation.resume(throwing: error)
-            }
-        }
-        thread.start()
-    }
-}
-
-private struct ImportJob: Sendable {
-    var path: String
-    var failures: String?
-    var state: String?
+    let opened = try InputOpener.open(path)
+    let header = (opened.reader as? CSVReader)?.header
+    let reports = try ImportReports(rejects: nil, failures: failures, results: nil, header: header)
+    let mapper = try ContactMapper(mapping: mappingFile, header: header)
+    let session = try ImportSession(statePath: state)
+    let summary = await session.run(
+        opened, mapper: mapper, client: client, options: options, reports: reports, control: control,
+        reopen: { try InputOpener.open(path) })
+    try reports.finish()
+    return summary
 }
 
 /// Every contact of the workspace, paging through `GET /contacts`.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContactIO
+import ContactSync
 import IntercomAPI
 
 extension IntercomETL {
@@ -81,8 +82,10 @@ extension IntercomETL.Contacts {
         func run() async throws {
             var body = fields.fields
             body.members.insert(JSONObject.Member(key: "role", value: .string(role.rawValue)), at: 0)
+            let sent = body
             let contact = try await connection.withClient { client throws(IntercomError) in
-                try await client.createContact(body)
+                // A retry after a lost answer that meets the contact the first attempt created returns it.
+                try await client.createContact(sent) { ContactDiff.changes(sent, comparedWith: $0).members.isEmpty }
             }
             printJSON(contact.raw)
         }

@@ -115,7 +115,8 @@ struct ResilienceTests {
         try await withClientLosingAnswers { client in
             var ids = Set<String>()
             for index in 0..<40 {
-                let contact = try await client.createContact(["email": .string("lost\(index)@example.com")])
+                let email = "lost\(index)@example.com"
+                let contact = try await client.createContact(["email": .string(email)]) { $0.email == email }
                 #expect(contact.email == "lost\(index)@example.com")
                 ids.insert(contact.id)
             }
@@ -138,14 +139,16 @@ struct ResilienceTests {
     @Test func aRetriedCreateThatMeetsAnotherContactIsAConflictNotASuccess() async throws {
         try await withClientLosingAnswers { client in
             for index in 0..<40 {
-                _ = try await client.createContact(["email": .string("c\(index)@example.com"), "name": .string("A")])
+                _ = try await client.createContact(["email": .string("c\(index)@example.com"), "name": .string("A")]) {
+                    $0.name == "A"
+                }
             }
             var conflicts = 0
             for index in 0..<40 {
                 do {
                     let contact = try await client.createContact([
                         "email": .string("c\(index)@example.com"), "name": .string("B"),
-                    ])
+                    ]) { $0.name == "B" }
                     Issue.record("created \(contact.id) for an email that exists")
                 } catch let error as IntercomError {
                     guard case .conflict = error.kind else { throw error }

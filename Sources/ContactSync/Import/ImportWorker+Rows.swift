@@ -100,7 +100,13 @@ extension ImportWorker {
         let payload = row.contact.payload
         let client = self.client
         do throws(IntercomError) {
-            let contact = try waitFor { try await client.createContact(payload) }
+            // A retry after a lost answer may meet the contact its first attempt created: it is this row's if it
+            // holds the row.
+            let contact = try waitFor {
+                try await client.createContact(payload) {
+                    ContactDiff.changes(payload, comparedWith: $0).members.isEmpty
+                }
+            }
             remember(row, id: contact.id, state: self.state(of: contact))
             confirm(row, id: contact.id)
             recorder.created(row, id: contact.id)

@@ -4,44 +4,53 @@ import Foundation
 extension IntercomClient {
     // MARK: Contacts
 
-    /// `POST /contacts`. A retry that meets the contact its own lost first attempt created returns that contact.
-    public func createContact(_ fields: JSONObject) async throws(IntercomError) -> IntercomContact {
-        try contact(from: try await send(.POST, "/contacts", body: .object(fields), endpoint: "POST /contacts"))
+    /// `POST /contacts`.
+    ///
+    /// - Parameter isOwn: when an attempt's answer was lost and the retry meets a 409 naming a contact, whether that
+    ///   contact is the one the lost attempt created (then it is returned as created). Without it, or when it says
+    ///   no, the 409 is the caller's to handle: it is a contact someone else made, perhaps with other values.
+    public func createContact(_ fields: JSONObject, isOwn: (@Sendable (IntercomContact) -> Bool)? = nil)
+        async throws(IntercomError) -> IntercomContact
+    {
+        var resolve: ConflictResolution?
+        if let isOwn {
+            resolve = { @Sendable (id: String) async throws(IntercomError) -> Reply? in
+                let existing = try await self.exchange(.contact, path: Endpoint.contact.path(id))
+                guard let contact = try? IntercomContact(json: existing.json), isOwn(contact) else { return nil }
+                return existing
+            }
+        }
+        return try contact(
+            from: try await exchange(
+                .createContact, path: Endpoint.createContact.path(), body: .object(fields), resolveConflict: resolve
+            ).json)
     }
 
     /// `PUT /contacts/{id}` with only the fields to change.
     public func updateContact(id: String, _ fields: JSONObject) async throws(IntercomError) -> IntercomContact {
-        try contact(
-            from: try await send(
-                .PUT, "/contacts/\(Self.pathComponent(id))", body: .object(fields),
-                endpoint: "PUT /contacts/{id}"))
+        try contact(from: try await send(.updateContact, id, body: .object(fields)))
     }
 
     /// `GET /contacts/{id}`.
     public func contact(id: String) async throws(IntercomError) -> IntercomContact {
-        try contact(from: try await send(.GET, "/contacts/\(Self.pathComponent(id))", endpoint: "GET /contacts/{id}"))
+        try contact(from: try await send(.contact, id))
     }
 
     /// `DELETE /contacts/{id}`; returns the deleted contact's id.
     @discardableResult
     public func deleteContact(id: String) async throws(IntercomError) -> JSONValue {
-        try await send(.DELETE, "/contacts/\(Self.pathComponent(id))", endpoint: "DELETE /contacts/{id}")
+        try await send(.deleteContact, id)
     }
 
     /// `POST /contacts/{id}/archive` or `/unarchive`.
     @discardableResult
     public func setArchived(id: String, _ archived: Bool) async throws(IntercomError) -> JSONValue {
-        let action = archived ? "archive" : "unarchive"
-        return try await send(
-            .POST, "/contacts/\(Self.pathComponent(id))/\(action)", endpoint: "POST /contacts/{id}/\(action)")
+        try await send(archived ? .archiveContact : .unarchiveContact, id)
     }
 
     /// `GET /contacts/find_by_external_id/{external_id}` (users only).
     public func contact(externalID: String) async throws(IntercomError) -> IntercomContact {
-        try contact(
-            from: try await send(
-                .GET, "/contacts/find_by_external_id/\(Self.pathComponent(externalID))",
-                endpoint: "GET /contacts/find_by_external_id/{external_id}"))
+        try contact(from: try await send(.contactByExternalID, externalID))
     }
 
     /// One page of `GET /contacts` (always sends `per_page`, whose default differs between sources).
@@ -50,7 +59,7 @@ extension IntercomClient {
     {
         var query = [("per_page", String(perPage))]
         if let startingAfter { query.append(("starting_after", startingAfter)) }
-        return try page(from: try await exchange(.GET, "/contacts", query: query, endpoint: "GET /contacts"))
+        return try page(from: try await exchange(.listContacts, path: Endpoint.listContacts.path(), query: query))
     }
 
     /// One page of `POST /contacts/search`; pagination goes in the body, where Intercom reads it.
@@ -67,14 +76,15 @@ extension IntercomClient {
             ])
         }
         return try page(
-            from: try await exchange(.POST, "/contacts/search", body: .object(body), endpoint: "POST /contacts/search"))
+            from: try await exchange(
+                .searchContacts, path: Endpoint.searchContacts.path(), body: .object(body)))
     }
 
     // MARK: Data attributes, messages, admin
 
     /// `GET /data_attributes?model=…`: the `data` array.
     public func dataAttributes(model: String = "contact") async throws(IntercomError) -> [JSONValue] {
-        let json = try await send(.GET, "/data_attributes", query: [("model", model)], endpoint: "GET /data_attributes")
+        let json = try await send(.dataAttributes, query: [("model", model)])
         guard case .array(let items)? = json["data"] else {
             throw IntercomError(.invalidResponse, message: "a data attribute list without 'data'")
         }
@@ -89,17 +99,17 @@ extension IntercomClient {
     {
         var body: JSONObject = ["name": .string(name), "model": .string(model), "data_type": .string(dataType)]
         if let description { body["description"] = .string(description) }
-        return try await send(.POST, "/data_attributes", body: .object(body), endpoint: "POST /data_attributes")
+        return try await send(.createDataAttribute, body: .object(body))
     }
 
     /// `POST /messages` with a request built by the caller.
     public func sendMessage(_ body: JSONObject) async throws(IntercomError) -> JSONValue {
-        try await send(.POST, "/messages", body: .object(body), endpoint: "POST /messages")
+        try await send(.sendMessage, body: .object(body))
     }
 
     /// `GET /me`: the admin (and workspace) of the token.
     public func me() async throws(IntercomError) -> JSONValue {
-        try await send(.GET, "/me", endpoint: "GET /me")
+        try await send(.me)
     }
 
     // MARK: Decoding

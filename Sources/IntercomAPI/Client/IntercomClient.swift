@@ -46,21 +46,24 @@ public final class IntercomClient: Sendable {
         var dataRanges: [Range<Int>] = []
     }
 
-    /// Sends a request, pacing and retrying as the policy allows; returns the JSON of a 2xx answer.
-    /// - Parameters:
-    ///   - endpoint: the path pattern for statistics (`POST /contacts`), not the concrete path.
+    /// Sends a request to `endpoint` (its path parameters filled by `parameters`), pacing and retrying as the policy
+    /// allows; returns the JSON of a 2xx answer.
     func send(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-        endpoint: String
+        _ endpoint: Endpoint, _ parameters: String..., query: [(String, String)] = [], body: JSONValue? = nil
     ) async throws(IntercomError) -> JSONValue {
-        try await exchange(method, path, query: query, body: body, endpoint: endpoint).json
+        try await exchange(endpoint, path: endpoint.path(parameters), query: query, body: body).json
     }
 
-    /// ``send(_:_:query:body:endpoint:)``, returning the whole 2xx reply (its bytes too).
+    /// What a create does when a retry meets a 409 naming contact `id`: the reply to return as the create's, or nil
+    /// to throw the conflict.
+    typealias ConflictResolution = @Sendable (_ id: String) async throws(IntercomError) -> Reply?
+
+    /// One request with its retries; `path` is `endpoint`'s with its parameters filled in.
     func exchange(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
-        endpoint: String
+        _ endpoint: Endpoint, path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        resolveConflict: ConflictResolution? = nil
     ) async throws(IntercomError) -> Reply {
+        let method = endpoint.method
         var attempt = 0
         var rateLimitedAttempts = 0
         var lastError: IntercomError?
@@ -86,7 +89,7 @@ public final class IntercomClient: Sendable {
                     ])
                 answered.withLock { $0 = true }
                 pacer.record(remaining: remaining, resetAt: reset)
-                recorder.call(endpoint, status: reply.status, windowLimit: limit)
+                recorder.call(endpoint.description, status: reply.status, windowLimit: limit)
                 if (200..<300).contains(reply.status) {
                     return reply
                 }
@@ -111,20 +114,12 @@ public final class IntercomClient: Sendable {
                 if reply.status >= 500 {
                     lastError = error
                 } else {
-                    if attempt > 1, endpoint == "POST /contacts", case .conflict(let id?, false) = error.kind,
-                        case .object(let sent)? = body
+                    if attempt > 1, let resolveConflict, case .conflict(let id?, false) = error.kind,
+                        let reply = try await resolveConflict(id)
                     {
-                        // An earlier attempt's answer was lost. It may have created this contact, or met this same
-                        // conflict: the contact is ours only if it holds what we sent; otherwise the caller handles
-                        // the conflict (an import updates the contact with the row's differences).
-                        let existing = try await exchange(.GET, "/contacts/\(id)", endpoint: "GET /contacts/{id}")
-                        if let contact = try? IntercomContact(json: existing.json),
-                            ContactDiff.changes(sent, comparedWith: contact).members.isEmpty
-                        {
-                            logger.debug(
-                                "create retried after a lost answer met its own contact", metadata: ["id": "\(id)"])
-                            return existing
-                        }
+                        // An earlier attempt's answer was lost, and it created this contact.
+                        logger.debug("a retry met what its lost attempt did", metadata: ["id": "\(id)"])
+                        return reply
                     }
                     throw error
                 }
@@ -133,7 +128,7 @@ public final class IntercomClient: Sendable {
                     "\(method) \(path) -> failed",
                     metadata: ["ms": "\(milliseconds)", "attempt": "\(attempt)", "error": "\(error.message)"])
                 pacer.cancel()
-                recorder.call(endpoint, status: 0)
+                recorder.call(endpoint.description, status: 0)
                 if let reason = Self.connectFailure(error.message), !answered.withLock({ $0 }) {
                     throw IntercomError(
                         .transport,

@@ -1,4 +1,5 @@
 import ContactIO
+import IntercomAPI
 
 /// What an update must send so that a contact holds a mapped payload: only the members that differ.
 ///

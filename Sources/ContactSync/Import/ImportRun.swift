@@ -32,10 +32,10 @@ public enum ImportRun {
         let started = DispatchTime.now()
         let fields = FieldBits(mapper.mapping)
         var repeated = RepeatedKeys(fields: fields)
-        var scanned = false
+        var repeatedRows: Int?
         if let reopen, let table = try? RepeatedKeys(scanning: reopen, mapper: mapper, fields: fields, split: split) {
             repeated = table
-            scanned = true
+            repeatedRows = table.repeatedRows
         }
         let before = client.statistics
         var initial = ImportSummary(file: input.name)
@@ -54,6 +54,9 @@ public enum ImportRun {
             DispatchQueue(label: "intercom-etl.import.worker-\(index)").async(group: group) { worker.run() }
         }
         let reader = ImportReader(input, mapper: mapper, repeated: repeated, context: context, workers: workers)
+        // The reader's copy is the only one: it changes as rows are read, and a second reference here would make
+        // that change copy the whole table (megabytes, for a file with many repeated keys).
+        repeated = RepeatedKeys(fields: fields)
         let inputFailure = readAll(reader, control: control, state: options.full ? nil : state)
         control.bytes.store(input.reader.bytesRead, ordering: .relaxed)
         for worker in workers { worker.queue.finish() }
@@ -62,7 +65,7 @@ public enum ImportRun {
 
         var summary = recorder.current
         summary.state?.recorded = context.journal?.recorded ?? 0
-        if scanned { summary.repeatedKeys = repeated.repeatedRows }
+        if let repeatedRows { summary.repeatedKeys = repeatedRows }
         summary.inputFailure = inputFailure
         summary.stoppedEarly = control.reason
         summary.statistics = client.statistics.since(before)

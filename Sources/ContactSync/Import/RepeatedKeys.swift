@@ -34,7 +34,12 @@ struct RepeatedKeys {
         var ordinal: Int
     }
 
-    private var groups: [Int: Group] = [:]
+    /// The hashes of the keys seen more than once, sorted, with a directory to find one in a few steps; each
+    /// key's group at the same index. Arrays, not a dictionary: a quarter of a million repeated keys took 10 MB in a
+    /// dictionary for the whole run, and 5 MB so.
+    private var keys: [Int] = []
+    private var directory: SortedKeyDirectory?
+    private var groups: [Group] = []
     private var slots: [Slot] = []
     private let fields: FieldBits
     /// Rows whose key an earlier valid row already had.
@@ -48,7 +53,7 @@ struct RepeatedKeys {
 
     /// True when no key repeats (or the input was not scanned): then ``position(keyHash:fingerprint:)`` is never
     /// needed.
-    var isEmpty: Bool { groups.isEmpty }
+    var isEmpty: Bool { keys.isEmpty }
 
     /// Scans `open()`'s input twice: once for every row's key alone (cheap: one rule), once to check the rows of the
     /// keys seen more than once. Only valid rows count: a rejected row neither repeats a key nor trims another row.
@@ -60,18 +65,21 @@ struct RepeatedKeys {
         self.fields = fields
         let first = try open()
         let cut = split?(first)
-        var (table, keys, slotCount) = Self.repeatedKeys(try Self.keyHashes(first.reader, cut: cut, mapper: mapper))
-        guard !table.isEmpty else {
+        let (keys, starts, slotCount) = Self.repeatedKeys(try Self.keyHashes(first.reader, cut: cut, mapper: mapper))
+        guard !keys.isEmpty else {
             repeatedRows = 0
             return
         }
+        let directory = SortedKeyDirectory(keys)
+        var groups = starts.map { Group(start: $0, count: 0) }
         let second = try open()
         var rows = try Self.rowsOfRepeatedKeys(
-            second.reader, cut: cut == nil ? nil : split?(second), mapper: mapper, keys: keys, table: &table,
-            slotCount: slotCount)
-        keys = []
-        repeatedRows = Self.fold(&table, &rows, fields: fields)
-        groups = table
+            second.reader, cut: cut == nil ? nil : split?(second), mapper: mapper, keys: keys, directory: directory,
+            groups: &groups, slotCount: slotCount)
+        repeatedRows = Self.fold(&groups, &rows, fields: fields)
+        self.keys = keys
+        self.directory = directory
+        self.groups = groups
         slots = rows
     }
 
@@ -102,86 +110,73 @@ struct RepeatedKeys {
         return hashes
     }
 
-    /// The keys seen more than once in the sorted `hashes`, each with room for all its rows in the slots (the second
-    /// pass fills it with the valid ones, in file order: no table of rows to sort, a tenth of the memory it took
-    /// with 600,000 rows); the keys in order, and the number of slots.
-    private static func repeatedKeys(_ hashes: [Int]) -> (table: [Int: Group], keys: [Int], slots: Int) {
-        var table: [Int: Group] = [:]
+    /// The keys seen more than once in the sorted `hashes`, in order, each with where its room starts in the slots
+    /// (room for all its rows: the second pass fills it with the valid ones, in file order; no table of rows to
+    /// sort, a tenth of the memory it took with 600,000 rows), and the number of slots.
+    private static func repeatedKeys(_ hashes: [Int]) -> (keys: [Int], starts: [Int32], slots: Int) {
         var keys: [Int] = []
+        var starts: [Int32] = []
         var slotCount = 0
         var index = 0
         while index < hashes.count {
             var end = index + 1
             while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
             if end - index > 1 && slotCount + (end - index) < Int(Int32.max) {
-                table[hashes[index]] = Group(start: Int32(slotCount), count: 0)
                 keys.append(hashes[index])
+                starts.append(Int32(slotCount))
                 slotCount += end - index
             }
             index = end
         }
-        return (table, keys, slotCount)
+        return (keys, starts, slotCount)
     }
 
     /// The second pass: the fields and source fingerprint of every valid row of a repeated key, in its group's
     /// slots in file order.
     private static func rowsOfRepeatedKeys(
-        _ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper, keys: [Int], table: inout [Int: Group],
-        slotCount: Int
+        _ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper, keys: [Int], directory: SortedKeyDirectory,
+        groups: inout [Group], slotCount: Int
     ) throws -> [Slot] {
         let mapping = mapper.mapping
         var rows = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
-        // Moved out, so that filling it copies nothing (the caller's reference would make the first change copy it).
-        var groups = table
-        table = [:]
-        // By the key's index in the table, found once per row (values change in place; the keys do not).
-        func fill(_ index: Dictionary<Int, Group>.Index, _ slot: Slot) {
-            let group = groups.values[index]
-            rows[Int(group.start + group.count)] = slot
-            groups.values[index].count += 1
+        func fill(_ index: Int, _ slot: Slot) {
+            rows[Int(groups[index].start + groups[index].count)] = slot
+            groups[index].count += 1
         }
-        try scan(reader, cut: cut) { reader, control -> [(hash: Int, slot: Slot)]? in
+        try scan(reader, cut: cut) { reader, control -> [(key: Int, slot: Slot)]? in
             let mapper = try ownMapper(mapping, reader)
-            // The sorted keys with a directory of their top bits: a quarter of a megabyte where a set of the keys
-            // would take several (the run's peak memory is counted).
-            return try keys.withUnsafeBufferPointer { keys in
-                let directory = SortedKeyDirectory(keys)
-                var found: [(hash: Int, slot: Slot)] = []
-                var rows = 0
-                while let result = try reader.next() {
-                    rows += 1
-                    if rows & 0xFFF == 0 && control.isCancelled { return nil }
-                    let record = reader.current
-                    guard case .record = result, let hash = mapper.matchKeyHash(record),
-                        directory.contains(hash, in: keys), let valid = mapper.keyAndFields(record)
-                    else { continue }
-                    found.append((hash, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record))))
-                }
-                return found
+            var found: [(key: Int, slot: Slot)] = []
+            var rows = 0
+            while let result = try reader.next() {
+                rows += 1
+                if rows & 0xFFF == 0 && control.isCancelled { return nil }
+                let record = reader.current
+                guard case .record = result, let hash = mapper.matchKeyHash(record),
+                    let index = directory.index(of: hash, in: keys), let valid = mapper.keyAndFields(record)
+                else { continue }
+                found.append((index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record))))
             }
+            return found
         } each: { result, reader in
             let record = reader.current
             guard case .record = result, let hash = mapper.matchKeyHash(record),
-                let index = groups.index(forKey: hash), let valid = mapper.keyAndFields(record)
+                let index = directory.index(of: hash, in: keys), let valid = mapper.keyAndFields(record)
             else { return }
             fill(index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
-        } adopt: { (rest: [(hash: Int, slot: Slot)]) in
-            for entry in rest {
-                if let index = groups.index(forKey: entry.hash) { fill(index, entry.slot) }
-            }
+        } adopt: { (rest: [(key: Int, slot: Slot)]) in
+            for entry in rest { fill(entry.key, entry.slot) }
         }
-        table = groups
         return rows
     }
 
-    /// Makes each row's fields the union of what the rows after it set, and drops the keys with fewer than two
-    /// valid rows (they do not repeat); returns the number of rows whose key an earlier row had.
-    private static func fold(_ table: inout [Int: Group], _ rows: inout [Slot], fields: FieldBits) -> Int {
+    /// Makes each row's fields the union of what the rows after it set, and empties the groups of keys with fewer
+    /// than two valid rows (they do not repeat); returns the number of rows whose key an earlier row had.
+    private static func fold(_ groups: inout [Group], _ rows: inout [Slot], fields: FieldBits) -> Int {
         var repeatedCount = 0
-        var single: [Int] = []
-        for (hash, group) in table {
+        for index in groups.indices {
+            let group = groups[index]
             guard group.count > 1 else {
-                single.append(hash)
+                groups[index].count = 0
                 continue
             }
             repeatedCount += Int(group.count) - 1
@@ -192,7 +187,6 @@ struct RepeatedKeys {
                 union |= own
             }
         }
-        for hash in single { table[hash] = nil }
         return repeatedCount
     }
 
@@ -224,13 +218,15 @@ struct RepeatedKeys {
     /// Where this row stands among its key's rows, or nil when its key does not repeat (or the row is not one of
     /// the key's valid rows). Call it once for every row, in file order.
     mutating func position(keyHash: Int, fingerprint: UInt64) -> Position? {
-        guard var group = groups[keyHash], group.next < group.count else { return nil }
+        guard let index = directory?.index(of: keyHash, in: keys) else { return nil }
+        var group = groups[index]
+        guard group.next < group.count else { return nil }
         let slot = slots[Int(group.start + group.next)]
         guard slot.fingerprint == fingerprint else { return nil }
         let hadEarlier = group.next > 0
         group.next += 1
+        groups[index] = group
         let hasLater = group.next < group.count
-        if hasLater { groups[keyHash] = group } else { groups[keyHash] = nil }
         return Position(later: slot.later, hasLater: hasLater, hadEarlier: hadEarlier, ordinal: Int(group.next) - 1)
     }
 
@@ -247,7 +243,7 @@ struct RepeatedKeys {
 private struct SortedKeyDirectory {
     private var starts: [Int32]
 
-    init(_ keys: UnsafeBufferPointer<Int>) {
+    init(_ keys: [Int]) {
         starts = [Int32](repeating: 0, count: (1 << 16) + 1)
         var index = 0
         for bucket in 0...(1 << 16) {
@@ -261,10 +257,17 @@ private struct SortedKeyDirectory {
         Int((UInt64(bitPattern: Int64(key)) ^ (1 << 63)) >> 48)
     }
 
-    func contains(_ key: Int, in keys: UnsafeBufferPointer<Int>) -> Bool {
+    /// Where `key` is in `keys` (the sorted keys the directory was made of), or nil.
+    func index(of key: Int, in keys: [Int]) -> Int? {
         let bucket = Self.bucket(key)
-        for index in Int(starts[bucket])..<Int(starts[bucket + 1]) where keys[index] == key { return true }
-        return false
+        // A binary search in the key's bucket: a few keys there, unless a file has tens of millions.
+        var low = Int(starts[bucket])
+        var high = Int(starts[bucket + 1])
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low < Int(starts[bucket + 1]) && keys[low] == key ? low : nil
     }
 }
 

@@ -140,6 +140,7 @@ extension IntercomETL {
                 // The state stays held until the reports are complete.
                 try withExtendedLifetime(session) { try finish(summary, reports: reports) }
             } catch {
+                // Drops what a run that did not start or finish leaves; the files `finish` completed stay.
                 reports.abort()
                 throw error
             }

@@ -64,7 +64,7 @@ extension ImportWorker {
     }
 
     /// Looks the row's key up alone, then acts on what the search found.
-    private func lookUpAndAct(_ row: ImportRow) {
+    func lookUpAndAct(_ row: ImportRow) {
         let search = ContactLookup(client: client, match: context.match)
         let (key, role) = (row.contact.matchKey, row.contact.role)
         do throws(IntercomError) {
@@ -78,7 +78,7 @@ extension ImportWorker {
 
     /// Intercom confirmed that the contact holds the row: the sync state may record it (each row of a repeated key
     /// under its own entry).
-    private func confirm(_ row: ImportRow, id: String) {
+    func confirm(_ row: ImportRow, id: String) {
         guard let journal = context.journal, !id.isEmpty else { return }
         journal.add(
             key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash,
@@ -86,119 +86,11 @@ extension ImportWorker {
     }
 
     /// Remembers the row's key; the contact's state only while later rows of the key are to come.
-    private func remember(_ row: ImportRow, id: String, state: @autoclosure () -> JSONObject?) {
+    func remember(_ row: ImportRow, id: String, state: @autoclosure () -> JSONObject?) {
         memory.remember(row.contact.matchKey, id: id, payloadHash: row.hash, state: row.hasLater ? state() : nil)
     }
 
-    private func state(of contact: IntercomContact) -> JSONObject {
+    func state(of contact: IntercomContact) -> JSONObject {
         ContactDiff.state(of: contact, standard: context.standardFields, custom: context.customFields)
-    }
-
-    // MARK: Calls
-
-    private func create(_ row: ImportRow) {
-        let payload = row.contact.payload
-        let client = self.client
-        do throws(IntercomError) {
-            // A retry after a lost answer may meet the contact its first attempt created: it is this row's if it
-            // holds the row.
-            let contact = try waitFor {
-                try await client.createContact(payload) {
-                    ContactDiff.changes(payload, comparedWith: $0).members.isEmpty
-                }
-            }
-            remember(row, id: contact.id, state: self.state(of: contact))
-            confirm(row, id: contact.id)
-            recorder.created(row, id: contact.id)
-        } catch {
-            guard case .conflict(let id?, let archived) = error.kind else {
-                fail(row, error)
-                return
-            }
-            act(row, archived ? .archived(id: id) : .conflict(id: id))
-        }
-    }
-
-    /// A create answered 409 naming contact `id`: fetched, then decided again with what it holds. A 409 can also
-    /// come from another identifier (an external_id that another person's contact holds): updating that contact
-    /// would overwrite it with this row.
-    private func fetchAndAct(_ row: ImportRow, id: String) {
-        let client = self.client
-        let existing: IntercomContact
-        do throws(IntercomError) {
-            existing = try waitFor { try await client.contact(id: id) }
-        } catch {
-            fail(row, error)
-            return
-        }
-        let key = row.contact.matchKey
-        let holds =
-            switch context.match {
-            case .email: existing.email?.lowercased() == key
-            case .externalID: existing.externalID == key
-            case .id: existing.id == key
-            }
-        guard holds else {
-            act(row, .other(id: id, email: existing.email, externalID: existing.externalID))
-            return
-        }
-        act(row, .found(id: existing.id, state: state(of: existing)))
-    }
-
-    private func unarchiveAndUpdate(_ row: ImportRow, id: String, fields: JSONObject) {
-        let client = self.client
-        do throws(IntercomError) {
-            try waitFor { try await client.setArchived(id: id, false) }
-        } catch {
-            fail(row, error)
-            return
-        }
-        update(row, id: id, fields: fields, unarchived: true, createIfGone: false)
-    }
-
-    /// - Parameter byStoredID: the id comes from the sync state (a 404 means the state is out of date: the key is
-    ///   reported, looked up again and created if missing).
-    private func update(
-        _ row: ImportRow, id: String, fields: JSONObject, unarchived: Bool = false, createIfGone: Bool = true,
-        byStoredID: Bool = false
-    ) {
-        let client = self.client
-        do throws(IntercomError) {
-            let contact = try waitFor { try await client.updateContact(id: id, fields) }
-            remember(row, id: contact.id, state: self.state(of: contact))
-            confirm(row, id: contact.id)
-            recorder.updated(row, id: contact.id, fields: fields, unarchived: unarchived, byStoredID: byStoredID)
-        } catch {
-            if error.kind == .notFound && byStoredID {
-                recorder.gone(row, id: id)
-                lookUpAndAct(row)
-            } else if error.kind == .notFound && createIfGone && options.mode == .upsert && context.match != .id {
-                // Deleted since it was found or remembered: the row still wants a contact.
-                create(row)
-            } else {
-                fail(row, error)
-            }
-        }
-    }
-
-    // MARK: Failures
-
-    func fail(_ row: ImportRow, _ error: IntercomError) {
-        let reason: String
-        switch error.kind {
-        case .authentication:
-            reason = "authentication"
-            context.control.stop("\(error)")
-        case .forbidden: reason = "forbidden"
-        case .notFound: reason = "not_found"
-        case .conflict: reason = "conflict"
-        case .validation: reason = "refused"
-        case .rateLimited: reason = "rate_limited"
-        case .server: reason = "server_error"
-        case .transport: reason = "transport"
-        case .invalidResponse: reason = "invalid_response"
-        case .configuration: reason = "configuration"
-        }
-        recorder.failed(row, reason: reason, message: "\(error)")
     }
 }

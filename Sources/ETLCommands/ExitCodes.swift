@@ -1,5 +1,4 @@
 import ArgumentParser
-import ContactIO
 import ContactMapping
 import ContactSync
 import IntercomAPI
@@ -55,8 +54,7 @@ public enum ETLExit {
         case is StateLock.Held: stateBusy
         case is StateWorkspaceMismatch, is PreflightError: configuration
         case is ExportError: usage
-        // The input, a report, the sync state: a file that could not be read or written.
-        case is ContactIOError, is SyncStateError: inputFailure
+        // The input, a report, the sync state (ContactIOError, SyncStateError): a file not read or written.
         default: inputFailure
         }
     }

@@ -162,7 +162,9 @@ extension RuleProgram {
             message = "'\(shown)' is not a phone number in international form (+…)\(hint)"
         case .invalidURL: message = "'\(shown)' is not an http(s) URL"
         case .invalidDate:
-            let formats = dateFormats[index].map(\.description).joined(separator: ", ")
+            let step = steps[index]
+            let formats = formats[Int(step.formatStart)..<Int(step.formatStart + step.formatCount)]
+                .map(\.description).joined(separator: ", ")
             message = "'\(shown)' is not a date in any of the formats \(formats)"
         case .invalidBoolean: message = "'\(shown)' is not true or false (yes/no, 1/0 … are understood)"
         case .invalidInteger: message = "'\(shown)' is not a whole number"

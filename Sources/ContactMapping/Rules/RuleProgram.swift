@@ -54,7 +54,6 @@ final class RuleProgram: @unchecked Sendable {
     let defaults: [UnsafeBufferPointer<UInt8>]
     /// Value maps by their exact keys.
     let valueMaps: [[String: [UInt8]]]
-    let dateFormats: [[DateFormat]]
     /// The CSV column of every rule's every source, and every rule's date formats, one rule after another in memory
     /// the program owns: walked for every row without retaining an array (``Step`` says where a rule's are).
     let columnIndexes: UnsafeMutableBufferPointer<Int>
@@ -143,7 +142,6 @@ final class RuleProgram: @unchecked Sendable {
         self.columns = columns
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
         valueMaps = mapping.rules.map { $0.valueMap.mapValues { Array($0.utf8) } }
-        dateFormats = mapping.rules.map { $0.dateFormats.map { $0 } }
         callingCodes = mapping.rules.map(\.callingCode)
         matchRule = steps.firstIndex(where: \.isMatch)
         count = steps.count

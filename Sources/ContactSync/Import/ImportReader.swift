@@ -15,7 +15,8 @@ final class ImportReader {
     private let router: KeyRouter
     private let maxErrors: MaxErrors?
     private let lookupBatch: Int
-    /// The worker that new keys go to until it has a lookup's worth of them (see ``choose()``), and how many it has.
+    /// The worker that new keys go to until it has a lookup's worth of them (see ``choose(searched:)``), and how many
+    /// it has.
     private var filling = 0
     private var filled = Int.max
 
@@ -116,7 +117,7 @@ final class ImportReader {
         return check
     }
 
-    /// Hands the row to the worker of its key, or to the least loaded one.
+    /// Hands the row to the worker of its key, or to the one ``choose(searched:)`` picks.
     private func send(_ row: ImportRow, _ lookup: SyncStateStore.Lookup?) {
         let worker = workers[router.route(row.contact.matchKey) { choose(searched: row.storedID == nil) }]
         worker.pending.add(1, ordering: .relaxed)

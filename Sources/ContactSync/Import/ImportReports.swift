@@ -13,12 +13,9 @@ public final class ImportReports: @unchecked Sendable {
 
     /// Opens the reports whose paths are given; `header` is the input's CSV header (nil for NDJSON).
     public init(rejects: String?, failures: String?, results: String?, header: [String]?) throws {
-        let opened = try (
-            rejects.map { try RejectReport(path: $0, header: header) },
-            failures.map { try FailureReport(path: $0, header: header) },
-            results.map { try ResultsReport(path: $0) }
-        )
-        (self.rejects, self.failures, self.results) = opened
+        self.rejects = try rejects.map { try RejectReport(path: $0, header: header) }
+        self.failures = try failures.map { try FailureReport(path: $0, header: header) }
+        self.results = try results.map { try ResultsReport(path: $0) }
     }
 
     /// Completes every file; the failures file even when empty (the header only: last night's failures must not

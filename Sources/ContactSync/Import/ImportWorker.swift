@@ -54,10 +54,11 @@ final class ImportWorker: Sendable {
                 for row in batch { recorder.notSent(row) }
                 break
             }
-            let next = topUp(queue.takeIfReady(upTo: size))
             // A key of this batch is not searched for in the next one before this batch has written it: the search
             // could miss the contact this batch creates. Its row finds the key remembered, or looks it up alone.
-            let nextLookup = startLookup(next, excluding: Set(batch.map(\.contact.matchKey)))
+            let writing = Set(batch.map(\.contact.matchKey))
+            let next = topUp(queue.takeIfReady(upTo: size), excluding: writing)
+            let nextLookup = startLookup(next, excluding: writing)
             process(batch, lookup: lookup)
             if next.isEmpty {
                 batch = topUp(queue.take(upTo: size, linger: options.linger))
@@ -73,11 +74,11 @@ final class ImportWorker: Sendable {
     /// The batch with more of the rows waiting, until it has a search's worth of keys to look up (rows that need
     /// none, a key the run remembers or an id from the sync state, do not count) or none is waiting. A batch of 15
     /// rows of which one needed no search left a row over, and that row had a search of its own.
-    private func topUp(_ batch: [ImportRow]) -> [ImportRow] {
+    private func topUp(_ batch: [ImportRow], excluding: Set<String> = []) -> [ImportRow] {
         var batch = batch
         let size = options.lookupBatch
         while !batch.isEmpty {
-            let missing = size - searchKeys(batch).keys.count
+            let missing = size - searchKeys(batch, excluding: excluding).keys.count
             guard missing > 0 else { break }
             let more = queue.takeAvailable(upTo: missing)
             if more.isEmpty { break }

@@ -15,19 +15,11 @@ final class KeyRouter: Sendable {
 
     private let shards = (0..<64).map { _ in Shard() }
 
-    /// The worker for a row with `key`; `choose` is asked only when the key has no rows in flight (and outside the
-    /// lock: only the reader routes, so no other thread can give the key a worker meanwhile).
+    /// The worker for a row with `key`; `choose` is asked only when the key has no rows in flight (under the
+    /// shard's lock: it must be quick, and take no lock of its own).
     func route(_ key: String, choose: () -> Int) -> Int {
-        let shard = shards[key.hashValue & 63]
-        let active = shard.active.withLock { active -> Int? in
-            guard let slot = active[key] else { return nil }
-            active[key] = (slot.worker, slot.rows + 1)
-            return slot.worker
-        }
-        if let active { return active }
-        let chosen = choose()
-        return shard.active.withLock { active in
-            let slot = active[key] ?? (chosen, 0)
+        shards[key.hashValue & 63].active.withLock { active in
+            let slot = active[key] ?? (choose(), 0)
             active[key] = (slot.worker, slot.rows + 1)
             return slot.worker
         }

@@ -76,16 +76,6 @@ enum RowDecision {
         var dryRun = false
         var match: MappingFile.MatchKey = .email
         var unarchive = false
-
-        init(
-            mode: ImportMode = .upsert, dryRun: Bool = false, match: MappingFile.MatchKey = .email,
-            unarchive: Bool = false
-        ) {
-            self.mode = mode
-            self.dryRun = dryRun
-            self.match = match
-            self.unarchive = unarchive
-        }
     }
 
     static let existsInCreateMode = "the contact exists (--mode create)"

@@ -3,6 +3,8 @@ import PackageDescription
 
 // The targets follow the data flow: bytes (CZlib) -> records (ContactIO) -> commands (ETLCommands) -> the
 // thin `intercom-etl` executable. Later layers (IntercomAPI, ContactSync, IntercomSandbox) slot in between.
+// JSONText (JSON values, the scanner, UTF-8 validation) is at the bottom: the readers, the client and the sandbox
+// share it, and the client and the sandbox need nothing else of the readers.
 let package = Package(
     name: "intercom-etl",
     platforms: [.macOS(.v15)],
@@ -30,14 +32,18 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CPrefetch"),
         .target(
+            name: "JSONText",
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ContactIO",
-            dependencies: ["CZlib"],
+            dependencies: ["CZlib", "JSONText"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "IntercomSandbox",
             dependencies: [
-                "ContactIO",
+                "JSONText",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -51,6 +57,7 @@ let package = Package(
             name: "ContactMapping",
             dependencies: [
                 "ContactIO",
+                "JSONText",
                 "CPrefetch",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -59,7 +66,7 @@ let package = Package(
         .target(
             name: "IntercomAPI",
             dependencies: [
-                "ContactIO",
+                "JSONText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -70,7 +77,7 @@ let package = Package(
         .target(
             name: "ContactSync",
             dependencies: [
-                "ContactIO", "ContactMapping", "IntercomAPI", .product(name: "GRDB", package: "GRDB.swift"),
+                "ContactIO", "ContactMapping", "IntercomAPI", "JSONText", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSettings
@@ -83,6 +90,7 @@ let package = Package(
                 "ContactSync",
                 "IntercomAPI",
                 "IntercomSandbox",
+                "JSONText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,18 +104,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "contactio-bench",
-            dependencies: ["ContactIO", "ContactMapping"],
+            dependencies: ["ContactIO", "ContactMapping", "JSONText"],
             path: "benchmarks/ContactIOBench",
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "JSONTextTests",
+            dependencies: ["JSONText"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ContactIOTests",
-            dependencies: ["ContactIO"],
+            dependencies: ["ContactIO", "JSONText"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "ContactMappingTests",
-            dependencies: ["ContactMapping", "ContactIO", "SandboxTestSupport", "IntercomAPI", "IntercomSandbox"],
+            dependencies: [
+                "ContactMapping", "ContactIO", "JSONText", "SandboxTestSupport", "IntercomAPI", "IntercomSandbox",
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -115,6 +130,7 @@ let package = Package(
             dependencies: [
                 "IntercomAPI",
                 "IntercomSandbox",
+                "JSONText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -131,6 +147,7 @@ let package = Package(
                 "ContactMapping",
                 "IntercomAPI",
                 "IntercomSandbox",
+                "JSONText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -141,7 +158,7 @@ let package = Package(
             name: "IntercomSandboxTests",
             dependencies: [
                 "IntercomSandbox",
-                "ContactIO",
+                "JSONText",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -154,7 +171,7 @@ let package = Package(
                 "SandboxTestSupport",
                 "IntercomAPI",
                 "IntercomSandbox",
-                "ContactIO",
+                "JSONText",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,6 +186,7 @@ let package = Package(
                 "ContactIO",
                 "IntercomAPI",
                 "IntercomSandbox",
+                "JSONText",
                 "SandboxTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContactIO
 import ContactSync
 import IntercomAPI
+import JSONText
 
 extension IntercomETL {
     /// `intercom-etl contacts …`: the single-contact actions.

@@ -4,6 +4,7 @@ import ContactMapping
 import ContactSync
 import Foundation
 import IntercomAPI
+import JSONText
 
 extension IntercomETL {
     /// `intercom-etl export -o PATH`: every contact of the workspace to CSV or NDJSON.

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContactIO
 import ContactMapping
 import ContactSync
+import JSONText
 
 extension IntercomETL.Import {
     /// Completes the reports, prints the summary, and says with the exit code how the run went.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContactIO
+import JSONText
 
 extension IntercomETL {
     /// `intercom-etl inspect FILE|-`: what is in a file, before spending any API call on it.

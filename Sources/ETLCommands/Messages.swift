@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContactIO
 import IntercomAPI
+import JSONText
 
 extension IntercomETL {
     /// `intercom-etl messages send`.

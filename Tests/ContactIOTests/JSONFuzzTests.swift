@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 import Testing
 
 /// Our byte-level JSON parser against Foundation's: equal results on valid input, an error (never a crash) on

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 import Testing
 
 struct NDJSONReaderTests {

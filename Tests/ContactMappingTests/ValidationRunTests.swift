@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import Foundation
+import JSONText
 import Testing
 
 struct ValidationRunTests {

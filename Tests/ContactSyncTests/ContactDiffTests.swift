@@ -1,6 +1,7 @@
 import ContactIO
 import ContactSync
 import IntercomAPI
+import JSONText
 import Testing
 
 struct ContactDiffTests {

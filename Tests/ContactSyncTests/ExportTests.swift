@@ -4,6 +4,7 @@ import ContactSync
 import Foundation
 import IntercomAPI
 import IntercomSandbox
+import JSONText
 import SandboxTestSupport
 import Testing
 

@@ -2,6 +2,7 @@ import ContactIO
 import ContactSync
 import Foundation
 import IntercomAPI
+import JSONText
 import SandboxTestSupport
 import Testing
 

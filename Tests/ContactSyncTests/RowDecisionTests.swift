@@ -1,5 +1,6 @@
 import ContactIO
 import ContactMapping
+import JSONText
 import Testing
 
 @testable import ContactSync

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomSandbox
+import JSONText
 import Testing
 
 /// The single-contact commands, run as the real binary against a sandbox started in this process.

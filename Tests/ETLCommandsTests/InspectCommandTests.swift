@@ -2,6 +2,7 @@ import ArgumentParser
 import ContactIO
 import ETLCommands
 import Foundation
+import JSONText
 import Testing
 
 struct InspectCommandTests {

@@ -2,6 +2,7 @@ import ContactIO
 import Foundation
 import IntercomAPI
 import IntercomSandbox
+import JSONText
 import SandboxTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import ContactIO
 import IntercomAPI
 import IntercomSandbox
+import JSONText
 import SandboxTestSupport
 import Testing
 

@@ -1,6 +1,6 @@
-import ContactIO
 import Foundation
 import HTTPTypes
+import JSONText
 import Testing
 
 @testable import IntercomSandbox

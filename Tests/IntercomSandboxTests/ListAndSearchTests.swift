@@ -1,6 +1,6 @@
-import ContactIO
 import HTTPTypes
 import IntercomSandbox
+import JSONText
 import Testing
 
 struct ListAndSearchTests {

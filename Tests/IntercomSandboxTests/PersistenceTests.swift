@@ -1,7 +1,7 @@
-import ContactIO
 import Foundation
 import HTTPTypes
 import IntercomSandbox
+import JSONText
 import Testing
 
 struct PersistenceTests {

@@ -1,7 +1,7 @@
-import ContactIO
 import Foundation
 import HTTPTypes
 import IntercomSandbox
+import JSONText
 import Testing
 
 /// The twelve findings of issue #16 (a client crashing the sandbox, paging forever, or getting answers the spec does

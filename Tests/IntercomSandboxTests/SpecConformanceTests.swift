@@ -1,7 +1,7 @@
-import ContactIO
 import Foundation
 import HTTPTypes
 import IntercomSandbox
+import JSONText
 import Testing
 
 /// The sandbox's JSON checked against Intercom's official OpenAPI description (a copy in this target's resources,

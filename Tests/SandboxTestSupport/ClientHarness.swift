@@ -1,10 +1,10 @@
 import AsyncHTTPClient
-import ContactIO
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import IntercomAPI
 import IntercomSandbox
+import JSONText
 import Logging
 import Synchronization
 

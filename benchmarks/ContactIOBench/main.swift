@@ -11,6 +11,7 @@
 import ContactIO
 import ContactMapping
 import Foundation
+import JSONText
 
 struct Totals {
     var records = 0

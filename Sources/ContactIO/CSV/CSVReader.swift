@@ -1,3 +1,5 @@
+import JSONText
+
 /// A streaming CSV reader: RFC 4180 plus what CRM exports really contain.
 ///
 /// Written by hand rather than taken from a package because it is the hot loop of every import: it scans runs of

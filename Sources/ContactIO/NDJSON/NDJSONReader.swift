@@ -1,3 +1,5 @@
+import JSONText
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -117,9 +119,10 @@ public final class NDJSONReader: RecordReader {
 
     private func parseMembers(_ scanner: inout JSONScanner) throws(JSONSyntaxError) {
         let buffer = current
+        let sink = RecordBufferSink(buffer: buffer)
         while true {
             guard !scanner.atEnd, scanner.peek == 0x22 else { throw scanner.error("expected a string key") }
-            let key = try scanner.decodeString(into: buffer)
+            let key = try scanner.decodeString(into: sink)
             scanner.skipWhitespace()
             try scanner.expect(UInt8(ascii: ":"), "':' after the key")
             scanner.skipWhitespace()
@@ -128,14 +131,14 @@ public final class NDJSONReader: RecordReader {
             let kind: FieldKind
             switch scanner.peek {
             case 0x22:
-                let value = try scanner.decodeString(into: buffer)
+                let value = try scanner.decodeString(into: sink)
                 buffer.endField(key: key, value: value, kind: .string)
                 kind = .string
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 kind = scanner.peek == UInt8(ascii: "{") ? .object : .array
                 try scanner.skipValue()
             case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-                (kind, _) = try scanner.skipLiteral()
+                kind = try scanner.skipLiteral() == nil ? .null : .bool
             default:
                 try scanner.skipNumber()
                 kind = .number

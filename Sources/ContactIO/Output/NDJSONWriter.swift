@@ -1,3 +1,5 @@
+import JSONText
+
 /// Writes NDJSON: one compact JSON value per line.
 public final class NDJSONWriter {
     private let sink: ByteSink

@@ -1,3 +1,5 @@
+import JSONText
+
 /// A file of rows for a report: CSV with a header, or NDJSON objects; gzip when the path ends in `.gz`; written
 /// under a temporary name and moved into place only when complete.
 public final class RowFile {

@@ -1,3 +1,5 @@
+import JSONText
+
 extension Record {
     /// The record as a JSON object: NDJSON fields with their kinds, CSV cells as strings.
     public var jsonObject: JSONObject {

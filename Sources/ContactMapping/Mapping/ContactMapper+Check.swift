@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 extension ContactMapper {
     /// The verdict of a validation-only pass over one record.

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// Why a row was rejected before any API call.
 public enum RejectReason: String, Sendable, CaseIterable {

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// A mapping compiled once for one input's layout: the single statement of what every rule makes of a record.
 ///

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// One rejected row as the reject report and the summary show it.
 public struct RejectedRow: Sendable, Equatable {

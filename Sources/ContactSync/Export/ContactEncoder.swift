@@ -1,5 +1,6 @@
 import ContactIO
 import IntercomAPI
+import JSONText
 
 /// Turns a contact, as Intercom returned it, into one CSV row or one NDJSON line.
 struct ContactEncoder: Sendable {

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// Disjoint `created_at` ranges of whole days that together hold every contact, for a partitioned export.
 ///

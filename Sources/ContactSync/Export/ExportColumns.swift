@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import Foundation
+import JSONText
 
 /// The CSV columns of an export and how each cell is made from a contact as Intercom returned it.
 ///

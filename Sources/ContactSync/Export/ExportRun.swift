@@ -2,6 +2,7 @@ import ContactIO
 import Dispatch
 import Foundation
 import IntercomAPI
+import JSONText
 
 /// Pages through the workspace's contacts and writes them to a file that appears only when complete.
 ///

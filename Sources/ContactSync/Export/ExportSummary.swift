@@ -2,6 +2,7 @@ import ContactIO
 import ContactMapping
 import Foundation
 import IntercomAPI
+import JSONText
 
 /// What an export did.
 public struct ExportSummary: Sendable {

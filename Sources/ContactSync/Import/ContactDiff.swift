@@ -1,5 +1,6 @@
 import ContactIO
 import IntercomAPI
+import JSONText
 
 /// What an update must send so that a contact holds a mapped payload: only the members that differ.
 ///

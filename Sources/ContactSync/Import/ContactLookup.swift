@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import IntercomAPI
+import JSONText
 
 /// Finds the contacts of up to 15 match keys with one `POST /contacts/search` (`IN` on the key's field).
 struct ContactLookup: Sendable {

@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import Foundation
+import JSONText
 
 /// Where every row's outcome goes: the counts, the reject report, the failures file and the results file.
 ///

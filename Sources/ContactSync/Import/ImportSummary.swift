@@ -2,6 +2,7 @@ import ContactIO
 import ContactMapping
 import Foundation
 import IntercomAPI
+import JSONText
 
 /// Everything an import did, accounting for every row: read = created + updated + unchanged + rejected + failed.
 public struct ImportSummary: Sendable {

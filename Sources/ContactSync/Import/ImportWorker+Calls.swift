@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import IntercomAPI
+import JSONText
 
 /// The calls that carry a ``RowDecision`` out, and what their failures mean for the row.
 extension ImportWorker {

@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import IntercomAPI
+import JSONText
 
 /// One row: what the worker knows of its contact, the ``RowDecision`` for it, and the calls that carry it out.
 extension ImportWorker {

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 import Synchronization
 
 /// The keys one worker wrote (or found unchanged) in this run, with their contact id and the payload's hash.

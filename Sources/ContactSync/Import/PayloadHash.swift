@@ -1,5 +1,6 @@
 import ContactIO
 import ContactMapping
+import JSONText
 
 /// A stable 64-bit fingerprint of what a row would send (FNV-1a over the payload's JSON text).
 ///

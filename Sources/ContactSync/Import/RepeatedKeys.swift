@@ -1,5 +1,6 @@
 import ContactIO
 import ContactMapping
+import JSONText
 
 /// Keys that occur on more than one row of a file, and which fields the later rows of each one set.
 ///

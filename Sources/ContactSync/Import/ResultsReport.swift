@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// `import --results PATH`: one line for every row read, saying what became of it, for auditing a migration
 /// afterwards. It costs no call: the recorder writes what the run did anyway.

@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import IntercomAPI
+import JSONText
 
 /// What an import does with one row, given what it knows of the row's contact: a pure function of the row, the
 /// contact and the options, with no call and no memory of its own (the workers carry the action out).

@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 /// What an import's sync state did (`--state`), for the summary.
 public struct StateActivity: Sendable, Equatable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import ContactIO
 import IntercomAPI
+import JSONText
 import Logging
 
 /// Where the workspace is and how to authenticate, shared by every command that calls Intercom.

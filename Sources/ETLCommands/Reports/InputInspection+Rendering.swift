@@ -1,4 +1,5 @@
 import ContactIO
+import JSONText
 
 extension InputInspection {
     /// The report for a person.

@@ -1,5 +1,5 @@
-import ContactIO
 import Foundation
+import JSONText
 
 extension IntercomClient {
     // MARK: Contacts

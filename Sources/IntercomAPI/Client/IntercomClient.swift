@@ -1,6 +1,6 @@
 import AsyncHTTPClient
-import ContactIO
 import Foundation
+import JSONText
 import Logging
 import NIOCore
 import NIOHTTP1

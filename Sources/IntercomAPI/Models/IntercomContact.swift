@@ -1,5 +1,5 @@
-import ContactIO
 import Foundation
+import JSONText
 
 /// A contact as Intercom returned it: the fields the tool uses, typed, and the whole object as sent.
 ///

@@ -1,7 +1,7 @@
-import ContactIO
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSONText
 import Synchronization
 
 /// What stands in front of every endpoint, in Intercom's order: the token, the rate limit, the Accept header, then

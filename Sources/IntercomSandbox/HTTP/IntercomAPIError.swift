@@ -1,5 +1,5 @@
-import ContactIO
 import Hummingbird
+import JSONText
 
 /// An error answered in Intercom's shape: `{"type":"error.list","request_id":…,"errors":[{code,message,field?}]}`.
 struct IntercomAPIError: Error, HTTPResponseError, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// A contact as the sandbox stores it: the writable fields of Intercom's contact plus what Intercom maintains.
 struct Contact: Sendable, Equatable {

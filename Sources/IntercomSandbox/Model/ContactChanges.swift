@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// The fields a create or update request sets, validated; a field absent from the request is nil, an explicit
 /// JSON null is `.some(nil)`.

@@ -1,6 +1,6 @@
-import ContactIO
 import Crypto
 import Foundation
+import JSONText
 
 /// Makes paging cursors opaque and tamper-proof: a cursor is base64 of a keyed MAC followed by its JSON payload.
 ///

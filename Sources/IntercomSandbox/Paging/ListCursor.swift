@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// The position after the last contact of a `GET /contacts` page.
 struct ListCursor: Sendable, Equatable {

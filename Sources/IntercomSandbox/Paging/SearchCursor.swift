@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// Where the next search page starts: after (sort value, sequence) in the request's order.
 ///

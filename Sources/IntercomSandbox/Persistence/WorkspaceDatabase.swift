@@ -1,5 +1,5 @@
-import ContactIO
 import GRDB
+import JSONText
 
 /// Keeps the sandbox workspace in an SQLite file (`--data FILE`), so that it survives restarts.
 ///

@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 extension Contact {
     /// Appends the contact as Intercom 2.16 returns it, fields in Intercom's order, as compact JSON.

@@ -1,7 +1,7 @@
-import ContactIO
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSONText
 import NIOCore
 import Synchronization
 

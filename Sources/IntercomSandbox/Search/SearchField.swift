@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// A field that search can filter and sort on, with its type.
 struct SearchField: Sendable {

@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// A validated `POST /contacts/search` query: a single filter or AND/OR groups, within Intercom's limits.
 indirect enum SearchQuery: Sendable {

@@ -1,4 +1,4 @@
-import ContactIO
+import JSONText
 
 /// A validated search: query, page size, cursor and sort, all from the request body as Intercom reads them.
 struct SearchRequest: Sendable {

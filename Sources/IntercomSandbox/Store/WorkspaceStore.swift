@@ -1,5 +1,5 @@
-import ContactIO
 import Hummingbird
+import JSONText
 import Synchronization
 
 /// The sandbox workspace: contacts, data attributes and admins, behind one lock, with an injected clock.

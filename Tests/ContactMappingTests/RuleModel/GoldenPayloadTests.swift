@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 import SandboxTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 import SandboxTestSupport
 
 /// Seeded random mappings and hostile rows for ``RuleModelTests``: every transform in every order, concatenations

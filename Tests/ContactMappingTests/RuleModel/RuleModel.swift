@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 
 /// The mapping's rules written plainly, on Strings, with nothing shared with the engine (``ContactMapper`` and its
 /// ``RuleProgram``): the oracle of ``RuleModelTests``. Slow and obvious on purpose.

@@ -1,5 +1,5 @@
-import ContactIO
 import Foundation
+import JSONText
 import Yams
 
 /// The component schemas of an OpenAPI 3.0 description, and a validator of JSON against them.

@@ -1,8 +1,8 @@
-import ContactIO
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import IntercomSandbox
+import JSONText
 import NIOCore
 
 /// A response from the sandbox, with its body parsed as JSON.

@@ -2,8 +2,10 @@
 /// at a time.
 ///
 /// Hand-written, with ``firstInvalidUTF8(_:count:)``, because they run on every record and ASCII is the common case.
-@inline(__always)
-func asciiPrefix(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
+/// They live here because JSON text must be UTF-8 and the CSV reader needs the same check: one implementation. Public
+/// and inlinable so that the readers in `ContactIO` get them inlined (see ``JSONScanner``).
+@inlinable @inline(__always)
+public func asciiPrefix(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
     var index = 0
     let raw = UnsafeRawPointer(start)
     while index + 8 <= count {
@@ -16,7 +18,8 @@ func asciiPrefix(_ start: UnsafePointer<UInt8>, count: Int) -> Int {
 
 /// The offset of the first byte of the first invalid UTF-8 sequence (RFC 3629: no overlongs, surrogates or values
 /// past U+10FFFF), or nil when all is valid.
-func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
+@inlinable
+public func firstInvalidUTF8(_ start: UnsafePointer<UInt8>, count: Int) -> Int? {
     var index = asciiPrefix(start, count: count)
     let raw = UnsafeRawPointer(start)
     while index < count {

@@ -50,7 +50,7 @@ extension JSONValue {
 /// Builds ``JSONValue`` trees on top of ``JSONScanner``, decoding strings through one scratch buffer.
 private struct JSONValueParser {
     var scanner: JSONScanner
-    let scratch = RecordBuffer()
+    let scratch = JSONScratch()
     /// The member of the top-level object whose array elements' byte ranges go to `ranges`.
     var rangesOf: String?
     var ranges: [Range<Int>] = []
@@ -65,8 +65,7 @@ private struct JSONValueParser {
         case UInt8(ascii: "["):
             return .array(try parseArray(depth: depth))
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            let (kind, isTrue) = try scanner.skipLiteral()
-            return kind == .null ? .null : .bool(isTrue)
+            return try scanner.skipLiteral().map(JSONValue.bool) ?? .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             let start = scanner.position
             try scanner.skipNumber()
@@ -81,14 +80,14 @@ private struct JSONValueParser {
 
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         scratch.reset()
-        let range = try scanner.decodeString(into: scratch)
-        return String(
-            decoding: UnsafeBufferPointer(start: scratch.bytes + range.lowerBound, count: range.count),
-            as: UTF8.self)
+        _ = try scanner.decodeString(into: scratch)
+        return scratch.text
     }
 
     private mutating func parseObject(depth: Int) throws(JSONSyntaxError) -> JSONObject {
-        guard depth < 512 else { throw scanner.error("nesting deeper than 512 levels") }
+        guard depth < JSONScanner.maxDepth else {
+            throw scanner.error("nesting deeper than \(JSONScanner.maxDepth) levels")
+        }
         scanner.position += 1
         scanner.skipWhitespace()
         var members: [JSONObject.Member] = []
@@ -121,7 +120,9 @@ private struct JSONValueParser {
     }
 
     private mutating func parseArray(depth: Int, recording: Bool = false) throws(JSONSyntaxError) -> [JSONValue] {
-        guard depth < 512 else { throw scanner.error("nesting deeper than 512 levels") }
+        guard depth < JSONScanner.maxDepth else {
+            throw scanner.error("nesting deeper than \(JSONScanner.maxDepth) levels")
+        }
         scanner.position += 1
         scanner.skipWhitespace()
         var elements: [JSONValue] = []

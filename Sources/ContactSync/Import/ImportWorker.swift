@@ -46,9 +46,10 @@ final class ImportWorker: Sendable {
     /// While a batch is written, the next batch's lookup is already in flight when its rows are waiting, so that a
     /// worker spends its time on writes: the search is hidden behind them instead of adding to every 15 rows.
     func run() {
-        let size = options.lookupBatch
-        var batch = topUp(queue.take(upTo: size, linger: options.linger))
-        var lookup = startLookup(batch)
+        let batcher = LookupBatcher(queue: queue, memory: memory, size: options.lookupBatch, linger: options.linger)
+        let search = ContactLookup(client: client, match: context.match)
+        var batch = batcher.nextBatch()
+        var lookup = batcher.startLookup(batch, with: search)
         while !batch.isEmpty {
             guard !context.control.isStopped else {
                 for row in batch { recorder.notSent(row) }
@@ -57,12 +58,12 @@ final class ImportWorker: Sendable {
             // A key of this batch is not searched for in the next one before this batch has written it: the search
             // could miss the contact this batch creates. Its row finds the key remembered, or looks it up alone.
             let writing = Set(batch.map(\.contact.matchKey))
-            let next = topUp(queue.takeIfReady(upTo: size), excluding: writing)
-            let nextLookup = startLookup(next, excluding: writing)
+            let next = batcher.readyBatch(excluding: writing)
+            let nextLookup = batcher.startLookup(next, with: search, excluding: writing)
             process(batch, lookup: lookup)
             if next.isEmpty {
-                batch = topUp(queue.take(upTo: size, linger: options.linger))
-                lookup = startLookup(batch)
+                batch = batcher.nextBatch()
+                lookup = batcher.startLookup(batch, with: search)
             } else {
                 batch = next
                 lookup = nextLookup
@@ -71,56 +72,7 @@ final class ImportWorker: Sendable {
         for row in queue.abandon() { recorder.notSent(row) }
     }
 
-    /// The batch with more of the rows waiting, until it has a search's worth of keys to look up (rows that need
-    /// none, a key the run remembers or an id from the sync state, do not count) or none is waiting. A batch of 15
-    /// rows of which one needed no search left a row over, and that row had a search of its own.
-    private func topUp(_ batch: [ImportRow], excluding: Set<String> = []) -> [ImportRow] {
-        var batch = batch
-        let size = options.lookupBatch
-        while !batch.isEmpty {
-            let missing = size - searchKeys(batch, excluding: excluding).keys.count
-            guard missing > 0 else { break }
-            let more = queue.takeAvailable(upTo: missing)
-            if more.isEmpty { break }
-            batch += more
-        }
-        return batch
-    }
-
-    /// The keys of the batch to search for (each once, with its row's role): those this worker does not already
-    /// know. A row with an id from the sync state is updated by that id: no lookup.
-    private func searchKeys(_ batch: [ImportRow], excluding: Set<String> = []) -> (
-        keys: [String], roles: [String: String]
-    ) {
-        var keys: [String] = []
-        var roles: [String: String] = [:]
-        for row in batch
-        where row.storedID == nil && memory[row.contact.matchKey] == nil && roles[row.contact.matchKey] == nil
-            && !excluding.contains(row.contact.matchKey)
-        {
-            keys.append(row.contact.matchKey)
-            roles[row.contact.matchKey] = row.contact.role
-        }
-        return (keys, roles)
-    }
-
-    /// A batch's search, and the keys it asked for.
-    private struct BatchLookup {
-        var call: PendingCall<[String: IntercomContact]>?
-        var searched: Set<String> = []
-    }
-
-    /// Starts the search for the batch's keys that this worker does not already know.
-    private func startLookup(_ batch: [ImportRow], excluding: Set<String> = []) -> BatchLookup {
-        let (keys, roles) = searchKeys(batch, excluding: excluding)
-        guard !keys.isEmpty else { return BatchLookup() }
-        let search = ContactLookup(client: client, match: context.match)
-        return BatchLookup(
-            call: PendingCall { () async throws(IntercomError) in try await search.find(keys, roles: roles) },
-            searched: Set(keys))
-    }
-
-    private func process(_ batch: [ImportRow], lookup: BatchLookup) {
+    private func process(_ batch: [ImportRow], lookup: LookupBatcher.Lookup) {
         var found: [String: IntercomContact] = [:]
         if let call = lookup.call {
             do throws(IntercomError) {

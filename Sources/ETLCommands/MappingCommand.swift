@@ -43,8 +43,10 @@ extension IntercomETL.Mapping {
                 throw ETLExit.inputFailure
             }
             let yaml = MappingDraft.make(header: columns, samples: rows, source: file)
+            let read = "\(columns.count) columns, \(rows.count) sample rows; read as \(opened.encoding)"
             if output == "-" {
                 StandardStreams.write(yaml, to: 1)
+                StandardStreams.printError("(\(read))")
                 return
             }
             do {
@@ -55,7 +57,7 @@ extension IntercomETL.Mapping {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            StandardStreams.printError("wrote \(output) (\(columns.count) columns, \(rows.count) sample rows)")
+            StandardStreams.printError("wrote \(output) (\(read))")
         }
     }
 }

@@ -96,6 +96,7 @@ extension ValidationSummary {
     func text(rejectsPath: String?) -> String {
         var lines = [
             "file:          \(name)",
+            "encoding:      \(encoding)",
             "rows read:     \(read)",
             "valid:         \(valid)",
             "rejected:      \(rejected)",
@@ -108,6 +109,9 @@ extension ValidationSummary {
         lines.append("duplicate keys: \(duplicateKeys) (later rows update the contact of the first, in file order)")
         if usedSecondThread {
             lines.append("read by:       2 threads, one for each half of the file")
+        }
+        if let replaced = replacements.summary(encoding: encoding.encoding) {
+            lines.append("replaced:      " + replaced)
         }
         if !firstRejects.isEmpty {
             lines.append("first rejects:")

@@ -35,6 +35,8 @@ public final class CSVReader: RecordReader {
 
     private let input: InputBuffer
     private let options: ReaderOptions
+    /// The encoding the file is read in, for the advice given with bytes that are not valid.
+    private let encoding: DetectedEncoding
     /// Non-zero for bytes that end a run outside quotes: the delimiter, CR and LF.
     private let unquotedStops: UnsafeMutablePointer<UInt8>
     /// Non-zero for bytes that end a run inside quotes: the quote and LF (counted for line numbers).
@@ -52,6 +54,7 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var headerCount = 0
 
     public var bytesRead: Int { input.totalRead }
+    public private(set) var replacements = Replacements()
     public var bytesConsumed: Int { input.totalRead - input.available }
 
     /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to parse, whether a
@@ -67,6 +70,7 @@ public final class CSVReader: RecordReader {
         self.input = input
         self.name = name
         self.options = options
+        encoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
         self.delimiter = delimiter
         (unquotedStops, quotedStops) = Self.stopTables(delimiter: delimiter)
         self.header = header
@@ -74,10 +78,14 @@ public final class CSVReader: RecordReader {
         current.header = header
     }
 
-    init(input: InputBuffer, name: String, options: ReaderOptions) throws {
+    init(
+        input: InputBuffer, name: String, options: ReaderOptions,
+        encoding: DetectedEncoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
+    ) throws {
         self.input = input
         self.name = name
         self.options = options
+        self.encoding = encoding
         delimiter = options.delimiter ?? CSVReader.detectDelimiter(in: input)
         (unquotedStops, quotedStops) = Self.stopTables(delimiter: delimiter)
         try readHeader()
@@ -148,7 +156,9 @@ public final class CSVReader: RecordReader {
             if let bad = firstInvalidUTF8(bytes.baseAddress!, count: bytes.count), options.invalidUTF8 == .reject {
                 throw ContactIOError(
                     .missingHeader, file: name,
-                    message: "line \(recordLine): header column \(index + 1) is not valid UTF-8 (byte \(bad + 1))")
+                    message:
+                        "line \(recordLine): header column \(index + 1) is not valid \(encoding.encoding) (byte \(bad + 1)); "
+                        + advice)
             }
             names.append(String(decoding: bytes, as: UTF8.self).trimmingSpaces())
         }
@@ -192,7 +202,10 @@ public final class CSVReader: RecordReader {
             current.isASCII = true
         } else if firstInvalidUTF8(current.bytes + ascii, count: current.byteCount - ascii) != nil {
             if options.invalidUTF8 == .replace {
-                current.repairUTF8()
+                for index in current.repairUTF8() {
+                    replacements.add(
+                        line: recordLine, field: index < header.count ? header[index] : "column \(index + 1)")
+                }
             } else {
                 return .rowError(invalidUTF8Error())
             }
@@ -208,13 +221,23 @@ public final class CSVReader: RecordReader {
                 field = header[index]
                 return RowError(
                     file: name, line: recordLine, recordNumber: recordNumber, field: field, reason: .invalidUTF8,
-                    message: "the value is not valid UTF-8 (byte \(bad + 1) of the field); "
-                        + "re-export the file as UTF-8 or read it with --invalid-utf8 replace")
+                    message: "the value is not valid \(encoding.encoding) (byte \(bad + 1) of the field); " + advice)
             }
         }
         return RowError(
             file: name, line: recordLine, recordNumber: recordNumber, reason: .invalidUTF8,
-            message: "the record is not valid UTF-8")
+            message: "the record is not valid \(encoding.encoding); " + advice)
+    }
+
+    /// What to do about bytes that are not valid in the file's encoding.
+    private var advice: String {
+        if encoding.isAssumed {
+            return "the start of this stream was plain ASCII, so it was read as UTF-8: if the file comes from Excel "
+                + "on Windows, read it with --encoding windows-1252; or with --invalid-utf8 replace"
+        }
+        return encoding.encoding == .utf8
+            ? "re-export the file as UTF-8, name its encoding with --encoding, or read it with --invalid-utf8 replace"
+            : "fix the file, name another encoding with --encoding, or read it with --invalid-utf8 replace"
     }
 
     /// Parses the next physical record into ``current``; false at the end of the input (or at a read failure).

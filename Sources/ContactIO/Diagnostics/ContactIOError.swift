@@ -9,6 +9,8 @@ public struct ContactIOError: Error, CustomStringConvertible, Sendable, Equatabl
         case truncatedGzip
         case missingHeader
         case invalidArgument
+        /// The file is not text: an image, a PDF, an archive or a spreadsheet format that is not read.
+        case unsupportedFormat
     }
 
     /// What went wrong.

@@ -1,3 +1,5 @@
+import JSONText
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -46,6 +48,31 @@ public final class FileByteSource: ByteSource {
         var info = stat()
         guard fd >= 0, fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int(info.st_size)
+    }
+
+    /// The offset of the first byte that is not ASCII at or after `offset`, and the bytes from there (up to
+    /// `window`), read with `pread` so that the reading position does not move; nil when every byte is ASCII.
+    func firstNonASCII(from offset: Int, window: Int = 64 * 1024) throws -> (offset: Int, bytes: [UInt8])? {
+        let chunk = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
+        defer { buffer.deallocate() }
+        var position = offset
+        while true {
+            let count = pread(fd, buffer, chunk, off_t(position))
+            guard count >= 0 else {
+                throw ContactIOError(.readFailed, file: name, message: "cannot read: \(systemErrorMessage(errno))")
+            }
+            if count == 0 { return nil }
+            let ascii = asciiPrefix(buffer, count: count)
+            if ascii < count {
+                let found = position + ascii
+                var bytes = [UInt8](repeating: 0, count: window)
+                let read = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress, window, off_t(found)) }
+                bytes.removeLast(window - max(0, read))
+                return (found, bytes)
+            }
+            position += count
+        }
     }
 
     /// Moves to byte `offset` of the file (for a reader of part of it).

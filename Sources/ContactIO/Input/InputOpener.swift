@@ -10,20 +10,30 @@ public struct OpenedInput {
     public let format: InputFormat
     /// The size of the file on disk (compressed size for gzip), when it is a regular file.
     public let fileSize: Int?
+    /// The encoding the file is read in (everything after the reader is UTF-8), and why.
+    public let encoding: DetectedEncoding
 }
 
 /// Opens inputs, detecting gzip by its magic bytes (never by the name) and the format by the first character.
 public enum InputOpener {
     /// Opens the file at `path`, or standard input for `-`.
-    /// - Throws: ``ContactIOError`` when the file cannot be opened, or a CSV file has no header.
+    /// - Throws: ``ContactIOError`` when the file cannot be opened, is not text (a PNG, a PDF, a zip or an Excel
+    ///   file gets one line saying so), or a CSV file has no header.
     public static func open(_ path: String, options: ReaderOptions = ReaderOptions()) throws -> OpenedInput {
         let file = try FileByteSource(path: path)
-        return try open(source: file, name: file.name, fileSize: file.regularFileSize, options: options)
+        return try open(source: file, name: file.name, fileSize: file.regularFileSize, options: options, file: file)
     }
 
     /// Opens an already open source (for tests and wrappers).
     public static func open(
         source: ByteSource, name: String, fileSize: Int? = nil, options: ReaderOptions = ReaderOptions()
+    ) throws -> OpenedInput {
+        try open(source: source, name: name, fileSize: fileSize, options: options, file: nil)
+    }
+
+    /// - Parameter file: the plain file being read, when it can be looked at ahead (to decide its encoding).
+    private static func open(
+        source: ByteSource, name: String, fileSize: Int?, options: ReaderOptions, file: FileByteSource?
     ) throws -> OpenedInput {
         let raw = InputBuffer(source: source, capacity: options.bufferSize)
         raw.fill(atLeast: 2)
@@ -34,15 +44,106 @@ public enum InputOpener {
             let replay = PrefixedByteSource(prefix: raw.takeBuffered(), rest: source)
             input = InputBuffer(source: GzipByteSource(compressed: replay, name: name), capacity: options.bufferSize)
         }
+        input.fill(atLeast: 64 * 1024)
+        if let kind = FileSignature.binaryKind(
+            UnsafeBufferPointer(start: input.bytes + input.start, count: input.available))
+        {
+            throw ContactIOError(.unsupportedFormat, file: name, message: FileSignature.message(for: kind))
+        }
+        var encoding: DetectedEncoding
+        (input, encoding) = try decodeUnicode(input, name: name, options: options)
         // Spreadsheet exports often start with a BOM; every reader starts after it.
         input.skipByteOrderMark()
         let format = options.format ?? detectFormat(input)
+        if options.encoding == nil && encoding.encoding == .utf8 && encoding.evidence != .byteOrderMark
+            && format == .csv
+        {
+            (input, encoding) = try decideUTF8(
+                input, name: name, options: options, file: compression == .none && fileSize != nil ? file : nil)
+        }
         let reader: RecordReader
         switch format {
-        case .csv: reader = try CSVReader(input: input, name: name, options: options)
+        case .csv: reader = try CSVReader(input: input, name: name, options: options, encoding: encoding)
         case .ndjson: reader = NDJSONReader(input: input, name: name, options: options)
         }
-        return OpenedInput(reader: reader, name: name, compression: compression, format: format, fileSize: fileSize)
+        return OpenedInput(
+            reader: reader, name: name, compression: compression, format: format, fileSize: fileSize,
+            encoding: encoding)
+    }
+
+    /// Puts a transcoder in front of UTF-16 (by its byte order mark or its zeros) or a given encoding.
+    private static func decodeUnicode(
+        _ input: InputBuffer, name: String, options: ReaderOptions
+    ) throws -> (InputBuffer, DetectedEncoding) {
+        if let given = options.encoding {
+            if given == .utf8 { return (input, DetectedEncoding(.utf8, .given)) }
+            // A byte order mark of the given encoding is not text.
+            if case .byteOrderMark(given, let length) = sniffStart(input) { input.start += length }
+            return (try transcoded(input, from: given, name: name, options: options), DetectedEncoding(given, .given))
+        }
+        switch sniffStart(input) {
+        case .byteOrderMark(.utf8, _):
+            return (input, DetectedEncoding(.utf8, .byteOrderMark))
+        case .byteOrderMark(let encoding, let length):
+            input.start += length
+            return (
+                try transcoded(input, from: encoding, name: name, options: options),
+                DetectedEncoding(encoding, .byteOrderMark)
+            )
+        case .utf16(let encoding):
+            return (
+                try transcoded(input, from: encoding, name: name, options: options),
+                DetectedEncoding(encoding, .content(firstInvalidOffset: nil))
+            )
+        default:
+            return (input, DetectedEncoding(.utf8, .content(firstInvalidOffset: nil)))
+        }
+    }
+
+    /// UTF-8 or Windows-1252, by whether the non-ASCII bytes are UTF-8: those of the buffer, or for a plain file
+    /// whose buffer is all ASCII, the first that are not further on.
+    private static func decideUTF8(
+        _ input: InputBuffer, name: String, options: ReaderOptions, file: FileByteSource?
+    ) throws -> (InputBuffer, DetectedEncoding) {
+        input.fill(atLeast: options.bufferSize)
+        let complete = input.atEnd
+        var verdict = EncodingSniffer.utf8Verdict(input.bytes + input.start, count: input.available, complete: complete)
+        var wholeFile = complete
+        if verdict == .ascii && !complete, let file {
+            // Everything in the buffer is ASCII: look for the first byte that is not, further on.
+            let after = input.totalRead
+            if let (offset, bytes) = try file.firstNonASCII(from: after) {
+                let window = bytes.withUnsafeBufferPointer {
+                    EncodingSniffer.utf8Verdict($0.baseAddress!, count: $0.count, complete: $0.count < 64 * 1024)
+                }
+                verdict = if case .notUTF8(let bad) = window { .notUTF8(offset: offset + bad) } else { window }
+            }
+            wholeFile = true
+        }
+        switch verdict {
+        case .notUTF8(let offset):
+            let encoding = DetectedEncoding(.windows1252, .content(firstInvalidOffset: offset))
+            return (try transcoded(input, from: .windows1252, name: name, options: options), encoding)
+        case .utf8:
+            return (input, DetectedEncoding(.utf8, .content(firstInvalidOffset: nil)))
+        default:
+            return (input, DetectedEncoding(.utf8, .onlyASCII(wholeFile: wholeFile)))
+        }
+    }
+
+    private static func sniffStart(_ input: InputBuffer) -> EncodingSniffer.Verdict {
+        let count = min(input.available, 4096)
+        return EncodingSniffer.sniff(
+            UnsafeBufferPointer(start: input.bytes + input.start, count: count), complete: true)
+    }
+
+    /// A new buffer that reads `input`'s unread bytes and the rest of its source through a transcoder.
+    private static func transcoded(
+        _ input: InputBuffer, from encoding: TextEncoding, name: String, options: ReaderOptions
+    ) throws -> InputBuffer {
+        let replay = PrefixedByteSource(prefix: input.takeBuffered(), rest: input.source)
+        let source = try TranscodingByteSource(source: replay, encoding: encoding, name: name)
+        return InputBuffer(source: source, capacity: options.bufferSize)
     }
 
     /// NDJSON when the first character after whitespace is `{`, CSV otherwise.

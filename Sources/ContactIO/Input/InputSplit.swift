@@ -43,7 +43,12 @@ public final class InputSplit: Sendable {
     public static func make(
         _ input: OpenedInput, path: String, options: ReaderOptions, minimumSize: Int = 8 << 20
     ) -> InputSplit? {
-        guard path != "-", input.compression == .none, let size = input.fileSize, size >= minimumSize else {
+        // A file read through a transcoder is not cut: its bytes after the cut would need the transcoder too. Nor is
+        // one whose invalid bytes are replaced: every replacement is listed, in file order, by the one reader.
+        guard path != "-", input.compression == .none, !input.encoding.encoding.needsTranscoding,
+            options.invalidUTF8 == .reject,
+            let size = input.fileSize, size >= minimumSize
+        else {
             return nil
         }
         let after: Int

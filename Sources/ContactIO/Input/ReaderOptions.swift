@@ -24,6 +24,8 @@ public struct ReaderOptions: Sendable {
     public var format: InputFormat?
     /// The CSV delimiter; nil detects it from the header line among `,` `;` tab `|`.
     public var delimiter: UInt8?
+    /// The input's encoding; nil detects it (byte order mark, UTF-16 zeros, UTF-8 or else Windows-1252).
+    public var encoding: TextEncoding?
     /// What to do with invalid UTF-8.
     public var invalidUTF8: InvalidUTF8Policy
     /// A record (or NDJSON line) larger than this is a row error instead of memory growth.
@@ -34,12 +36,14 @@ public struct ReaderOptions: Sendable {
     public init(
         format: InputFormat? = nil,
         delimiter: UInt8? = nil,
+        encoding: TextEncoding? = nil,
         invalidUTF8: InvalidUTF8Policy = .reject,
         maxRecordBytes: Int = 1 << 20,
         bufferSize: Int = 1 << 20
     ) {
         self.format = format
         self.delimiter = delimiter
+        self.encoding = encoding
         self.invalidUTF8 = invalidUTF8
         self.maxRecordBytes = maxRecordBytes
         self.bufferSize = bufferSize

@@ -3,6 +3,8 @@ public struct InputInspection: Sendable {
     public var name: String
     public var format: InputFormat
     public var compression: Compression
+    /// The encoding the file was read in, and why.
+    public var encoding: DetectedEncoding
     /// The CSV delimiter, nil for NDJSON.
     public var delimiter: UInt8?
     /// The CSV header, nil for NDJSON.
@@ -16,6 +18,8 @@ public struct InputInspection: Sendable {
     public var firstErrors: [RowError] = []
     /// Bytes read after decompression.
     public var bytesRead = 0
+    /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`).
+    public var replacements = Replacements()
     /// A failure that ended the reading early (corrupt gzip, read error); counts cover what came before it.
     public var failure: ContactIOError?
 
@@ -28,7 +32,7 @@ public struct InputInspection: Sendable {
     ) -> InputInspection {
         let reader = input.reader
         var report = InputInspection(
-            name: input.name, format: input.format, compression: input.compression,
+            name: input.name, format: input.format, compression: input.compression, encoding: input.encoding,
             delimiter: (reader as? CSVReader)?.delimiter, header: (reader as? CSVReader)?.header,
             keys: reader is NDJSONReader ? [] : nil)
         var seenKeys = Set<String>()
@@ -58,6 +62,7 @@ public struct InputInspection: Sendable {
             report.failure = ContactIOError(.readFailed, file: input.name, message: "\(error)")
         }
         report.bytesRead = reader.bytesRead
+        report.replacements = reader.replacements
         return report
     }
 }

@@ -25,6 +25,7 @@ public final class NDJSONReader: RecordReader {
     private var repairScratch: [UInt8] = []
 
     public var bytesRead: Int { input.totalRead }
+    public private(set) var replacements = Replacements()
     public var bytesConsumed: Int { input.totalRead - input.available }
 
     /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to read, the lines and
@@ -72,12 +73,34 @@ public final class NDJSONReader: RecordReader {
                 repairScratch = Array(repaired.utf8)
                 let result = repairScratch.withUnsafeBufferPointer { parseObject($0.baseAddress!, $0.count) }
                 if let result { return result }
+                noteReplacements()
                 return .record
             }
             if let result = parseObject(lineBase, lineLength) {
                 return result
             }
             return .record
+        }
+    }
+
+    /// Counts the fields of a repaired line that hold U+FFFD (a key that had one is named as repaired).
+    private func noteReplacements() {
+        let mark: [UInt8] = [0xEF, 0xBF, 0xBD]
+        var any = false
+        for index in 0..<current.fieldCount {
+            let key = current.key(index)
+            let value = current.valueBytes(index)
+            if key.unicodeScalars.contains("\u{FFFD}") || (value.count >= 3 && containsMark(value, mark)) {
+                replacements.add(line: line, field: key)
+                any = true
+            }
+        }
+        if !any { replacements.add(line: line, field: "the line") }
+    }
+
+    private func containsMark(_ bytes: UnsafeBufferPointer<UInt8>, _ mark: [UInt8]) -> Bool {
+        (0...(bytes.count - 3)).contains {
+            bytes[$0] == mark[0] && bytes[$0 + 1] == mark[1] && bytes[$0 + 2] == mark[2]
         }
     }
 

@@ -1,6 +1,14 @@
+import JSONText
+
 extension RecordBuffer {
     /// Replaces every invalid UTF-8 sequence in keys and values with U+FFFD (the `--invalid-utf8 replace` policy).
-    func repairUTF8() {
+    /// - Returns: the indexes of the fields that had one.
+    @discardableResult
+    func repairUTF8() -> [Int] {
+        let repaired = (0..<fieldCount).filter { index in
+            let value = valueBytes(index)
+            return value.count > 0 && firstInvalidUTF8(value.baseAddress!, count: value.count) != nil
+        }
         let old = Array(UnsafeBufferPointer(start: bytes, count: byteCount))
         let count = fieldCount
         // CSV fields take their names from the header: their key ranges are never written, so never read.
@@ -24,5 +32,6 @@ extension RecordBuffer {
                 endField(key: newKey, value: newValue, kind: kind)
             }
         }
+        return repaired
     }
 }

@@ -18,6 +18,8 @@ public protocol RecordReader: AnyObject {
     var bytesRead: Int { get }
     /// Bytes parsed so far, after decompression: where the next record, or blank lines before it, begins.
     var bytesConsumed: Int { get }
+    /// The cells whose invalid bytes were replaced so far (`--invalid-utf8 replace`).
+    var replacements: Replacements { get }
 
     /// Reads the next record or row error; nil at the end of the input.
     /// - Throws: ``ContactIOError`` when the input itself fails (I/O error, corrupt gzip), after every complete

@@ -47,6 +47,10 @@ public struct ValidationSummary: Sendable {
     public var failure: ContactIOError?
     /// True when the part of the file after a cut was validated on a second thread and taken over.
     public var usedSecondThread = false
+    /// The encoding the file was read in, and why.
+    public var encoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
+    /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`; a file read so is not split).
+    public var replacements = Replacements()
 }
 
 /// Reads, maps and validates a whole input, offline (no API call).
@@ -63,6 +67,7 @@ public enum ValidationRun {
         let reader = input.reader
         let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
         var summary = ValidationSummary(name: input.name)
+        summary.encoding = input.encoding
         // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two
         // different keys sharing a hash in one file (about 1e-8 at a million keys) would be reported as a duplicate.
         let firstLineByKey = KeyTable()
@@ -103,6 +108,7 @@ public enum ValidationRun {
                                 tally, into: &summary, table: firstLineByKey, rejects: rejects, keep: keep,
                                 offsets: (lineOffset, recordOffset), split: split, mapper: mapper)
                             if let progress { progress(reader.bytesRead + part.control.bytesRead) }
+                            summary.replacements = reader.replacements
                             return summary
                         }
                     }
@@ -138,6 +144,7 @@ public enum ValidationRun {
         } catch let error as ContactIOError {
             summary.failure = error
         }
+        summary.replacements = reader.replacements
         return summary
     }
 

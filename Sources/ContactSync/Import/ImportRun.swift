@@ -39,6 +39,7 @@ public enum ImportRun {
         }
         let before = client.statistics
         var initial = ImportSummary(file: input.name)
+        initial.encoding = input.encoding
         initial.dryRun = options.dryRun
         initial.mode = options.mode
         initial.state = state.map { StateActivity(path: $0.path, full: options.full) }
@@ -67,6 +68,7 @@ public enum ImportRun {
         summary.state?.recorded = context.journal?.recorded ?? 0
         if let repeatedRows { summary.repeatedKeys = repeatedRows }
         summary.inputFailure = inputFailure
+        summary.replacements = input.reader.replacements
         summary.stoppedEarly = control.reason
         summary.statistics = client.statistics.since(before)
         summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

@@ -7,6 +7,10 @@ import JSONText
 /// Everything an import did, accounting for every row: read = created + updated + unchanged + rejected + failed.
 public struct ImportSummary: Sendable {
     public var file: String
+    /// The encoding the file was read in, and why.
+    public var encoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
+    /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`).
+    public var replacements = Replacements()
     public var dryRun = false
     public var mode = ImportMode.upsert
     public var read = 0
@@ -55,7 +59,12 @@ public struct ImportSummary: Sendable {
             }
         }
         let would = dryRun ? " (dry run: would be)" : ""
-        var lines = ["file:            \(file)\(would)", "rows read:       \(read)"]
+        var lines = ["file:            \(file)\(would)"]
+        if encoding.encoding != .utf8 { lines.append("encoding:        \(encoding)") }
+        lines.append("rows read:       \(read)")
+        if let replaced = replacements.summary(encoding: encoding.encoding) {
+            lines.append("replaced:        " + replaced)
+        }
         lines.append("created:         \(created)")
         lines.append("updated:         \(updated)" + (unarchived > 0 ? " (\(unarchived) unarchived first)" : ""))
         lines.append("unchanged:       \(unchanged)")
@@ -117,7 +126,8 @@ public struct ImportSummary: Sendable {
             byStatus[endpoint] = counts(Dictionary(uniqueKeysWithValues: statuses.map { (String($0.key), $0.value) }))
         }
         return .object([
-            "file": .string(file), "dry_run": .bool(dryRun), "mode": .string(mode.rawValue),
+            "file": .string(file), "encoding": .string(encoding.encoding.name),
+            "replaced_cells": number(replacements.count), "dry_run": .bool(dryRun), "mode": .string(mode.rawValue),
             "read": number(read), "created": number(created), "updated": number(updated),
             "unchanged": number(unchanged), "rejected": number(rejected), "failed": number(failed),
             "skipped": counts(skipped), "unarchived": number(unarchived), "repeated_keys": number(repeatedKeys),

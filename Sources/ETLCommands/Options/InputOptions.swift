@@ -10,6 +10,16 @@ struct InputOptions: ParsableArguments {
     var delimiter: String?
 
     @Option(
+        help: ArgumentHelp(
+            "The file's character encoding, e.g. windows-1252, utf-16, latin1, macintosh (any name iconv knows).",
+            discussion: """
+                Default: detected. A byte order mark decides (UTF-8, UTF-16); otherwise UTF-16 is recognised by its \
+                zero bytes, and text whose non-ASCII bytes are not UTF-8 is read as Windows-1252 (what Excel on \
+                Windows writes). `inspect` shows what was used and why.
+                """))
+    var encoding: String?
+
+    @Option(
         name: .customLong("invalid-utf8"),
         help: "What to do with bytes that are not UTF-8: reject (the row is an error) or replace (with U+FFFD).")
     var invalidUTF8: InvalidUTF8Policy = .reject
@@ -18,6 +28,11 @@ struct InputOptions: ParsableArguments {
     var maxRecordBytes: Int = 1 << 20
 
     func validate() throws {
+        if let encoding, TextEncoding(named: encoding) == nil {
+            throw ValidationError(
+                "--encoding: '\(encoding)' is not an encoding this system can convert (try utf-8, utf-16le, "
+                    + "utf-16be, windows-1252, latin1, iso-8859-15, macintosh)")
+        }
         if let delimiter, InputOptions.delimiterByte(delimiter) == nil {
             throw ValidationError("--delimiter must be one of ',', ';', '|', 'tab' (got '\(delimiter)')")
         }
@@ -38,7 +53,8 @@ struct InputOptions: ParsableArguments {
 
     var readerOptions: ReaderOptions {
         ReaderOptions(
-            format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte), invalidUTF8: invalidUTF8,
+            format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte),
+            encoding: encoding.flatMap(TextEncoding.init(named:)), invalidUTF8: invalidUTF8,
             maxRecordBytes: maxRecordBytes)
     }
 

@@ -11,6 +11,7 @@ extension InputInspection {
         row("file:", name)
         row("format:", format.rawValue)
         row("compression:", compression.rawValue)
+        row("encoding:", encoding.description)
         if let delimiter {
             row("delimiter:", InputInspection.delimiterName(delimiter))
         }
@@ -26,6 +27,9 @@ extension InputInspection {
             if let count = rowErrorsByReason[reason] {
                 row("", "\(count) \(reason.rawValue)")
             }
+        }
+        if let replaced = replacements.summary(encoding: encoding.encoding) {
+            lines.append("replaced:     " + replaced)
         }
         if !firstErrors.isEmpty {
             lines.append("first row errors:")
@@ -45,6 +49,9 @@ extension InputInspection {
             "file": .string(name),
             "format": .string(format.rawValue),
             "compression": .string(compression.rawValue),
+            "encoding": .string(encoding.encoding.name),
+            "encoding_evidence": .string(encoding.description),
+            "replaced_cells": .number(String(replacements.count)),
             "records": .number(String(records)),
             "row_errors": .number(String(rowErrors)),
         ]

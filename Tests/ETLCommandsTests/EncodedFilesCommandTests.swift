@@ -25,7 +25,10 @@ struct EncodedFilesCommandTests {
         try Data(mapping.utf8).write(to: URL(fileURLWithPath: mappingPath))
         let environment = ["INTERCOM_ACCESS_TOKEN": "sandbox-token"]
         let imported = try CommandRunner.run(
-            ["import", input, "--mapping", mappingPath, "--base-url", base, "--rejects", directory + "/rejects.csv"],
+            [
+                "import", input, "--mapping", mappingPath, "--base-url", base, "--rejects", directory + "/rejects.csv",
+                "--allow-rejects", "1",
+            ],
             environment: environment)
         #expect(imported.status == 0, "\(imported.stderr)")
         let output = directory + "/out.ndjson"
@@ -36,7 +39,8 @@ struct EncodedFilesCommandTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             names[object["email"] as? String ?? ""] = object["name"] as? String
         }
-        return (names, imported.stdout)
+        let rejects = try Data(contentsOf: URL(fileURLWithPath: directory + "/rejects.csv"))
+        return (names, imported.stdout + (String(data: rejects, encoding: .utf8) ?? "<rejects not UTF-8>"))
     }
 
     func csv(separator: String = ",", lineEnd: String = "\n") -> String {
@@ -44,11 +48,13 @@ struct EncodedFilesCommandTests {
             + Self.people.map { "\($0.0)\(separator)\($0.1)\(lineEnd)" }.joined()
     }
 
-    @Test func aWindows1252FileImportsWithNoFlag() throws {
-        let bytes = Array(csv(separator: ";", lineEnd: "\r\n").data(using: .windowsCP1252)!)
-        let (names, stdout) = try importAndReadBack(bytes, name: "salesforce.csv")
+    @Test func aWindows1252FileImportsWithNoFlagAndItsRejectsAreUTF8() throws {
+        let text = csv(separator: ";", lineEnd: "\r\n") + "not-an-email;Jörg Weiß\r\n"
+        let bytes = Array(text.data(using: .windowsCP1252)!)
+        let (names, output) = try importAndReadBack(bytes, name: "salesforce.csv")
         #expect(names == Dictionary(uniqueKeysWithValues: Self.people))
-        #expect(stdout.contains("encoding:        WINDOWS-1252"), "\(stdout)")
+        #expect(output.contains("encoding:        WINDOWS-1252"), "\(output)")
+        #expect(output.contains("not-an-email;Jörg Weiß") || output.contains("not-an-email,Jörg Weiß"), "\(output)")
     }
 
     @Test func aUTF16FileAsExcelSavesUnicodeTextImportsWithNoFlag() throws {

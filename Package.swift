@@ -1,7 +1,7 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-// The targets follow the data flow: bytes (CZlib) -> records (ContactIO) -> commands (ETLCommands) -> the
+// The targets follow the data flow: bytes (CSystemZlib) -> records (ContactIO) -> commands (ETLCommands) -> the
 // thin `intercom-etl` executable. Later layers (IntercomAPI, ContactSync, IntercomSandbox) slot in between.
 // JSONText (JSON values, the scanner, UTF-8 validation) is at the bottom: the readers, the client and the sandbox
 // share it, and the client and the sandbox need nothing else of the readers.
@@ -22,10 +22,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
-            name: "CZlib",
+            name: "CSystemZlib",
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
@@ -37,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "ContactIO",
-            dependencies: ["CZlib", "JSONText"],
+            dependencies: ["CSystemZlib", "JSONText", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -115,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ContactIOTests",
-            dependencies: ["ContactIO", "JSONText"],
+            dependencies: ["ContactIO", "JSONText", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: strictSettings
         ),
         .testTarget(

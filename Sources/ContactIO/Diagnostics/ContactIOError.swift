@@ -11,6 +11,8 @@ public struct ContactIOError: Error, CustomStringConvertible, Sendable, Equatabl
         case invalidArgument
         /// The file is not text: an image, a PDF, an archive or a spreadsheet format that is not read.
         case unsupportedFormat
+        /// A zip archive or one of its entries cannot be read, or it is not what it says.
+        case corruptArchive
     }
 
     /// What went wrong.

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 import Foundation
 
 /// Inflates a gzip stream on a thread of its own, so that decompression and parsing use both cores.
@@ -6,11 +6,7 @@ import Foundation
 /// Reads every member of a multi-member file (`cat a.gz b.gz`). A corrupt or truncated stream ends with a
 /// ``ContactIOError`` that names the file and the compressed byte offset, after all bytes inflated before it.
 public final class GzipByteSource: ByteSource {
-    private let pipe: ChunkPipe
-    private var current: ChunkPipe.Chunk?
-    private var currentOffset = 0
-    private var done = false
-    private let thread: Thread
+    private let reader: ChunkPipeReader
 
     /// Starts inflating `compressed` in the background.
     /// - Parameters:
@@ -19,46 +15,16 @@ public final class GzipByteSource: ByteSource {
     ///   - chunkSize: the size of each decompressed chunk handed to the reader.
     public init(compressed: ByteSource, name: String, chunkSize: Int = 256 * 1024) {
         let pipe = ChunkPipe(chunkCount: 4, chunkSize: chunkSize)
-        self.pipe = pipe
         let inflater = Inflater(source: UncheckedSource(compressed), name: name, pipe: pipe)
-        thread = Thread { inflater.run() }
-        thread.name = "gzip-inflate"
-        thread.start()
+        reader = ChunkPipeReader(pipe: pipe, threadName: "gzip-inflate") { inflater.run() }
     }
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard !done, let base = buffer.baseAddress else { return 0 }
-        if current == nil {
-            do {
-                current = try pipe.takeFull()
-            } catch {
-                done = true
-                throw error
-            }
-            currentOffset = 0
-            if current == nil {
-                done = true
-                return 0
-            }
-        }
-        let chunk = current!
-        let count = min(buffer.count, chunk.count - currentOffset)
-        base.copyMemory(from: chunk.storage.baseAddress! + currentOffset, byteCount: count)
-        currentOffset += count
-        if currentOffset == chunk.count {
-            pipe.putEmpty(chunk)
-            current = nil
-        }
-        return count
+        try reader.read(into: buffer)
     }
 
     public func close() {
-        done = true
-        pipe.cancel()
-    }
-
-    deinit {
-        pipe.cancel()
+        reader.close()
     }
 }
 

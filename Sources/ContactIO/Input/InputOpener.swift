@@ -21,7 +21,9 @@ public enum InputOpener {
     ///   file gets one line saying so), or a CSV file has no header.
     public static func open(_ path: String, options: ReaderOptions = ReaderOptions()) throws -> OpenedInput {
         let file = try FileByteSource(path: path)
-        return try open(source: file, name: file.name, fileSize: file.regularFileSize, options: options, file: file)
+        return try open(
+            source: file, name: file.name, fileSize: file.regularFileSize, options: options,
+            file: file.regularFileSize == nil ? nil : (file, path))
     }
 
     /// Opens an already open source (for tests and wrappers).
@@ -31,10 +33,13 @@ public enum InputOpener {
         try open(source: source, name: name, fileSize: fileSize, options: options, file: nil)
     }
 
-    /// - Parameter file: the plain file being read, when it can be looked at ahead (to decide its encoding).
+    /// - Parameter file: the regular file being read and its path, when it can be looked at ahead (to decide its
+    ///   encoding) and opened again (a zip archive).
     private static func open(
-        source: ByteSource, name: String, fileSize: Int?, options: ReaderOptions, file: FileByteSource?
+        source: ByteSource, name: String, fileSize: Int?, options: ReaderOptions,
+        file: (source: FileByteSource, path: String)?
     ) throws -> OpenedInput {
+        var name = name
         let raw = InputBuffer(source: source, capacity: options.bufferSize)
         raw.fill(atLeast: 2)
         var input = raw
@@ -43,6 +48,21 @@ public enum InputOpener {
             compression = .gzip
             let replay = PrefixedByteSource(prefix: raw.takeBuffered(), rest: source)
             input = InputBuffer(source: GzipByteSource(compressed: replay, name: name), capacity: options.bufferSize)
+        } else if isZip(raw) {
+            guard let file else {
+                raw.fill(atLeast: 64 * 1024)
+                let kind = FileSignature.binaryKind(
+                    UnsafeBufferPointer(start: raw.bytes + raw.start, count: raw.available))
+                throw ContactIOError(
+                    .unsupportedFormat, file: name,
+                    message: "this looks like \(kind ?? "a zip archive"), which is read from a file, not a stream "
+                        + "(its directory is at its end): save it to a file first")
+            }
+            let entry = try ZipInput.choose(archive: file.path, name: name, entry: options.entry)
+            name += ":" + entry.path
+            compression = .zip
+            let source = ZipEntrySource(archive: file.path, entry: entry.path, declaredSize: entry.size, name: name)
+            input = InputBuffer(source: source, capacity: options.bufferSize)
         }
         input.fill(atLeast: 64 * 1024)
         if let kind = FileSignature.binaryKind(
@@ -59,7 +79,7 @@ public enum InputOpener {
             && format == .csv
         {
             (input, encoding) = try decideUTF8(
-                input, name: name, options: options, file: compression == .none && fileSize != nil ? file : nil)
+                input, name: name, options: options, file: compression == .none ? file?.source : nil)
         }
         let reader: RecordReader
         switch format {
@@ -144,6 +164,17 @@ public enum InputOpener {
         let replay = PrefixedByteSource(prefix: input.takeBuffered(), rest: input.source)
         let source = try TranscodingByteSource(source: replay, encoding: encoding, name: name)
         return InputBuffer(source: source, capacity: options.bufferSize)
+    }
+
+    /// A zip archive's local file header (or the end record of an empty archive).
+    private static func isZip(_ input: InputBuffer) -> Bool {
+        input.fill(atLeast: 4)
+        guard input.available >= 4, input.bytes[input.start] == 0x50, input.bytes[input.start + 1] == 0x4B else {
+            return false
+        }
+        let third = input.bytes[input.start + 2]
+        let fourth = input.bytes[input.start + 3]
+        return (third == 3 && fourth == 4) || (third == 5 && fourth == 6)
     }
 
     /// NDJSON when the first character after whitespace is `{`, CSV otherwise.

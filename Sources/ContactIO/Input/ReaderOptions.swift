@@ -8,6 +8,8 @@ public enum InputFormat: String, Sendable, CaseIterable {
 public enum Compression: String, Sendable {
     case none
     case gzip
+    /// An entry of a zip archive.
+    case zip
 }
 
 /// What to do with bytes that are not valid UTF-8.
@@ -26,6 +28,8 @@ public struct ReaderOptions: Sendable {
     public var delimiter: UInt8?
     /// The input's encoding; nil detects it (byte order mark, UTF-16 zeros, UTF-8 or else Windows-1252).
     public var encoding: TextEncoding?
+    /// The entry of a zip archive to read (its path, or its file name when that is unique); nil when there is one.
+    public var entry: String?
     /// What to do with invalid UTF-8.
     public var invalidUTF8: InvalidUTF8Policy
     /// A record (or NDJSON line) larger than this is a row error instead of memory growth.
@@ -37,6 +41,7 @@ public struct ReaderOptions: Sendable {
         format: InputFormat? = nil,
         delimiter: UInt8? = nil,
         encoding: TextEncoding? = nil,
+        entry: String? = nil,
         invalidUTF8: InvalidUTF8Policy = .reject,
         maxRecordBytes: Int = 1 << 20,
         bufferSize: Int = 1 << 20
@@ -44,6 +49,7 @@ public struct ReaderOptions: Sendable {
         self.format = format
         self.delimiter = delimiter
         self.encoding = encoding
+        self.entry = entry
         self.invalidUTF8 = invalidUTF8
         self.maxRecordBytes = maxRecordBytes
         self.bufferSize = bufferSize

@@ -1,4 +1,4 @@
-import CZlib
+import CSystemZlib
 
 /// Compresses what is written to it as one gzip member and passes it on to another sink.
 public final class GzipSink: ByteSink {

@@ -20,6 +20,12 @@ struct InputOptions: ParsableArguments {
     var encoding: String?
 
     @Option(
+        help: ArgumentHelp(
+            "The file to read inside a zip archive (its path in the archive, or its name when that is unique).",
+            discussion: "Needed only when the archive holds more than one file."))
+    var entry: String?
+
+    @Option(
         name: .customLong("invalid-utf8"),
         help: "What to do with bytes that are not UTF-8: reject (the row is an error) or replace (with U+FFFD).")
     var invalidUTF8: InvalidUTF8Policy = .reject
@@ -54,7 +60,7 @@ struct InputOptions: ParsableArguments {
     var readerOptions: ReaderOptions {
         ReaderOptions(
             format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte),
-            encoding: encoding.flatMap(TextEncoding.init(named:)), invalidUTF8: invalidUTF8,
+            encoding: encoding.flatMap(TextEncoding.init(named:)), entry: entry, invalidUTF8: invalidUTF8,
             maxRecordBytes: maxRecordBytes)
     }
 

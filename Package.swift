@@ -190,6 +190,7 @@ let package = Package(
                 "JSONText",
                 "SandboxTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             swiftSettings: strictSettings
         ),

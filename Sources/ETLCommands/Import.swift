@@ -115,7 +115,7 @@ extension IntercomETL {
         private func importFile() async throws {
             let mappingFile = try loadMapping(mapping)
             let opened = try input.open(file)
-            let header = (opened.reader as? CSVReader)?.header
+            let header = opened.reader.columns
             let mapper = try ContactMapper(mapping: mappingFile, header: header)
             let reports = try ImportReports(rejects: rejects, failures: failures, results: results, header: header)
             var summary: ImportSummary

@@ -47,7 +47,7 @@ extension IntercomETL {
             var report: RejectReport?
             if let rejects {
                 do {
-                    report = try RejectReport(path: rejects, header: (opened.reader as? CSVReader)?.header)
+                    report = try RejectReport(path: rejects, header: opened.reader.columns)
                 } catch {
                     StandardStreams.printError("error: \(error)")
                     throw ETLExit.inputFailure

@@ -61,13 +61,59 @@ struct ZipInputTests {
             (error as? ContactIOError)?.message.contains("holds 3 files") == true
                 && (error as? ContactIOError)?.message.contains("--entry NAME") == true
         }
-        let chosen = try InputOpener.open(path, options: ReaderOptions(entry: "unsubscribed_members_export.csv"))
+        let chosen = try InputOpener.open(path, options: ReaderOptions(entries: ["unsubscribed_members_export.csv"]))
         #expect(try chosen.reader.readAll().records.map { $0.values[1] } == ["Gone 0", "Gone 1"])
         #expect {
-            _ = try InputOpener.open(path, options: ReaderOptions(entry: "nope.csv"))
+            _ = try InputOpener.open(path, options: ReaderOptions(entries: ["nope.csv"]))
         } throws: { error in
             (error as? ContactIOError)?.message.contains("no single file named 'nope.csv'") == true
         }
+    }
+
+    @Test func aMailchimpExportIsReadAsOneFileWithItsEntriesNamed() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try Self.archive(
+            [
+                ("subscribed_members_export_8f1e2d3c4b.csv", Array("Email Address,First Name\na@x.io,Ann\n".utf8)),
+                (
+                    "unsubscribed_members_export_8f1e2d3c4b.csv",
+                    Array("Email Address,First Name,UNSUB_TIME\nb@x.io,Bo,2024-01-02\nbad\n".utf8)
+                ),
+                (
+                    "cleaned_members_export_8f1e2d3c4b.csv",
+                    Array("Email Address,CLEAN_TIME,First Name\nc@x.io,2024-03-04,Cy\n".utf8)
+                ),
+            ], in: directory)
+        let input = try InputOpener.open(path, options: ReaderOptions(allEntries: true))
+        #expect(input.compression == .zip)
+        #expect(
+            input.reader.columns == [
+                "Email Address", "First Name", "UNSUB_TIME", "CLEAN_TIME", "_entry", "_entry_kind",
+            ])
+        let (records, errors) = try input.reader.readAll()
+        #expect(
+            records.map(\.values) == [
+                ["a@x.io", "Ann", "", "", "subscribed_members_export_8f1e2d3c4b.csv", "subscribed_members_export"],
+                [
+                    "b@x.io", "Bo", "2024-01-02", "", "unsubscribed_members_export_8f1e2d3c4b.csv",
+                    "unsubscribed_members_export",
+                ],
+                ["c@x.io", "Cy", "", "2024-03-04", "cleaned_members_export_8f1e2d3c4b.csv", "cleaned_members_export"],
+            ])
+        #expect(records.map(\.number) == [1, 2, 4])
+        #expect(records.map(\.line) == [2, 2, 2])
+        // The short row of the second file is that file's line 3, named with the file.
+        #expect(errors.map(\.line) == [3])
+        #expect(errors.first?.file == path + ":unsubscribed_members_export_8f1e2d3c4b.csv")
+        #expect(errors.first?.recordNumber == 3)
+        // Two named entries read together the same way.
+        let two = try InputOpener.open(
+            path,
+            options: ReaderOptions(entries: [
+                "cleaned_members_export_8f1e2d3c4b.csv", "subscribed_members_export_8f1e2d3c4b.csv",
+            ]))
+        #expect(try two.reader.readAll().records.map { $0.values[0] } == ["c@x.io", "a@x.io"])
     }
 
     @Test func aWindows1252FileInsideIsDetectedToo() throws {

@@ -19,6 +19,8 @@ public final class CSVReader: RecordReader {
     public let current = RecordBuffer()
     /// The delimiter in use (given, or detected from the header line).
     public let delimiter: UInt8
+    public var csvDelimiter: UInt8? { delimiter }
+    public var columns: [String]? { header }
     /// The header row, with surrounding spaces trimmed from each name.
     public private(set) var header: [String] = []
 

@@ -58,12 +58,30 @@ public enum InputOpener {
                     message: "this looks like \(kind ?? "a zip archive"), which is read from a file, not a stream "
                         + "(its directory is at its end): save it to a file first")
             }
-            let entry = try ZipInput.choose(archive: file.path, name: name, entry: options.entry)
-            name += ":" + entry.path
+            let entries = try ZipInput.choose(
+                archive: file.path, name: name, entries: options.entries, all: options.allEntries)
+            if entries.count > 1 {
+                return try openEntries(entries, archive: file.path, name: name, options: options)
+            }
+            name += ":" + entries[0].path
             compression = .zip
-            let source = ZipEntrySource(archive: file.path, entry: entry.path, declaredSize: entry.size, name: name)
+            let source = ZipEntrySource(
+                archive: file.path, entry: entries[0].path, declaredSize: entries[0].size, name: name)
             input = InputBuffer(source: source, capacity: options.bufferSize)
         }
+        let (reader, format, encoding) = try openText(
+            input, name: name, options: options, file: compression == .none ? file?.source : nil)
+        return OpenedInput(
+            reader: reader, name: name, compression: compression, format: format, fileSize: fileSize,
+            encoding: encoding)
+    }
+
+    /// The reader of decompressed bytes: refused if they are not text, transcoded to UTF-8 if they are in another
+    /// encoding, then read as CSV or NDJSON.
+    private static func openText(
+        _ input: InputBuffer, name: String, options: ReaderOptions, file: FileByteSource?
+    ) throws -> (RecordReader, InputFormat, DetectedEncoding) {
+        var input = input
         input.fill(atLeast: 64 * 1024)
         if let kind = FileSignature.binaryKind(
             UnsafeBufferPointer(start: input.bytes + input.start, count: input.available))
@@ -78,17 +96,37 @@ public enum InputOpener {
         if options.encoding == nil && encoding.encoding == .utf8 && encoding.evidence != .byteOrderMark
             && format == .csv
         {
-            (input, encoding) = try decideUTF8(
-                input, name: name, options: options, file: compression == .none ? file?.source : nil)
+            (input, encoding) = try decideUTF8(input, name: name, options: options, file: file)
         }
         let reader: RecordReader
         switch format {
         case .csv: reader = try CSVReader(input: input, name: name, options: options, encoding: encoding)
         case .ndjson: reader = NDJSONReader(input: input, name: name, options: options)
         }
+        return (reader, format, encoding)
+    }
+
+    /// Several CSV entries of one archive, read one after the other as one file (see ``ConcatenatedCSVReader``).
+    private static func openEntries(
+        _ entries: [(path: String, size: UInt64)], archive: String, name: String, options: ReaderOptions
+    ) throws -> OpenedInput {
+        var parts: [ConcatenatedCSVReader.Part] = []
+        for entry in entries {
+            let entryName = name + ":" + entry.path
+            let source = ZipEntrySource(archive: archive, entry: entry.path, declaredSize: entry.size, name: entryName)
+            let (reader, format, encoding) = try openText(
+                InputBuffer(source: source, capacity: options.bufferSize), name: entryName, options: options,
+                file: nil)
+            guard format == .csv, let csv = reader as? CSVReader else {
+                throw ContactIOError(
+                    .invalidArgument, file: entryName,
+                    message: "several entries are read together only when each is a CSV file; choose one with --entry")
+            }
+            parts.append(ConcatenatedCSVReader.Part(reader: csv, entry: entry.path, encoding: encoding))
+        }
+        let reader = ConcatenatedCSVReader(name: name, parts: parts)
         return OpenedInput(
-            reader: reader, name: name, compression: compression, format: format, fileSize: fileSize,
-            encoding: encoding)
+            reader: reader, name: name, compression: .zip, format: .csv, fileSize: nil, encoding: parts[0].encoding)
     }
 
     /// Puts a transcoder in front of UTF-16 (by its byte order mark or its zeros) or a given encoding.

@@ -28,8 +28,12 @@ public struct ReaderOptions: Sendable {
     public var delimiter: UInt8?
     /// The input's encoding; nil detects it (byte order mark, UTF-16 zeros, UTF-8 or else Windows-1252).
     public var encoding: TextEncoding?
-    /// The entry of a zip archive to read (its path, or its file name when that is unique); nil when there is one.
-    public var entry: String?
+    /// The entries of a zip archive to read (each its path, or its file name when that is unique); none when the
+    /// archive holds one file. Several are read one after the other as one CSV file (see ``allEntries``).
+    public var entries: [String]
+    /// Read every data file of a zip archive, one after the other, as one CSV file: the union of their columns,
+    /// plus `_entry` (the file's name) and `_entry_kind` (the name without its extension and an export's hash).
+    public var allEntries: Bool
     /// What to do with invalid UTF-8.
     public var invalidUTF8: InvalidUTF8Policy
     /// A record (or NDJSON line) larger than this is a row error instead of memory growth.
@@ -41,7 +45,8 @@ public struct ReaderOptions: Sendable {
         format: InputFormat? = nil,
         delimiter: UInt8? = nil,
         encoding: TextEncoding? = nil,
-        entry: String? = nil,
+        entries: [String] = [],
+        allEntries: Bool = false,
         invalidUTF8: InvalidUTF8Policy = .reject,
         maxRecordBytes: Int = 1 << 20,
         bufferSize: Int = 1 << 20
@@ -49,7 +54,8 @@ public struct ReaderOptions: Sendable {
         self.format = format
         self.delimiter = delimiter
         self.encoding = encoding
-        self.entry = entry
+        self.entries = entries
+        self.allEntries = allEntries
         self.invalidUTF8 = invalidUTF8
         self.maxRecordBytes = maxRecordBytes
         self.bufferSize = bufferSize

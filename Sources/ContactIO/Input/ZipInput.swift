@@ -8,11 +8,15 @@ enum ZipInput {
     static let ratioCheckedAbove: UInt64 = 100 << 20
     static let maximumRatio: UInt64 = 1000
 
-    /// The entry to read and its declared size.
+    /// The entries to read and their declared sizes.
+    /// - Parameters:
+    ///   - wanted: entries named by `--entry` (a path, or a file name that is unique in the archive).
+    ///   - all: every data file, in the archive's order.
     /// - Throws: ``ContactIOError`` when the archive cannot be read, is a workbook, holds no data file or several
-    ///   without `entry`, or the entry looks like a zip bomb.
-    static func choose(archive path: String, name: String, entry wanted: String?) throws -> (path: String, size: UInt64)
-    {
+    ///   without a choice, a named entry is missing, or an entry looks like a zip bomb.
+    static func choose(archive path: String, name: String, entries wanted: [String], all: Bool) throws -> [(
+        path: String, size: UInt64
+    )] {
         let archive: Archive
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
@@ -26,38 +30,49 @@ enum ZipInput {
                 .unsupportedFormat, file: name, message: FileSignature.message(for: "an Excel workbook (.xlsx)"))
         }
         let data = files.filter { entry in
-            let last = entry.path.split(separator: "/").last.map(String.init) ?? entry.path
-            return !entry.path.hasPrefix("__MACOSX/") && !last.hasPrefix(".")
+            !entry.path.hasPrefix("__MACOSX/") && !fileName(entry.path).hasPrefix(".")
         }
         let listing = data.prefix(10).map(\.path).joined(separator: ", ") + (data.count > 10 ? ", …" : "")
-        let chosen: Entry
-        if let wanted {
-            let matches = data.filter { $0.path == wanted }
-            let byName = data.filter { ($0.path.split(separator: "/").last.map(String.init) ?? $0.path) == wanted }
-            guard let match = matches.first ?? (byName.count == 1 ? byName.first : nil) else {
-                throw ContactIOError(
-                    .invalidArgument, file: name,
-                    message: "the archive has no single file named '\(wanted)'; it holds: \(listing)")
-            }
-            chosen = match
-        } else {
-            guard !data.isEmpty else {
-                throw ContactIOError(.unsupportedFormat, file: name, message: "the zip archive holds no file to read")
-            }
+        guard !data.isEmpty else {
+            throw ContactIOError(.unsupportedFormat, file: name, message: "the zip archive holds no file to read")
+        }
+        var chosen: [Entry] = []
+        if all {
+            chosen = data
+        } else if wanted.isEmpty {
             guard data.count == 1 else {
                 throw ContactIOError(
                     .invalidArgument, file: name,
-                    message: "the zip archive holds \(data.count) files (\(listing)): choose one with --entry NAME")
+                    message: "the zip archive holds \(data.count) files (\(listing)): choose one with --entry NAME, "
+                        + "or read them all as one file with --all-entries")
             }
-            chosen = data[0]
+            chosen = data
+        } else {
+            for wanted in wanted {
+                let byName = data.filter { fileName($0.path) == wanted }
+                guard let match = data.first(where: { $0.path == wanted }) ?? (byName.count == 1 ? byName[0] : nil)
+                else {
+                    throw ContactIOError(
+                        .invalidArgument, file: name,
+                        message: "the archive has no single file named '\(wanted)'; it holds: \(listing)")
+                }
+                chosen.append(match)
+            }
         }
-        let size = chosen.uncompressedSize
-        if size > ratioCheckedAbove && size / max(1, chosen.compressedSize) > maximumRatio {
-            throw ContactIOError(
-                .corruptArchive, file: name,
-                message: "the zip entry '\(chosen.path)' would inflate \(chosen.compressedSize) bytes to \(size): "
-                    + "refused as a likely zip bomb")
+        for entry in chosen {
+            let size = entry.uncompressedSize
+            if size > ratioCheckedAbove && size / max(1, entry.compressedSize) > maximumRatio {
+                throw ContactIOError(
+                    .corruptArchive, file: name,
+                    message: "the zip entry '\(entry.path)' would inflate \(entry.compressedSize) bytes to \(size): "
+                        + "refused as a likely zip bomb")
+            }
         }
-        return (chosen.path, size)
+        return chosen.map { ($0.path, $0.uncompressedSize) }
+    }
+
+    /// The last component of an entry's path.
+    static func fileName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
     }
 }

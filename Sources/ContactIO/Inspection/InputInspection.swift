@@ -33,8 +33,8 @@ public struct InputInspection: Sendable {
         let reader = input.reader
         var report = InputInspection(
             name: input.name, format: input.format, compression: input.compression, encoding: input.encoding,
-            delimiter: (reader as? CSVReader)?.delimiter, header: (reader as? CSVReader)?.header,
-            keys: reader is NDJSONReader ? [] : nil)
+            delimiter: reader.csvDelimiter, header: reader.columns,
+            keys: reader.columns == nil ? [] : nil)
         var seenKeys = Set<String>()
         do {
             while let result = try reader.next() {

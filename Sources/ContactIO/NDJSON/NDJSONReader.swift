@@ -17,6 +17,8 @@ public final class NDJSONReader: RecordReader {
     public let name: String
     public let format = InputFormat.ndjson
     public let current = RecordBuffer()
+    public var columns: [String]? { nil }
+    public var csvDelimiter: UInt8? { nil }
 
     private let input: InputBuffer
     private let options: ReaderOptions

@@ -12,6 +12,10 @@ public protocol RecordReader: AnyObject {
     var name: String { get }
     /// The format being read.
     var format: InputFormat { get }
+    /// The CSV header (every record's fields in its order); nil for NDJSON, whose keys are per record.
+    var columns: [String]? { get }
+    /// The CSV delimiter; nil for NDJSON.
+    var csvDelimiter: UInt8? { get }
     /// The record produced by the last ``next()`` that returned `.record`; overwritten by the next call.
     var current: RecordBuffer { get }
     /// Bytes read so far, after decompression (for progress).

@@ -39,8 +39,8 @@ public enum MappingDraft {
 
     /// The column names and the first `limit` rows of an input (for NDJSON, keys in order of first appearance).
     public static func sample(_ reader: RecordReader, limit: Int) throws -> (header: [String], rows: [[String]]) {
-        var keys = (reader as? CSVReader)?.header ?? []
-        let keyed = !(reader is CSVReader)
+        var keys = reader.columns ?? []
+        let keyed = reader.columns == nil
         var rows: [[String]] = []
         while rows.count < limit, let result = try reader.next() {
             guard case .record = result else { continue }

@@ -46,7 +46,7 @@ struct RestValidation: Sendable {
     ) throws -> Self? {
         // A mapper of its own: the one of the run's thread would be shared, and the reference counts of its plans,
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
-        let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
         var tally = Self()
         let firstLineByKey = tally.keys
         while true {

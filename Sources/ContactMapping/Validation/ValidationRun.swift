@@ -65,7 +65,7 @@ public enum ValidationRun {
         split: InputSplit? = nil, progress: ((Int) -> Void)? = nil
     ) throws -> ValidationSummary {
         let reader = input.reader
-        let mapper = try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
         var summary = ValidationSummary(name: input.name)
         summary.encoding = input.encoding
         // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two

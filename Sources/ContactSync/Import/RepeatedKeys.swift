@@ -86,7 +86,7 @@ struct RepeatedKeys {
 
     /// A mapper for a second thread: its own plans, so that no reference count is shared by both threads.
     private static func ownMapper(_ mapping: MappingFile, _ reader: RecordReader) throws -> ContactMapper {
-        try ContactMapper(mapping: mapping, header: (reader as? CSVReader)?.header)
+        try ContactMapper(mapping: mapping, header: reader.columns)
     }
 
     /// The first pass: the hash of every valid row's key, sorted.

@@ -22,8 +22,23 @@ struct InputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The file to read inside a zip archive (its path in the archive, or its name when that is unique).",
-            discussion: "Needed only when the archive holds more than one file."))
-    var entry: String?
+            discussion: """
+                Needed only when the archive holds more than one file. Repeat it to read several CSV files as \
+                one (see --all-entries).
+                """))
+    var entry: [String] = []
+
+    @Flag(
+        help: ArgumentHelp(
+            "Read every file of a zip archive, one after the other, as one CSV file.",
+            discussion: """
+                For a Mailchimp audience export (subscribed, unsubscribed and cleaned members). The columns are \
+                the union of the files' columns, plus _entry (the file's name) and _entry_kind (the name without \
+                its extension and export hash, e.g. unsubscribed_members_export), for the mapping to use, e.g. \
+                unsubscribed_from_emails: {column: _entry_kind, map: {unsubscribed_members_export: "true", \
+                cleaned_members_export: "true", subscribed_members_export: "false"}}.
+                """))
+    var allEntries = false
 
     @Option(
         name: .customLong("invalid-utf8"),
@@ -60,7 +75,8 @@ struct InputOptions: ParsableArguments {
     var readerOptions: ReaderOptions {
         ReaderOptions(
             format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte),
-            encoding: encoding.flatMap(TextEncoding.init(named:)), entry: entry, invalidUTF8: invalidUTF8,
+            encoding: encoding.flatMap(TextEncoding.init(named:)), entries: entry, allEntries: allEntries,
+            invalidUTF8: invalidUTF8,
             maxRecordBytes: maxRecordBytes)
     }
 

@@ -121,6 +121,8 @@ extension IntercomETL {
             var summary: ImportSummary
             do {
                 let session = try ImportSession(statePath: state)
+                // The state stays held until the reports are complete.
+                defer { session.end() }
                 let (client, http) = try connection.connect(connections: 2 * concurrency + 2)
                 do {
                     let attributes = try await session.prepare(
@@ -137,8 +139,7 @@ extension IntercomETL {
                     throw error
                 }
                 try? await http.shutdown()
-                // The state stays held until the reports are complete.
-                try withExtendedLifetime(session) { try finish(summary, reports: reports) }
+                try finish(summary, reports: reports)
             } catch {
                 // Drops what a run that did not start or finish leaves; the files `finish` completed stay.
                 reports.abort()

@@ -19,6 +19,12 @@ struct TransformTests {
         ("dd/MM/yyyy", "01/03/2024", 1_709_251_200),
         ("dd.MM.yyyy HH:mm", "29.02.2024 12:00", 1_709_208_000),
         ("yyyy-MM-dd HH:mm:ss", "1970-01-01 00:00:01", 1),
+        // Excel's serial dates, as an xlsx stores a date cell.
+        ("excel", "45352", 1_709_251_200),
+        ("excel", "45352.5", 1_709_294_400),
+        ("excel", "45352.39583333333333", 1_709_285_400),
+        ("excel", "61", -2_203_891_200),
+        ("excel", "25569", 0),
     ])
     func datesParseToEpochSeconds(format: String, text: String, expected: Int) {
         #expect(parse(format, text) == expected)
@@ -28,6 +34,8 @@ struct TransformTests {
         ("MM/dd/yyyy", "31/31/2020"), ("MM/dd/yyyy", "02/30/2024"), ("dd.MM.yyyy", "29.02.2023"),
         ("iso8601", "2024-13-01"), ("iso8601", "yesterday"), ("iso8601", "2024-03-01T25:00:00Z"), ("epoch", "12a"),
         ("MM/dd/yyyy", "03/01/24"), ("iso8601", "2024-03-01T09:30:00Zjunk"),
+        ("excel", "60"), ("excel", "45352."), ("excel", "45352.5x"), ("excel", "-1"), ("excel", "4.5E4"),
+        ("excel", "29584660"), ("excel", ""),
     ])
     func invalidDatesAreRefused(format: String, text: String) {
         #expect(parse(format, text) == nil)

@@ -192,7 +192,7 @@ extension MappingFile {
                     guard let format = DateFormat(formatName) else {
                         throw fail(
                             value,
-                            "'\(name)': bad date format '\(formatName)' (iso8601, epoch, or a pattern with yyyy, MM, dd, HH, mm, ss)"
+                            "'\(name)': bad date format '\(formatName)' (iso8601, epoch, excel, or a pattern with yyyy, MM, dd, HH, mm, ss)"
                         )
                     }
                     formats.append(format)

@@ -1,4 +1,5 @@
-/// A date format of a mapping file: `iso8601`, `epoch`, or a pattern such as `MM/dd/yyyy` or `dd.MM.yyyy HH:mm`.
+/// A date format of a mapping file: `iso8601`, `epoch`, `excel`, or a pattern such as `MM/dd/yyyy` or `dd.MM.yyyy
+/// HH:mm`.
 ///
 /// Hand-written rather than DateFormatter because it runs on every row of million-row files: it parses bytes into
 /// epoch seconds (UTC) with no allocation and checks the calendar (`31/31/2020` is refused, 29 February only in
@@ -8,6 +9,10 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
     case iso8601
     /// Seconds since 1970, or milliseconds when the number has 13 digits.
     case epoch
+    /// Excel's serial date, as an xlsx file stores a date cell: days since 30 December 1899 (the 1900 date system),
+    /// a fraction being the time of day (`45292.5` is 2024-01-01 12:00 UTC). Serials before 61 (1 March 1900) are
+    /// refused: Excel counts a 29 February 1900 that never was.
+    case excel
     /// Tokens `yyyy`, `MM`/`M`, `dd`/`d`, `HH`/`H`, `mm`, `ss` (1 or 2 digits each but the year) and literals.
     case pattern(String, [Token])
 
@@ -26,6 +31,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         switch name.lowercased() {
         case "iso8601", "iso-8601", "iso": self = .iso8601
         case "epoch", "unix", "epoch_seconds": self = .epoch
+        case "excel", "excel_serial", "serial": self = .excel
         default:
             var tokens: [Token] = []
             var characters = Array(name.utf8)[...]
@@ -58,6 +64,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .iso8601: "iso8601"
         case .epoch: "epoch"
+        case .excel: "excel"
         case .pattern(let text, _): text
         }
     }
@@ -66,6 +73,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         switch self {
         case .epoch: return Self.parseEpoch(bytes)
+        case .excel: return Self.parseExcel(bytes)
         case .iso8601: return Self.parseISO(bytes)
         case .pattern(_, let tokens): return Self.parsePattern(bytes, tokens)
         }
@@ -76,6 +84,35 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         var value = 0
         for byte in bytes { value = value * 10 + Int(byte - 48) }
         return bytes.count == 13 ? value / 1000 : value
+    }
+
+    static func parseExcel(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var index = 0
+        var days = 0
+        while index < bytes.count && bytes[index] &- 48 < 10 && index < 7 {
+            days = days * 10 + Int(bytes[index] - 48)
+            index += 1
+        }
+        guard index > 0, days >= 61, days <= 2_958_465 else { return nil }
+        var seconds = 0
+        if index < bytes.count {
+            guard bytes[index] == UInt8(ascii: "."), index + 1 < bytes.count else { return nil }
+            index += 1
+            var fraction = 0
+            var scale = 1
+            while index < bytes.count {
+                let digit = bytes[index] &- 48
+                guard digit < 10 else { return nil }
+                // Digits past the ninth are below a millisecond: read, not counted.
+                if scale < 1_000_000_000 {
+                    fraction = fraction * 10 + Int(digit)
+                    scale *= 10
+                }
+                index += 1
+            }
+            seconds = (fraction * 86_400 + scale / 2) / scale
+        }
+        return (days - 25_569) * 86_400 + seconds
     }
 
     /// `digits` decimal digits at `index`, advancing it; nil if they are not all there.

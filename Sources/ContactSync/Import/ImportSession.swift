@@ -23,6 +23,11 @@ public final class ImportSession: @unchecked Sendable {
         store = try SyncStateStore(path: statePath)
     }
 
+    /// Ends the session: the state's lock is released now, so that another run may take the state at once.
+    public func end() {
+        lock?.release()
+    }
+
     /// What ``prepare(mapper:client:createAttributes:dryRun:full:)`` found about the mapping's attributes.
     public struct Attributes: Sendable {
         /// Created in the workspace, or (in a dry run) that the run would create.

@@ -27,7 +27,7 @@ public final class StateLock {
     /// The sidecar's path for a state file.
     public static func path(for statePath: String) -> String { statePath + ".lock" }
 
-    private let descriptor: Int32
+    private var descriptor: Int32
 
     /// Takes the lock, or throws ``Held`` at once when another process has it.
     /// - Throws: ``Held``, or an error when the sidecar cannot be created.
@@ -54,8 +54,18 @@ public final class StateLock {
         _ = pwrite(descriptor, text, text.count, 0)
     }
 
-    deinit {
+    /// Gives the state back at once (the holder's line emptied, the lock released); later calls do nothing.
+    ///
+    /// A run calls it when it ends rather than leaving it to `deinit`: the last reference to a session may be dropped
+    /// on another thread a moment later, and a next run on the same state in this process would find it still held.
+    public func release() {
+        guard descriptor >= 0 else { return }
         _ = ftruncate(descriptor, 0)
         close(descriptor)
+        descriptor = -1
+    }
+
+    deinit {
+        release()
     }
 }

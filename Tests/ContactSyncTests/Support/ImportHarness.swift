@@ -47,10 +47,11 @@ func runImport(
 ) async throws -> ImportSummary {
     let mappingFile = try MappingFile.parse(mapping, path: "test.mapping.yml")
     let opened = try InputOpener.open(path)
-    let header = (opened.reader as? CSVReader)?.header
+    let header = opened.reader.columns
     let reports = try ImportReports(rejects: nil, failures: failures, results: nil, header: header)
     let mapper = try ContactMapper(mapping: mappingFile, header: header)
     let session = try ImportSession(statePath: state)
+    defer { session.end() }
     let summary = await session.run(
         opened, mapper: mapper, client: client, options: options, reports: reports, control: control,
         reopen: { try InputOpener.open(path) })

@@ -30,6 +30,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
+        .systemLibrary(
+            name: "CExpat",
+            pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]
+        ),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CPrefetch"),
         .target(
@@ -38,7 +43,9 @@ let package = Package(
         ),
         .target(
             name: "ContactIO",
-            dependencies: ["CSystemZlib", "JSONText", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                "CSystemZlib", "CExpat", "JSONText", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(

@@ -11,6 +11,8 @@ public struct DetectedEncoding: Sendable, Equatable, CustomStringConvertible {
         /// Every byte examined was ASCII, which reads the same in UTF-8 and Windows-1252 (the whole file, when
         /// `wholeFile`; otherwise the first part of a stream that cannot be read twice).
         case onlyASCII(wholeFile: Bool)
+        /// An xlsx workbook: its XML says its encoding, and its text reaches the reader as UTF-8.
+        case xlsx
     }
 
     public var encoding: TextEncoding
@@ -30,6 +32,7 @@ public struct DetectedEncoding: Sendable, Equatable, CustomStringConvertible {
             "\(encoding) (detected: byte \(offset + 1) is not valid UTF-8; use --encoding to choose another)"
         case .content(nil): "\(encoding) (detected from the content)"
         case .onlyASCII(true): "\(encoding) (the file is plain ASCII)"
+        case .xlsx: "\(encoding) (an xlsx workbook's text)"
         case .onlyASCII(false):
             "\(encoding) (assumed: the first part of the stream is plain ASCII; use --encoding if it is not UTF-8)"
         }

@@ -58,6 +58,9 @@ public enum InputOpener {
                     message: "this looks like \(kind ?? "a zip archive"), which is read from a file, not a stream "
                         + "(its directory is at its end): save it to a file first")
             }
+            if ZipInput.isWorkbook(archive: file.path) {
+                return try openWorkbook(archive: file.path, name: name, options: options)
+            }
             let entries = try ZipInput.choose(
                 archive: file.path, name: name, entries: options.entries, all: options.allEntries)
             if entries.count > 1 {
@@ -104,6 +107,24 @@ public enum InputOpener {
         case .ndjson: reader = NDJSONReader(input: input, name: name, options: options)
         }
         return (reader, format, encoding)
+    }
+
+    /// A worksheet of an xlsx file, read as the CSV text ``XLSXSheetSource`` makes of it.
+    private static func openWorkbook(archive: String, name: String, options: ReaderOptions) throws -> OpenedInput {
+        let workbook = try XLSXWorkbook(archive: archive, name: name)
+        let sheet = try workbook.sheet(named: options.sheet, file: name)
+        let sheetName = name + ":" + sheet.name
+        let source = XLSXSheetSource(archive: archive, sheet: sheet, workbook: workbook, name: sheetName)
+        var text = options
+        text.format = .csv
+        text.delimiter = UInt8(ascii: ",")
+        text.encoding = .utf8
+        let reader = try CSVReader(
+            input: InputBuffer(source: source, capacity: options.bufferSize), name: sheetName, options: text,
+            encoding: DetectedEncoding(.utf8, .given))
+        return OpenedInput(
+            reader: reader, name: sheetName, compression: .xlsx, format: .csv, fileSize: nil,
+            encoding: DetectedEncoding(.utf8, .xlsx))
     }
 
     /// Several CSV entries of one archive, read one after the other as one file (see ``ConcatenatedCSVReader``).

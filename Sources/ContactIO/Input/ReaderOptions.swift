@@ -10,6 +10,8 @@ public enum Compression: String, Sendable {
     case gzip
     /// An entry of a zip archive.
     case zip
+    /// A worksheet of an xlsx workbook.
+    case xlsx
 }
 
 /// What to do with bytes that are not valid UTF-8.
@@ -34,6 +36,8 @@ public struct ReaderOptions: Sendable {
     /// Read every data file of a zip archive, one after the other, as one CSV file: the union of their columns,
     /// plus `_entry` (the file's name) and `_entry_kind` (the name without its extension and an export's hash).
     public var allEntries: Bool
+    /// The worksheet of an xlsx workbook to read; nil for the first.
+    public var sheet: String?
     /// What to do with invalid UTF-8.
     public var invalidUTF8: InvalidUTF8Policy
     /// A record (or NDJSON line) larger than this is a row error instead of memory growth.
@@ -47,6 +51,7 @@ public struct ReaderOptions: Sendable {
         encoding: TextEncoding? = nil,
         entries: [String] = [],
         allEntries: Bool = false,
+        sheet: String? = nil,
         invalidUTF8: InvalidUTF8Policy = .reject,
         maxRecordBytes: Int = 1 << 20,
         bufferSize: Int = 1 << 20
@@ -56,6 +61,7 @@ public struct ReaderOptions: Sendable {
         self.encoding = encoding
         self.entries = entries
         self.allEntries = allEntries
+        self.sheet = sheet
         self.invalidUTF8 = invalidUTF8
         self.maxRecordBytes = maxRecordBytes
         self.bufferSize = bufferSize

@@ -25,10 +25,6 @@ enum ZipInput {
                 .corruptArchive, file: name, message: "this looks like a zip archive, but it cannot be read (\(error))")
         }
         let files = archive.filter { $0.type == .file }
-        if files.contains(where: { $0.path == "xl/workbook.xml" }) {
-            throw ContactIOError(
-                .unsupportedFormat, file: name, message: FileSignature.message(for: "an Excel workbook (.xlsx)"))
-        }
         let data = files.filter { entry in
             !entry.path.hasPrefix("__MACOSX/") && !fileName(entry.path).hasPrefix(".")
         }
@@ -59,16 +55,29 @@ enum ZipInput {
                 chosen.append(match)
             }
         }
-        for entry in chosen {
-            let size = entry.uncompressedSize
-            if size > ratioCheckedAbove && size / max(1, entry.compressedSize) > maximumRatio {
-                throw ContactIOError(
-                    .corruptArchive, file: name,
-                    message: "the zip entry '\(entry.path)' would inflate \(entry.compressedSize) bytes to \(size): "
-                        + "refused as a likely zip bomb")
-            }
-        }
+        for entry in chosen { try checkRatio(entry, name: name) }
         return chosen.map { ($0.path, $0.uncompressedSize) }
+    }
+
+    /// Whether the archive is an xlsx workbook (it has `xl/workbook.xml`), whatever its name.
+    static func isWorkbook(archive path: String) -> Bool {
+        do {
+            let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+            return archive["xl/workbook.xml"] != nil
+        } catch {
+            return false
+        }
+    }
+
+    /// Refuses an entry that declares it inflates like a zip bomb.
+    static func checkRatio(_ entry: Entry, name: String) throws {
+        let size = entry.uncompressedSize
+        if size > ratioCheckedAbove && size / max(1, entry.compressedSize) > maximumRatio {
+            throw ContactIOError(
+                .corruptArchive, file: name,
+                message: "the zip entry '\(entry.path)' would inflate \(entry.compressedSize) bytes to \(size): "
+                    + "refused as a likely zip bomb")
+        }
     }
 
     /// The last component of an entry's path.

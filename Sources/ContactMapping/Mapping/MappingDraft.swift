@@ -165,12 +165,14 @@ public enum MappingDraft {
     static func guessDateFormats(_ sample: [String]) -> [String]? {
         guard !sample.isEmpty else { return nil }
         let candidates = [
-            "iso8601", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
+            "iso8601", "excel", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
             "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd",
         ]
         func reads(_ format: DateFormat, _ value: String) -> Bool {
             var value = value
-            return value.withUTF8 { format.parse($0) } != nil
+            guard let seconds = value.withUTF8({ format.parse($0) }) else { return false }
+            // A serial is taken for an Excel date (an xlsx date cell) only between 1970 and 2100.
+            return format != .excel || (0...4_102_444_800).contains(seconds)
         }
         // One format that reads every value settles day-first against month-first (31/12 only reads as dd/MM).
         for name in candidates {
@@ -180,10 +182,7 @@ public enum MappingDraft {
         var remaining = sample
         for name in candidates {
             guard let format = DateFormat(name) else { continue }
-            let parsed = remaining.filter { value in
-                var value = value
-                return value.withUTF8 { format.parse($0) } != nil
-            }
+            let parsed = remaining.filter { reads(format, $0) }
             if !parsed.isEmpty {
                 // MM/dd and dd/MM both read 03/04/2024; keep the first that reads what is left.
                 chosen.append(name)

@@ -40,6 +40,9 @@ struct InputOptions: ParsableArguments {
                 """))
     var allEntries = false
 
+    @Option(help: "The worksheet of an xlsx workbook to read. Default: the first.")
+    var sheet: String?
+
     @Option(
         name: .customLong("invalid-utf8"),
         help: "What to do with bytes that are not UTF-8: reject (the row is an error) or replace (with U+FFFD).")
@@ -75,7 +78,7 @@ struct InputOptions: ParsableArguments {
     var readerOptions: ReaderOptions {
         ReaderOptions(
             format: format, delimiter: delimiter.flatMap(InputOptions.delimiterByte),
-            encoding: encoding.flatMap(TextEncoding.init(named:)), entries: entry, allEntries: allEntries,
+            encoding: encoding.flatMap(TextEncoding.init(named:)), entries: entry, allEntries: allEntries, sheet: sheet,
             invalidUTF8: invalidUTF8,
             maxRecordBytes: maxRecordBytes)
     }

@@ -1,0 +1,130 @@
+import Foundation
+import ZIPFoundation
+
+/// What an xlsx file says before its sheets: which sheets it has and where, and its shared strings (the text of
+/// every string cell is stored once, there, and cells refer to it by index).
+struct XLSXWorkbook {
+    /// A worksheet: its name and its part's path in the archive.
+    struct Sheet {
+        var name: String
+        var path: String
+    }
+
+    let sheets: [Sheet]
+    /// The shared strings, one after the other in `stringBytes`; string `i` is `stringBytes[stringStarts[i]..<
+    /// stringStarts[i + 1]]`. One buffer rather than an array of `String`s: a sheet of a million distinct emails has a
+    /// million of them.
+    let stringBytes: [UInt8]
+    let stringStarts: [Int]
+
+    var stringCount: Int { stringStarts.count - 1 }
+
+    /// Reads the workbook's parts from the archive at `path`.
+    /// - Throws: ``ContactIOError`` naming `name` when a part is missing or is not valid XML.
+    init(archive path: String, name: String) throws {
+        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        let relationships = try Self.relationships(archive, name: name)
+        var sheets: [Sheet] = []
+        try Self.parse(archive, part: "xl/workbook.xml", name: name, required: true) { parser in
+            parser.onStart = { element, attributes in
+                guard element == "sheet" else { return }
+                let sheetName = attributes.first { $0.0 == "name" }?.1 ?? "Sheet\(sheets.count + 1)"
+                if let id = attributes.first(where: { $0.0 == "id" })?.1, let target = relationships[id] {
+                    sheets.append(Sheet(name: sheetName, path: Self.resolve(target)))
+                }
+            }
+        }
+        self.sheets = sheets
+        var bytes: [UInt8] = []
+        var starts: [Int] = [0]
+        var inText = false
+        var phonetic = 0
+        try Self.parse(archive, part: "xl/sharedStrings.xml", name: name, required: false) { parser in
+            parser.wantsAttributes = { _ in false }
+            parser.onStart = { element, _ in
+                if element == "t" { inText = true } else if element == "rPh" { phonetic += 1 }
+            }
+            parser.onEnd = { element in
+                switch element {
+                case "t": inText = false
+                case "rPh": phonetic -= 1
+                case "si": starts.append(bytes.count)
+                default: break
+                }
+            }
+            parser.onText = { text in
+                // Phonetic runs (furigana) are hints about the text, not the text.
+                if inText && phonetic == 0 { bytes.append(contentsOf: text) }
+            }
+        }
+        stringBytes = bytes
+        stringStarts = starts
+    }
+
+    /// The sheet named `wanted`, or the first one.
+    func sheet(named wanted: String?, file name: String) throws -> Sheet {
+        guard let first = sheets.first else {
+            throw ContactIOError(.corruptArchive, file: name, message: "the workbook has no worksheet")
+        }
+        guard let wanted else { return first }
+        guard let sheet = sheets.first(where: { $0.name == wanted }) else {
+            throw ContactIOError(
+                .invalidArgument, file: name,
+                message: "the workbook has no sheet named '\(wanted)'; its sheets: "
+                    + sheets.map(\.name).joined(separator: ", "))
+        }
+        return sheet
+    }
+
+    /// Relationship ids of the workbook to their targets.
+    private static func relationships(_ archive: Archive, name: String) throws -> [String: String] {
+        var targets: [String: String] = [:]
+        try parse(archive, part: "xl/_rels/workbook.xml.rels", name: name, required: true) { parser in
+            parser.onStart = { element, attributes in
+                guard element == "Relationship", let id = attributes.first(where: { $0.0 == "Id" })?.1,
+                    let target = attributes.first(where: { $0.0 == "Target" })?.1
+                else { return }
+                targets[id] = target
+            }
+        }
+        return targets
+    }
+
+    /// A target relative to `xl/` (`worksheets/sheet1.xml`) or absolute (`/xl/worksheets/sheet1.xml`).
+    static func resolve(_ target: String) -> String {
+        target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
+    }
+
+    /// Streams the part through a parser set up by `configure`.
+    static func parse(
+        _ archive: Archive, part: String, name: String, required: Bool, configure: (XMLPushParser) -> Void
+    ) throws {
+        guard let entry = archive[part] else {
+            guard !required else {
+                throw ContactIOError(.corruptArchive, file: name, message: "the workbook lacks its part \(part)")
+            }
+            return
+        }
+        try ZipInput.checkRatio(entry, name: name)
+        let parser = XMLPushParser()
+        configure(parser)
+        var inflated: UInt64 = 0
+        do {
+            _ = try archive.extract(entry, bufferSize: 64 * 1024) { data in
+                inflated += UInt64(data.count)
+                guard inflated <= entry.uncompressedSize else {
+                    throw XMLProblem(
+                        message: "it inflates to more than the \(entry.uncompressedSize) bytes it declares")
+                }
+                try data.withUnsafeBytes { bytes in try parser.feed(bytes, final: false) }
+            }
+            try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
+        } catch let problem as XMLProblem {
+            throw ContactIOError(.corruptArchive, file: name, message: "\(part): \(problem.message)")
+        } catch let error as ContactIOError {
+            throw error
+        } catch {
+            throw ContactIOError(.corruptArchive, file: name, message: "\(part) cannot be read (\(error))")
+        }
+    }
+}

@@ -69,7 +69,7 @@ public enum InputOpener {
             name += ":" + entries[0].path
             compression = .zip
             let source = ZipEntrySource(
-                archive: file.path, entry: entries[0].path, declaredSize: entries[0].size, name: name)
+                archive: file.path, entry: entries[0].path, name: name)
             input = InputBuffer(source: source, capacity: options.bufferSize)
         }
         let (reader, format, encoding) = try openText(
@@ -134,7 +134,7 @@ public enum InputOpener {
         var parts: [ConcatenatedCSVReader.Part] = []
         for entry in entries {
             let entryName = name + ":" + entry.path
-            let source = ZipEntrySource(archive: archive, entry: entry.path, declaredSize: entry.size, name: entryName)
+            let source = ZipEntrySource(archive: archive, entry: entry.path, name: entryName)
             let (reader, format, encoding) = try openText(
                 InputBuffer(source: source, capacity: options.bufferSize), name: entryName, options: options,
                 file: nil)

@@ -10,12 +10,11 @@ final class ZipEntrySource: ByteSource {
 
     /// Starts inflating the entry at `entryPath` of the archive at `path`.
     /// - Parameters:
-    ///   - declaredSize: the entry's uncompressed size from the central directory: more bytes than this are refused.
     ///   - name: the input's name for messages (`archive.zip:entry.csv`).
-    init(archive path: String, entry entryPath: String, declaredSize: UInt64, name: String) {
+    init(archive path: String, entry entryPath: String, name: String) {
         let pipe = ChunkPipe(chunkCount: 4, chunkSize: 256 * 1024)
         let extraction = ZipExtraction(
-            path: path, entry: entryPath, declaredSize: declaredSize, name: name, pipe: pipe)
+            path: path, entry: entryPath, name: name, pipe: pipe)
         reader = ChunkPipeReader(pipe: pipe, threadName: "zip-inflate") { extraction.run() }
     }
 
@@ -32,7 +31,6 @@ final class ZipEntrySource: ByteSource {
 private struct ZipExtraction: Sendable {
     let path: String
     let entry: String
-    let declaredSize: UInt64
     let name: String
     let pipe: ChunkPipe
 
@@ -58,44 +56,27 @@ private struct ZipExtraction: Sendable {
             throw ContactIOError(.corruptArchive, file: name, message: "the zip entry disappeared while reading")
         }
         guard var chunk = pipe.takeEmpty() else { return }
-        var produced: UInt64 = 0
         var held = true
         defer {
             if held && chunk.count > 0 { pipe.putFull(chunk) }
         }
-        let checksum = try archive.extract(entry, bufferSize: 64 * 1024) { data in
-            produced += UInt64(data.count)
-            guard produced <= declaredSize else {
-                throw ContactIOError(
-                    .corruptArchive, file: name,
-                    message: "the zip entry inflates to more than the \(declaredSize) bytes it declares; "
-                        + "the archive is corrupt or hostile")
-            }
-            try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                var offset = 0
-                while offset < bytes.count {
-                    let count = min(bytes.count - offset, chunk.storage.count - chunk.count)
-                    (chunk.storage.baseAddress! + chunk.count).copyMemory(
-                        from: bytes.baseAddress! + offset, byteCount: count)
-                    chunk.count += count
-                    offset += count
-                    if chunk.count == chunk.storage.count {
-                        pipe.putFull(chunk)
-                        guard let next = pipe.takeEmpty() else {
-                            held = false
-                            throw Cancelled()
-                        }
-                        chunk = next
+        try ZipInput.stream(entry, of: archive, name: name) { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let count = min(bytes.count - offset, chunk.storage.count - chunk.count)
+                (chunk.storage.baseAddress! + chunk.count).copyMemory(
+                    from: bytes.baseAddress! + offset, byteCount: count)
+                chunk.count += count
+                offset += count
+                if chunk.count == chunk.storage.count {
+                    pipe.putFull(chunk)
+                    guard let next = pipe.takeEmpty() else {
+                        held = false
+                        throw Cancelled()
                     }
+                    chunk = next
                 }
             }
-        }
-        guard produced == declaredSize, checksum == entry.checksum else {
-            throw ContactIOError(
-                .corruptArchive, file: name,
-                message: produced == declaredSize
-                    ? "the zip entry's checksum does not match: the archive is corrupt"
-                    : "the zip entry is truncated (\(produced) of \(declaredSize) bytes)")
         }
     }
 }

@@ -29,22 +29,28 @@ final class XLSXSheetSource: ByteSource {
 
 /// The converting thread's work. `@unchecked Sendable`: it is handed to that thread and used there alone.
 private final class SheetConversion: @unchecked Sendable {
+    /// A cell's type attribute (`t`).
+    private enum CellType {
+        case number, sharedString, inlineString, formulaString, boolean, error, date
+    }
+
     let path: String
     let sheet: XLSXWorkbook.Sheet
     let workbook: XLSXWorkbook
     let name: String
     let output: PipeWriter
 
-    // The row being read.
+    // The row being read: its cells' text one after the other, and each cell's column and range in it.
     private var rowNumber = 0
     private var lastRow = 0
-    private var cells: [(column: Int, value: [UInt8])] = []
+    private var rowBytes: [UInt8] = []
+    private var cells: [(column: Int, start: Int, end: Int)] = []
     private var headerWidth: Int?
     // The cell being read.
     private var column = 0
     private var nextColumn = 0
-    private var type = ""
-    private var text: [UInt8] = []
+    private var type = CellType.number
+    private var cellStart = 0
     private var collecting = false
     private var inInlineString = false
 
@@ -82,19 +88,12 @@ private final class SheetConversion: @unchecked Sendable {
         }
         try ZipInput.checkRatio(entry, name: name)
         let parser = XMLPushParser()
-        parser.wantsAttributes = { $0 == "row" || $0 == "c" }
-        parser.onStart = { [unowned self] element, attributes in start(element, attributes) }
+        parser.onStart = { [unowned self] element in start(element) }
         parser.onEnd = { [unowned self] element in end(element) }
-        parser.onText = { [unowned self] bytes in if collecting { text.append(contentsOf: bytes) } }
-        var inflated: UInt64 = 0
+        parser.onText = { [unowned self] bytes in if collecting { rowBytes.append(contentsOf: bytes) } }
         do {
-            _ = try archive.extract(entry, bufferSize: 64 * 1024) { data in
-                inflated += UInt64(data.count)
-                guard inflated <= entry.uncompressedSize else {
-                    throw XMLProblem(
-                        message: "it inflates to more than the \(entry.uncompressedSize) bytes it declares")
-                }
-                try data.withUnsafeBytes { bytes in try parser.feed(bytes, final: false) }
+            try ZipInput.stream(entry, of: archive, name: name) { bytes in
+                try parser.feed(bytes, final: false)
                 if output.cancelled { throw Cancelled() }
             }
             try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
@@ -103,83 +102,84 @@ private final class SheetConversion: @unchecked Sendable {
         }
     }
 
-    private func start(_ element: Substring, _ attributes: [(Substring, String)]) {
-        switch element {
-        case "row":
-            rowNumber = attributes.first { $0.0 == "r" }.flatMap { Int($0.1) } ?? rowNumber + 1
+    private func start(_ element: XMLElement) {
+        if element.is("c") {
+            column = element.attribute("r").map(Self.column(of:)) ?? nextColumn
+            type = element.attribute("t").map(Self.cellType(_:)) ?? .number
+            cellStart = rowBytes.count
+        } else if element.is("v") {
+            collecting = true
+        } else if element.is("t") {
+            collecting = inInlineString
+        } else if element.is("row") {
+            rowNumber = element.attribute("r").map { Int(strtol($0, nil, 10)) } ?? rowNumber + 1
+            rowBytes.removeAll(keepingCapacity: true)
             cells.removeAll(keepingCapacity: true)
             nextColumn = 0
-        case "c":
-            column = attributes.first { $0.0 == "r" }.map { Self.column(of: $0.1) } ?? nextColumn
-            type = attributes.first { $0.0 == "t" }?.1 ?? "n"
-            text.removeAll(keepingCapacity: true)
-        case "v":
-            collecting = true
-        case "is":
+        } else if element.is("is") {
             inInlineString = true
-        case "t":
-            collecting = inInlineString
-        case "rPh":
+        } else if element.is("rPh") {
             collecting = false
-        default:
-            break
         }
     }
 
-    private func end(_ element: Substring) {
-        switch element {
-        case "v", "t":
+    private func end(_ element: XMLElement) {
+        if element.is("v") || element.is("t") {
             collecting = false
-        case "is":
-            inInlineString = false
-        case "c":
-            let value = cellValue()
-            if !value.isEmpty { cells.append((column, value)) }
+        } else if element.is("c") {
+            endCell()
             nextColumn = column + 1
-        case "row":
+        } else if element.is("row") {
             writeRow()
-        default:
-            break
+        } else if element.is("is") {
+            inInlineString = false
         }
     }
 
-    /// The cell's text as Excel stores it, by its type.
-    private func cellValue() -> [UInt8] {
+    /// Turns the cell's stored text into its value where its type says so (a shared string's index, a boolean).
+    private func endCell() {
         switch type {
-        case "s":
-            guard let index = Int(String(decoding: text, as: UTF8.self)), index >= 0, index < workbook.stringCount
-            else { return text }
-            return Array(workbook.stringBytes[workbook.stringStarts[index]..<workbook.stringStarts[index + 1]])
-        case "b":
-            return text == [UInt8(ascii: "1")]
-                ? Array("true".utf8) : text == [UInt8(ascii: "0")] ? Array("false".utf8) : text
+        case .sharedString:
+            var index = 0
+            for byte in rowBytes[cellStart...] {
+                guard byte &- 48 < 10, index < Int.max / 10 - 10 else { index = -1; break }
+                index = index * 10 + Int(byte - 48)
+            }
+            if index >= 0 && index < workbook.stringCount && rowBytes.count > cellStart {
+                rowBytes.removeSubrange(cellStart...)
+                rowBytes.append(
+                    contentsOf: workbook.stringBytes[workbook.stringStarts[index]..<workbook.stringStarts[index + 1]])
+            }
+        case .boolean:
+            let stored = rowBytes[cellStart...]
+            if stored.elementsEqual([UInt8(ascii: "1")]) || stored.elementsEqual([UInt8(ascii: "0")]) {
+                let value = stored.first == UInt8(ascii: "1") ? "true" : "false"
+                rowBytes.removeSubrange(cellStart...)
+                rowBytes.append(contentsOf: value.utf8)
+            }
         default:
-            return text
+            break
         }
+        if rowBytes.count > cellStart { cells.append((column, cellStart, rowBytes.count)) }
     }
 
     private func writeRow() {
-        let last = cells.map(\.column).max().map { $0 + 1 } ?? 0
+        let last = cells.last.map { $0.column + 1 } ?? 0
         if headerWidth == nil {
             guard last > 0 else { return }  // empty rows above the header
-            // Lines above the header stay empty, so that line numbers are row numbers.
-            for _ in lastRow + 1..<max(lastRow + 1, rowNumber) { output.append(0x0A) }
             headerWidth = last
-        } else {
-            for _ in lastRow + 1..<max(lastRow + 1, rowNumber) { output.append(0x0A) }
         }
+        // Rows missing from the sheet are empty lines, so that line numbers are row numbers.
+        for _ in lastRow + 1..<max(lastRow + 1, rowNumber) { output.append(0x0A) }
         lastRow = rowNumber
         let width = max(headerWidth ?? 0, last)
         var index = 0
-        for field in 0..<width {
-            if field > 0 { output.append(UInt8(ascii: ",")) }
-            if index < cells.count && cells[index].column == field {
-                output.appendQuoted(cells[index].value)
-                index += 1
-            } else {
+        rowBytes.withUnsafeBufferPointer { bytes in
+            for field in 0..<width {
+                if field > 0 { output.append(UInt8(ascii: ",")) }
                 while index < cells.count && cells[index].column < field { index += 1 }
                 if index < cells.count && cells[index].column == field {
-                    output.appendQuoted(cells[index].value)
+                    output.appendField(UnsafeBufferPointer(rebasing: bytes[cells[index].start..<cells[index].end]))
                     index += 1
                 }
             }
@@ -187,12 +187,25 @@ private final class SheetConversion: @unchecked Sendable {
         output.append(0x0A)
     }
 
+    private static func cellType(_ text: UnsafePointer<CChar>) -> CellType {
+        switch (UInt8(bitPattern: text[0]), UInt8(bitPattern: text[1])) {
+        case (UInt8(ascii: "s"), 0): .sharedString
+        case (UInt8(ascii: "s"), _): .formulaString
+        case (UInt8(ascii: "i"), _): .inlineString
+        case (UInt8(ascii: "b"), _): .boolean
+        case (UInt8(ascii: "e"), _): .error
+        case (UInt8(ascii: "d"), _): .date
+        default: .number
+        }
+    }
+
     /// The 0-based column of a cell reference such as `B7` or `AA12`.
-    static func column(of reference: String) -> Int {
+    static func column(of reference: UnsafePointer<CChar>) -> Int {
         var value = 0
-        for byte in reference.utf8 {
-            guard byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") else { break }
-            value = value * 26 + Int(byte - UInt8(ascii: "A") + 1)
+        var cursor = reference
+        while cursor.pointee >= 0x41 && cursor.pointee <= 0x5A && value < 1 << 20 {
+            value = value * 26 + Int(cursor.pointee - 0x41 + 1)
+            cursor += 1
         }
         return max(0, value - 1)
     }
@@ -216,16 +229,28 @@ private final class PipeWriter {
     }
 
     /// A CSV field: quoted when it holds a comma, a quote, a line break or surrounding spaces.
-    func appendQuoted(_ value: [UInt8]) {
+    func appendField(_ value: UnsafeBufferPointer<UInt8>) {
         let needsQuotes =
             value.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
             || value.first == 0x20 || value.last == 0x20
-        if needsQuotes { append(UInt8(ascii: "\"")) }
+        guard needsQuotes else { return appendBytes(value) }
+        append(UInt8(ascii: "\""))
         for byte in value {
             if byte == UInt8(ascii: "\"") { append(byte) }
             append(byte)
         }
-        if needsQuotes { append(UInt8(ascii: "\"")) }
+        append(UInt8(ascii: "\""))
+    }
+
+    private func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var offset = 0
+        while offset < bytes.count, let chunk = current() {
+            let count = min(bytes.count - offset, chunk.storage.count - chunk.count)
+            (chunk.storage.baseAddress! + chunk.count).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
+            chunk.count += count
+            offset += count
+            if chunk.count == chunk.storage.count { handOn() }
+        }
     }
 
     func flush() {

@@ -26,10 +26,10 @@ struct XLSXWorkbook {
         let relationships = try Self.relationships(archive, name: name)
         var sheets: [Sheet] = []
         try Self.parse(archive, part: "xl/workbook.xml", name: name, required: true) { parser in
-            parser.onStart = { element, attributes in
-                guard element == "sheet" else { return }
-                let sheetName = attributes.first { $0.0 == "name" }?.1 ?? "Sheet\(sheets.count + 1)"
-                if let id = attributes.first(where: { $0.0 == "id" })?.1, let target = relationships[id] {
+            parser.onStart = { element in
+                guard element.is("sheet") else { return }
+                let sheetName = element.string("name") ?? "Sheet\(sheets.count + 1)"
+                if let id = element.string("id"), let target = relationships[id] {
                     sheets.append(Sheet(name: sheetName, path: Self.resolve(target)))
                 }
             }
@@ -40,16 +40,16 @@ struct XLSXWorkbook {
         var inText = false
         var phonetic = 0
         try Self.parse(archive, part: "xl/sharedStrings.xml", name: name, required: false) { parser in
-            parser.wantsAttributes = { _ in false }
-            parser.onStart = { element, _ in
-                if element == "t" { inText = true } else if element == "rPh" { phonetic += 1 }
+            parser.onStart = { element in
+                if element.is("t") { inText = true } else if element.is("rPh") { phonetic += 1 }
             }
             parser.onEnd = { element in
-                switch element {
-                case "t": inText = false
-                case "rPh": phonetic -= 1
-                case "si": starts.append(bytes.count)
-                default: break
+                if element.is("t") {
+                    inText = false
+                } else if element.is("rPh") {
+                    phonetic -= 1
+                } else if element.is("si") {
+                    starts.append(bytes.count)
                 }
             }
             parser.onText = { text in
@@ -80,9 +80,8 @@ struct XLSXWorkbook {
     private static func relationships(_ archive: Archive, name: String) throws -> [String: String] {
         var targets: [String: String] = [:]
         try parse(archive, part: "xl/_rels/workbook.xml.rels", name: name, required: true) { parser in
-            parser.onStart = { element, attributes in
-                guard element == "Relationship", let id = attributes.first(where: { $0.0 == "Id" })?.1,
-                    let target = attributes.first(where: { $0.0 == "Target" })?.1
+            parser.onStart = { element in
+                guard element.is("Relationship"), let id = element.string("Id"), let target = element.string("Target")
                 else { return }
                 targets[id] = target
             }
@@ -108,16 +107,8 @@ struct XLSXWorkbook {
         try ZipInput.checkRatio(entry, name: name)
         let parser = XMLPushParser()
         configure(parser)
-        var inflated: UInt64 = 0
         do {
-            _ = try archive.extract(entry, bufferSize: 64 * 1024) { data in
-                inflated += UInt64(data.count)
-                guard inflated <= entry.uncompressedSize else {
-                    throw XMLProblem(
-                        message: "it inflates to more than the \(entry.uncompressedSize) bytes it declares")
-                }
-                try data.withUnsafeBytes { bytes in try parser.feed(bytes, final: false) }
-            }
+            try ZipInput.stream(entry, of: archive, name: name) { bytes in try parser.feed(bytes, final: false) }
             try parser.feed(UnsafeRawBufferPointer(start: nil, count: 0), final: true)
         } catch let problem as XMLProblem {
             throw ContactIOError(.corruptArchive, file: name, message: "\(part): \(problem.message)")

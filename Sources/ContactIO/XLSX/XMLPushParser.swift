@@ -6,14 +6,12 @@ import CExpat
 /// Hostile XML stays harmless: a document type declaration (where entities are declared, the billion laughs among
 /// them) is refused outright, external entities are never loaded (expat does not fetch them), and nesting is capped.
 final class XMLPushParser {
-    /// An element started: its local name (without a namespace prefix) and its attributes as (local name, value).
-    var onStart: (_ name: Substring, _ attributes: [(Substring, String)]) -> Void = { _, _ in }
-    /// An element ended.
-    var onEnd: (_ name: Substring) -> Void = { _ in }
+    /// An element started.
+    var onStart: (_ element: XMLElement) -> Void = { _ in }
+    /// An element ended (its ``XMLElement/attribute(_:)`` is nil).
+    var onEnd: (_ element: XMLElement) -> Void = { _ in }
     /// Text inside the current element (possibly in several pieces).
     var onText: (_ bytes: UnsafeBufferPointer<UInt8>) -> Void = { _ in }
-    /// Whether ``onStart`` needs the attributes (decoding them costs; most elements of a sheet need none).
-    var wantsAttributes: (_ name: Substring) -> Bool = { _ in true }
 
     private let parser: XML_Parser
     private var refusal: String?
@@ -31,7 +29,9 @@ final class XMLPushParser {
             },
             { user, name in
                 guard let user, let name else { return }
-                Unmanaged<XMLPushParser>.fromOpaque(user).takeUnretainedValue().end(name)
+                let parser = Unmanaged<XMLPushParser>.fromOpaque(user).takeUnretainedValue()
+                parser.depth -= 1
+                parser.onEnd(XMLElement(qualifiedName: name, attributes: nil))
             })
         XML_SetCharacterDataHandler(parser) { user, text, length in
             guard let user, let text, length > 0 else { return }
@@ -51,7 +51,7 @@ final class XMLPushParser {
     }
 
     /// Parses the next chunk of the document (`final` for the last).
-    /// - Throws: the reason, as a sentence, when the XML is not well-formed or is refused.
+    /// - Throws: ``XMLProblem`` when the XML is not well-formed or is refused.
     func feed(_ bytes: UnsafeRawBufferPointer, final: Bool) throws {
         let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self)
         let status = XML_Parse(parser, base, Int32(bytes.count), final ? 1 : 0)
@@ -73,28 +73,60 @@ final class XMLPushParser {
     private func start(_ name: UnsafePointer<CChar>, _ attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>?) {
         depth += 1
         if depth > Self.maximumDepth { return refuse("elements are nested more than \(Self.maximumDepth) deep") }
-        let local = Self.localName(name)
-        var pairs: [(Substring, String)] = []
-        if let attributes, wantsAttributes(local) {
-            var index = 0
-            while let key = attributes[index], let value = attributes[index + 1] {
-                pairs.append((Self.localName(key), String(cString: value)))
-                index += 2
-            }
+        onStart(XMLElement(qualifiedName: name, attributes: attributes))
+    }
+}
+
+/// An element as expat reports it, read in place: names are compared without making strings, because a sheet has
+/// millions of elements.
+struct XMLElement {
+    /// The name without its namespace prefix (`x:row` is `row`).
+    let name: UnsafePointer<CChar>
+    private let attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>?
+
+    init(qualifiedName: UnsafePointer<CChar>, attributes: UnsafeMutablePointer<UnsafePointer<CChar>?>?) {
+        name = XMLElement.localName(qualifiedName)
+        self.attributes = attributes
+    }
+
+    /// Whether the element's local name is `literal`.
+    func `is`(_ literal: StaticString) -> Bool {
+        Self.equal(name, literal)
+    }
+
+    /// The value of the attribute whose local name is `literal`, in place.
+    func attribute(_ literal: StaticString) -> UnsafePointer<CChar>? {
+        guard let attributes else { return nil }
+        var index = 0
+        while let key = attributes[index], let value = attributes[index + 1] {
+            if Self.equal(Self.localName(key), literal) { return value }
+            index += 2
         }
-        onStart(local, pairs)
+        return nil
     }
 
-    private func end(_ name: UnsafePointer<CChar>) {
-        depth -= 1
-        onEnd(Self.localName(name))
+    /// The attribute's value as a string.
+    func string(_ literal: StaticString) -> String? {
+        attribute(literal).map { String(cString: $0) }
     }
 
-    /// The name without a namespace prefix (`x:row` is `row`).
-    private static func localName(_ name: UnsafePointer<CChar>) -> Substring {
-        let text = String(cString: name)
-        guard let colon = text.lastIndex(of: ":") else { return Substring(text) }
-        return text[text.index(after: colon)...]
+    private static func equal(_ text: UnsafePointer<CChar>, _ literal: StaticString) -> Bool {
+        let bytes = literal.utf8Start
+        let count = literal.utf8CodeUnitCount
+        for index in 0..<count where UInt8(bitPattern: text[index]) != bytes[index] {
+            return false
+        }
+        return text[count] == 0
+    }
+
+    private static func localName(_ name: UnsafePointer<CChar>) -> UnsafePointer<CChar> {
+        var start = name
+        var cursor = name
+        while cursor.pointee != 0 {
+            if cursor.pointee == 0x3A { start = cursor + 1 }
+            cursor += 1
+        }
+        return start
     }
 }
 

@@ -116,6 +116,12 @@ let package = Package(
             path: "benchmarks/ContactIOBench",
             swiftSettings: strictSettings
         ),
+        .executableTarget(
+            name: "contactio-fuzz",
+            dependencies: ["ContactIO"],
+            path: "fuzz/ContactIOFuzz",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "JSONTextTests",
             dependencies: ["JSONText"],

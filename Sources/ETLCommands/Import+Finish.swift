@@ -6,7 +6,9 @@ import JSONText
 
 extension IntercomETL.Import {
     /// Completes the reports, prints the summary, and says with the exit code how the run went.
-    func finish(_ summary: ImportSummary, reports: ImportReports) throws {
+    /// - Parameter reportsNote: what the reports are, when the input was converted to be read (see
+    ///   ``OpenedInput/reportsNote``).
+    func finish(_ summary: ImportSummary, reports: ImportReports, reportsNote: String? = nil) throws {
         var reportFailure: Error?
         do {
             try reports.finish()
@@ -17,8 +19,9 @@ extension IntercomETL.Import {
             reportFailure = error
         }
         StandardStreams.print(summary.text)
-        if let rejects, summary.rejected > 0 { StandardStreams.print("reject report:   \(rejects)") }
-        if let failures, summary.failed > 0 { StandardStreams.print("failures file:   \(failures)") }
+        let note = reportsNote.map { " (\($0))" } ?? ""
+        if let rejects, summary.rejected > 0 { StandardStreams.print("reject report:   \(rejects)\(note)") }
+        if let failures, summary.failed > 0 { StandardStreams.print("failures file:   \(failures)\(note)") }
         if let results { StandardStreams.print("results:         \(results)") }
         if !summary.reconciles {
             StandardStreams.printError("internal error: the counts do not add up to the rows read")

@@ -139,7 +139,7 @@ extension IntercomETL {
                     throw error
                 }
                 try? await http.shutdown()
-                try finish(summary, reports: reports)
+                try finish(summary, reports: reports, reportsNote: opened.reportsNote)
             } catch {
                 // Drops what a run that did not start or finish leaves; the files `finish` completed stay.
                 reports.abort()

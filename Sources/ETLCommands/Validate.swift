@@ -75,7 +75,7 @@ extension IntercomETL {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            StandardStreams.print(summary.text(rejectsPath: rejects))
+            StandardStreams.print(summary.text(rejectsPath: rejects, reportsNote: opened.reportsNote))
             if let failure = summary.failure {
                 StandardStreams.printError("error: \(failure)")
                 throw ETLExit.inputFailure
@@ -93,7 +93,7 @@ extension IntercomETL {
 
 extension ValidationSummary {
     /// The summary for a person.
-    func text(rejectsPath: String?) -> String {
+    func text(rejectsPath: String?, reportsNote: String? = nil) -> String {
         var lines = [
             "file:          \(name)",
             "encoding:      \(encoding)",
@@ -122,7 +122,7 @@ extension ValidationSummary {
             lines += firstDuplicates.map { "  line \($0.line): '\($0.key)' already on line \($0.firstLine)" }
         }
         if let rejectsPath, rejected > 0 {
-            lines.append("reject report: \(rejectsPath)")
+            lines.append("reject report: \(rejectsPath)" + (reportsNote.map { " (\($0))" } ?? ""))
         }
         return lines.joined(separator: "\n")
     }

@@ -54,6 +54,7 @@ struct EncodedFilesCommandTests {
         let (names, output) = try importAndReadBack(bytes, name: "salesforce.csv")
         #expect(names == Dictionary(uniqueKeysWithValues: Self.people))
         #expect(output.contains("encoding:        WINDOWS-1252"), "\(output)")
+        #expect(output.contains("(UTF-8 CSV with the input's columns (the input is WINDOWS-1252)"), "\(output)")
         #expect(output.contains("not-an-email;Jörg Weiß") || output.contains("not-an-email,Jörg Weiß"), "\(output)")
     }
 

@@ -12,6 +12,22 @@ public struct OpenedInput {
     public let fileSize: Int?
     /// The encoding the file is read in (everything after the reader is UTF-8), and why.
     public let encoding: DetectedEncoding
+
+    /// What the reports written from this input (rejects, failures) are, when that differs from the input itself:
+    /// they are always UTF-8, and CSV for a sheet or an archive's CSV files. Nil for a plain UTF-8 file.
+    public var reportsNote: String? {
+        let origin: String
+        switch compression {
+        case .xlsx: origin = "the input is an xlsx sheet"
+        case .zip: origin = "the input is read from a zip archive"
+        case .none, .gzip:
+            guard encoding.encoding.needsTranscoding else { return nil }
+            origin = "the input is \(encoding.encoding)"
+        }
+        return
+            "UTF-8 \(format == .csv ? "CSV" : "NDJSON") with the input's columns (\(origin)): fix it and import it as "
+            + "it is"
+    }
 }
 
 /// Opens inputs, detecting gzip by its magic bytes (never by the name) and the format by the first character.

@@ -110,6 +110,16 @@ struct XLSXInputTests {
         } throws: { error in
             (error as? ContactIOError)?.message.contains("declares a document type") == true
         }
+        // An external entity (a file of this machine) is refused the same way, before anything is read.
+        let external = "<!DOCTYPE worksheet [<!ENTITY secret SYSTEM \"file:///etc/passwd\">]>"
+        let leak = "<row r=\"1\"><c t=\"inlineStr\"><is><t>&secret;</t></is></c></row>"
+        try FileManager.default.removeItem(atPath: path)
+        let second = try Self.workbook(sheets: [("S", leak)], strings: [], in: directory, prolog: external)
+        #expect {
+            _ = try InputOpener.open(second).reader.readAll()
+        } throws: { error in
+            (error as? ContactIOError)?.message.contains("declares a document type") == true
+        }
     }
 
     @Test func brokenXMLOrAMissingPartEndsWithOneError() throws {

@@ -44,6 +44,37 @@ struct EncodingTests {
         }
     }
 
+    /// Megabytes, so that the transcoder's output crosses many chunk boundaries of the thread that runs it.
+    @Test(arguments: [1, 4093, Int.max])
+    func aLargeTranscodedFileIsReadToItsLastRow(readSize: Int) throws {
+        var text = "email,name\n"
+        for index in 0..<40_000 { text += "u\(index)@example.com,Søren Schröder-Müller \(index)\n" }
+        for (bytes, encoding) in [
+            (Self.encoded(text, .windowsCP1252), TextEncoding.windows1252),
+            ([0xFF, 0xFE] + Self.encoded(text, .utf16LittleEndian), .utf16LE),
+        ] {
+            let input = try Self.open(bytes, readSize: readSize == 1 ? 65_536 : readSize)
+            #expect(input.encoding.encoding == encoding)
+            let (records, errors) = try input.reader.readAll()
+            #expect(errors.isEmpty)
+            #expect(records.count == 40_000)
+            #expect(records.last?.values == ["u39999@example.com", "Søren Schröder-Müller 39999"])
+        }
+    }
+
+    /// A two-byte character at every place around the end of the transcoding thread's 256 KiB chunks: a chunk with a
+    /// byte of room left must not end the file (it once did, 26 % into the 1M-row benchmark file).
+    @Test func aCharacterAcrossAChunkEndIsNotTheEndOfTheFile() throws {
+        let header = "email,name\n"
+        for shift in 262_136...262_150 {
+            let pad = String(repeating: "x", count: shift - header.utf8.count - "a@x.io,".utf8.count)
+            let text = header + "a@x.io," + pad + "ø\n" + "b@x.io,Ø\n"
+            let input = try Self.open(Self.encoded(text, .windowsCP1252))
+            let (records, errors) = try input.reader.readAll()
+            #expect(errors.isEmpty && records.map { $0.values[0] } == ["a@x.io", "b@x.io"], "at \(shift)")
+        }
+    }
+
     @Test func utf16WithoutAByteOrderMarkIsRecognisedByItsZeros() throws {
         let input = try Self.open(Self.encoded(Self.text, .utf16LittleEndian))
         #expect(input.encoding.encoding == .utf16LE)

@@ -124,14 +124,14 @@ struct ImportRoughEdgesTests {
         }
         close(socket)
         let port = Int(UInt16(bigEndian: address.sin_port))
-        let started = Date()
         let run = try await CommandRunner.runAwaiting(
             ["whoami", "--base-url", "http://127.0.0.1:\(port)"], environment: environment)
         #expect(run.status == 7, "\(run.stderr)")
         #expect(run.stderr.contains("could not connect to http://127.0.0.1:\(port)"), "\(run.stderr)")
         #expect(run.stderr.contains("refused"), "\(run.stderr)")
         #expect(run.stderr.split(separator: "\n").count == 1, "\(run.stderr)")
-        #expect(Date().timeIntervalSince(started) < 15)
+        // The child's own time: the test task may resume much later when other tests hold the cooperative threads.
+        #expect(run.elapsed < 15, "took \(run.elapsed) s")
     }
 
     @Test("6: a run stopped early says so once, and how to finish")

@@ -238,7 +238,9 @@ public enum InputOpener {
     ) throws -> InputBuffer {
         let replay = PrefixedByteSource(prefix: input.takeBuffered(), rest: input.source)
         let source = try TranscodingByteSource(source: replay, encoding: encoding, name: name)
-        return InputBuffer(source: source, capacity: options.bufferSize)
+        // Transcoding on a thread of its own: a Windows-1252 file read in 0.63 s on one thread, 0.33 s as UTF-8.
+        return InputBuffer(
+            source: ThreadedByteSource(source, name: name, threadName: "transcode"), capacity: options.bufferSize)
     }
 
     /// A zip archive's local file header (or the end record of an empty archive).

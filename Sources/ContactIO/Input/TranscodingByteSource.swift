@@ -40,8 +40,31 @@ final class TranscodingByteSource: ByteSource {
         input.deallocate()
     }
 
+    /// Converted bytes that did not fit the caller's buffer.
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+
+    /// Reads converted bytes; 0 only at the end, whatever the size of `buffer` (a buffer with room for less than a
+    /// character is served from a small scratch).
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        guard !closed, let base = buffer.baseAddress, buffer.count >= 8 else { return 0 }
+        guard !closed, let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        if pendingOffset < pending.count {
+            let count = min(buffer.count, pending.count - pendingOffset)
+            pending.withUnsafeBytes { base.copyMemory(from: $0.baseAddress! + pendingOffset, byteCount: count) }
+            pendingOffset += count
+            return count
+        }
+        guard buffer.count < 16 else { return try convert(into: buffer) }
+        var scratch = [UInt8](repeating: 0, count: 64)
+        let converted = try scratch.withUnsafeMutableBytes { try convert(into: $0) }
+        pending = Array(scratch.prefix(converted))
+        pendingOffset = 0
+        return converted == 0 ? 0 : try read(into: buffer)
+    }
+
+    /// Converts into `buffer`, which has room for at least one character (16 bytes).
+    private func convert(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
         var written = 0
         while written == 0 {
             if inputStart == inputEnd {

@@ -6,6 +6,9 @@ struct CommandRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        /// From the child's start to its exit, measured on the thread that waited for it (a test task can resume
+        /// long after, when other tests keep Swift's cooperative threads busy).
+        var elapsed: TimeInterval = 0
     }
 
     static var binary: URL {
@@ -29,6 +32,7 @@ struct CommandRunner {
         process.standardError = err
         let input = Pipe()
         process.standardInput = input
+        let started = Date()
         try process.run()
         if let stdin {
             input.fileHandleForWriting.write(stdin)
@@ -39,7 +43,7 @@ struct CommandRunner {
         process.waitUntilExit()
         return Output(
             status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self))
+            stderr: String(decoding: stderrData, as: UTF8.self), elapsed: Date().timeIntervalSince(started))
     }
 }
 

@@ -116,6 +116,21 @@ struct ZipInputTests {
         #expect(try two.reader.readAll().records.map { $0.values[0] } == ["c@x.io", "a@x.io"])
     }
 
+    @Test func everyReplacedCellOfEveryEntryIsCounted() throws {
+        let directory = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var bad = Array("email,name\n".utf8)
+        for line in 0..<1_500 { bad += Array("u\(line)@x.io,".utf8) + [0xC3, 0x28] + [0x0A] }
+        let path = try Self.archive([("a.csv", bad), ("b.csv", bad)], in: directory)
+        let input = try InputOpener.open(
+            path, options: ReaderOptions(encoding: .utf8, allEntries: true, invalidUTF8: .replace))
+        _ = try input.reader.readAll()
+        let replacements = input.reader.replacements
+        #expect(replacements.count == 3_000)
+        #expect(replacements.cells.count == replacements.limit)
+        #expect(replacements.cells.first == Replacements.Cell(line: 2, field: "a.csv: name"))
+    }
+
     @Test func aWindows1252FileInsideIsDetectedToo() throws {
         let directory = try Self.directory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -52,9 +52,7 @@ final class ConcatenatedCSVReader: RecordReader {
 
     var replacements: Replacements {
         var all = finishedReplacements
-        if index < parts.count {
-            for cell in parts[index].reader.replacements.cells { all.add(line: cell.line, field: cell.field) }
-        }
+        if index < parts.count { all.append(parts[index].reader.replacements, fieldPrefix: "\(parts[index].entry): ") }
         return all
     }
 
@@ -63,9 +61,7 @@ final class ConcatenatedCSVReader: RecordReader {
             let part = parts[index]
             guard let result = try part.reader.next() else {
                 finishedBytes += part.reader.bytesRead
-                for cell in part.reader.replacements.cells {
-                    finishedReplacements.add(line: cell.line, field: "\(part.entry): \(cell.field)")
-                }
+                finishedReplacements.append(part.reader.replacements, fieldPrefix: "\(part.entry): ")
                 index += 1
                 continue
             }

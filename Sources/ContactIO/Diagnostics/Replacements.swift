@@ -32,6 +32,14 @@ public struct Replacements: Sendable, Equatable {
         if cells.count < limit { cells.append(Cell(line: line, field: field)) }
     }
 
+    /// Adds another reader's replacements (all counted, listed up to ``limit``), their fields named with `prefix`.
+    mutating func append(_ other: Replacements, fieldPrefix prefix: String) {
+        count += other.count
+        for cell in other.cells.prefix(limit - cells.count) {
+            cells.append(Cell(line: cell.line, field: prefix + cell.field))
+        }
+    }
+
     /// "3 cells had bytes that are not valid …: line 4 (name), line 9 (city), …", or nil when there were none.
     public func summary(encoding: TextEncoding, shown: Int = 20) -> String? {
         guard count > 0 else { return nil }

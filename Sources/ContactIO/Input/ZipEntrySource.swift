@@ -55,28 +55,12 @@ private struct ZipExtraction: Sendable {
         guard let entry = archive[self.entry] else {
             throw ContactIOError(.corruptArchive, file: name, message: "the zip entry disappeared while reading")
         }
-        guard var chunk = pipe.takeEmpty() else { return }
-        var held = true
-        defer {
-            if held && chunk.count > 0 { pipe.putFull(chunk) }
-        }
+        let output = ChunkPipeWriter(pipe: pipe)
+        // What was inflated before a failure reaches the reader first.
+        defer { output.flush() }
         try ZipInput.stream(entry, of: archive, name: name) { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let count = min(bytes.count - offset, chunk.storage.count - chunk.count)
-                (chunk.storage.baseAddress! + chunk.count).copyMemory(
-                    from: bytes.baseAddress! + offset, byteCount: count)
-                chunk.count += count
-                offset += count
-                if chunk.count == chunk.storage.count {
-                    pipe.putFull(chunk)
-                    guard let next = pipe.takeEmpty() else {
-                        held = false
-                        throw Cancelled()
-                    }
-                    chunk = next
-                }
-            }
+            output.appendBytes(bytes)
+            if output.cancelled { throw Cancelled() }
         }
     }
 }

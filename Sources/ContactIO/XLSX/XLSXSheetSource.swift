@@ -38,7 +38,7 @@ private final class SheetConversion: @unchecked Sendable {
     let sheet: XLSXWorkbook.Sheet
     let workbook: XLSXWorkbook
     let name: String
-    let output: PipeWriter
+    let output: ChunkPipeWriter
 
     // The row being read: its cells' text one after the other, and each cell's column and range in it.
     private var rowNumber = 0
@@ -59,7 +59,7 @@ private final class SheetConversion: @unchecked Sendable {
         self.sheet = sheet
         self.workbook = workbook
         self.name = name
-        output = PipeWriter(pipe: pipe)
+        output = ChunkPipeWriter(pipe: pipe)
     }
 
     /// Thrown to stop once the reader has gone.
@@ -208,66 +208,5 @@ private final class SheetConversion: @unchecked Sendable {
             cursor += 1
         }
         return max(0, value - 1)
-    }
-}
-
-/// Writes bytes into a pipe's chunks, handing each on when full.
-private final class PipeWriter {
-    let pipe: ChunkPipe
-    private var chunk: ChunkPipe.Chunk?
-    private(set) var cancelled = false
-
-    init(pipe: ChunkPipe) {
-        self.pipe = pipe
-    }
-
-    func append(_ byte: UInt8) {
-        guard let chunk = current() else { return }
-        chunk.storage[chunk.count] = byte
-        chunk.count += 1
-        if chunk.count == chunk.storage.count { handOn() }
-    }
-
-    /// A CSV field: quoted when it holds a comma, a quote, a line break or surrounding spaces.
-    func appendField(_ value: UnsafeBufferPointer<UInt8>) {
-        let needsQuotes =
-            value.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-            || value.first == 0x20 || value.last == 0x20
-        guard needsQuotes else { return appendBytes(value) }
-        append(UInt8(ascii: "\""))
-        for byte in value {
-            if byte == UInt8(ascii: "\"") { append(byte) }
-            append(byte)
-        }
-        append(UInt8(ascii: "\""))
-    }
-
-    private func appendBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var offset = 0
-        while offset < bytes.count, let chunk = current() {
-            let count = min(bytes.count - offset, chunk.storage.count - chunk.count)
-            (chunk.storage.baseAddress! + chunk.count).copyMemory(from: bytes.baseAddress! + offset, byteCount: count)
-            chunk.count += count
-            offset += count
-            if chunk.count == chunk.storage.count { handOn() }
-        }
-    }
-
-    func flush() {
-        if let chunk, chunk.count > 0 { pipe.putFull(chunk) }
-        chunk = nil
-    }
-
-    private func current() -> ChunkPipe.Chunk? {
-        if chunk == nil && !cancelled {
-            chunk = pipe.takeEmpty()
-            if chunk == nil { cancelled = true }
-        }
-        return chunk
-    }
-
-    private func handOn() {
-        if let chunk { pipe.putFull(chunk) }
-        chunk = nil
     }
 }

@@ -36,6 +36,11 @@ let package = Package(
             providers: [.apt(["libexpat1-dev"]), .brew(["expat"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        // libphonenumber (C++) behind a C interface: the authority on phone numbers (PhoneNumbers in ContactMapping).
+        .target(
+            name: "CPhoneNumber",
+            linkerSettings: [.linkedLibrary("phonenumber"), .linkedLibrary("protobuf"), .linkedLibrary("stdc++")]
+        ),
         .systemLibrary(name: "CPrefetch"),
         .target(
             name: "JSONText",
@@ -67,6 +72,7 @@ let package = Package(
                 "ContactIO",
                 "JSONText",
                 "CPrefetch",
+                "CPhoneNumber",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strictSettings

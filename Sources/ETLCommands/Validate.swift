@@ -107,6 +107,7 @@ extension ValidationSummary {
             lines.append("               \(count) \(reason)")
         }
         lines.append("duplicate keys: \(duplicateKeys) (later rows update the contact of the first, in file order)")
+        lines += warnings.lines(label: "warnings:", width: 15)
         if usedSecondThread {
             lines.append("read by:       2 threads, one for each half of the file")
         }

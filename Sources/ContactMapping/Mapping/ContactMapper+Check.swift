@@ -6,6 +6,8 @@ extension ContactMapper {
     public enum CheckResult: Sendable, Equatable {
         /// The row maps; `keyHash` identifies its match key for duplicate detection.
         case valid(keyHash: Int)
+        /// The row maps, without what `warnings` name (values refused by an `invalid: skip` rule, extensions).
+        case warned(keyHash: Int, warnings: [FieldReject])
         case rejected(FieldReject)
     }
 
@@ -33,8 +35,10 @@ extension ContactMapper {
     /// fields are evaluated: so that the caller can start fetching the key's place in its table
     /// (``KeyTable/prefetch(_:)``) while they are.
     func check(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> CheckResult {
-        if let valid = scan(record, onKeyHash: onKeyHash) { return .valid(keyHash: valid.keyHash) }
+        if let valid = scan(record, onKeyHash: onKeyHash), !valid.warned { return .valid(keyHash: valid.keyHash) }
         switch map(record) {
+        case .contact(let contact) where !contact.warnings.isEmpty:
+            return .warned(keyHash: Self.keyHash(contact.matchKey), warnings: contact.warnings)
         case .contact(let contact): return .valid(keyHash: Self.keyHash(contact.matchKey))
         case .rejected(let reject): return .rejected(reject)
         }
@@ -46,13 +50,13 @@ extension ContactMapper {
     /// The look for repeated keys needs this for every row of a repeated key, and mapping those rows cost more than
     /// the rest of a nightly run.
     public func keyAndFields(_ record: RecordBuffer) -> (keyHash: Int, fields: UInt64)? {
-        scan(record, onKeyHash: { _ in })
+        scan(record, onKeyHash: { _ in }).map { ($0.keyHash, $0.fields) }
     }
 
     /// ``map(_:)``'s evaluation without the payload: nil as soon as a rule is rejected, or when the row has no
     /// identity or no key (then ``map(_:)`` tells why).
     @inline(__always)
-    private func scan(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
+    private func scan(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> RuleProgram.ScanResult? {
         if let isUser = program.fixedRoleIsUser { return program.scan(record, isUser: isUser, onKeyHash: onKeyHash) }
         guard case .success(let role) = role(of: record) else { return nil }
         return program.scan(record, isUser: role == "user", onKeyHash: onKeyHash)

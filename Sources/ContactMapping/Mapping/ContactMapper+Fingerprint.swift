@@ -3,7 +3,7 @@ import ContactIO
 extension ContactMapper {
     /// Bumped whenever a release changes what a mapping makes of the same cells (a transform, a date or phone rule),
     /// so that state kept by an older release no longer matches and those rows are compared with Intercom again.
-    static let transformsVersion = 2
+    static let transformsVersion = 3
 
     /// A stable 64-bit fingerprint of everything the mapping reads from the record, and of the mapping itself.
     ///
@@ -73,8 +73,9 @@ extension ContactMapper {
             }
             text += ":\(rule.transforms.map(\.rawValue).joined(separator: ","))"
             text += ":default=\(rule.defaultValue ?? "\u{0}"):\(canonical(rule.valueMap))"
-            text +=
-                ":phone=\(rule.callingCode ?? ""):dates=\(rule.dateFormats.map(\.description).joined(separator: ","))|"
+            text += ":phone=\(rule.region?.code ?? ""):\(rule.regionColumn ?? "\u{0}"):\(rule.takesExtension)"
+            text += ":invalid=\(rule.skipsInvalid ? "skip" : "reject"):zone=\(rule.timeZone ?? "")"
+            text += ":dates=\(rule.dateFormats.map(\.description).joined(separator: ","))|"
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }

@@ -15,6 +15,8 @@ public enum RejectReason: String, Sendable, CaseIterable {
     case missingIdentity = "missing_email_or_external_id"
     case missingMatchKey = "missing_match_key"
     case duplicateKey = "duplicate_key"
+    /// Not a reject: a phone's extension that is not sent (no `extension_to`), counted as a warning.
+    case extensionDropped = "phone_extension_not_sent"
 }
 
 /// A rejected row: which field, its value (shortened) and a reason a person can act on, for its first problem; and
@@ -55,6 +57,8 @@ public struct MappedContact: Sendable, Equatable {
     /// The create/update body: standard fields, then `custom_attributes`. Fields with empty cells are absent (or
     /// null with `empty: clear`).
     public var payload: JSONObject
+    /// What was left out of the payload: values refused by a rule with `invalid: skip`, phone extensions not sent.
+    public var warnings: [FieldReject] = []
 }
 
 /// The outcome of mapping one record.
@@ -106,7 +110,8 @@ public struct ContactMapper: Sendable {
         guard let header else {
             roleColumn = roleName.map(ColumnReference.key)
             program = RuleProgram(
-                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) })
+                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) },
+                regionColumns: mapping.rules.map { $0.regionColumn.map(ColumnReference.key) })
             return
         }
         var index: [String: Int] = [:]
@@ -120,7 +125,9 @@ public struct ContactMapper: Sendable {
         }
         let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
-        program = RuleProgram(mapping, columns: indices.map { $0.map(ColumnReference.index) })
+        program = RuleProgram(
+            mapping, columns: indices.map { $0.map(ColumnReference.index) },
+            regionColumns: mapping.rules.map { rule in rule.regionColumn.map { ColumnReference.index(index[$0]!) } })
     }
 
     /// Maps and validates the record in `record`: the payload an import sends, or every problem of the row.
@@ -139,6 +146,7 @@ public struct ContactMapper: Sendable {
             var matchKey: String?
             var identity = false
             var identityRejected = false
+            var warnings: [FieldReject] = []
             for position in 0..<program.count {
                 let step = program.steps[position]
                 switch program.evaluate(position, record, &scratch) {
@@ -152,6 +160,11 @@ public struct ContactMapper: Sendable {
                     }
                     if step.isEmail || step.isExternalID { identity = true }
                     if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
+                    if case .phone(let number, true) = value, !step.extensionMapped {
+                        warnings.append(program.fieldReject(position, .extensionDropped, number))
+                    }
+                case .rejected(let reason, let text) where step.skipsInvalid:
+                    warnings.append(program.fieldReject(position, reason, text))
                 case .rejected(let reason, let text):
                     if step.isEmail || step.isExternalID || step.isMatch { identityRejected = true }
                     problems.append(program.fieldReject(position, reason, text))
@@ -174,13 +187,17 @@ public struct ContactMapper: Sendable {
                             "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
             }
             if var first = problems.first {
-                first.problems = problems.map { FieldReject.Problem(field: $0.field, reason: $0.reason) }
+                // The values an `invalid: skip` rule left out are listed after the problems that reject the row, so
+                // that the file can be fixed in one round.
+                let skipped = warnings.filter { $0.reason != .extensionDropped }
+                first.problems = (problems + skipped).map { FieldReject.Problem(field: $0.field, reason: $0.reason) }
                 return .rejected(first)
             }
             if !custom.members.isEmpty {
                 payload.members.append(JSONObject.Member(key: "custom_attributes", value: .object(custom)))
             }
-            return .contact(MappedContact(role: role ?? "user", matchKey: matchKey ?? "", payload: payload))
+            return .contact(
+                MappedContact(role: role ?? "user", matchKey: matchKey ?? "", payload: payload, warnings: warnings))
         }
     }
 

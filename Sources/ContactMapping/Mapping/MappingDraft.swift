@@ -30,11 +30,21 @@ public enum MappingDraft {
         ("name", ["name", "fullname", "contactname", "displayname"]),
     ]
     static let firstNames = ["firstname", "first", "givenname", "fname"]
+    /// Columns that name each row's country, for the phone's `country_column`.
+    static let countryColumns = [
+        "country", "countrycode", "countryname", "mailingcountry", "billingcountry", "locationcountry",
+        "addresscountry", "land", "pays", "pais", "paisregiao",
+    ]
     static let lastNames = ["lastname", "last", "surname", "familyname", "lname"]
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = [
         "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
         "locationcountry", "locationregion", "locationcity", "type",
+    ]
+    /// Fields whose value a row can do without: a bad one is left out with a warning (`invalid: skip`) rather than
+    /// costing the row its email. The match key and the identity are not among them.
+    static let optionalFields: Set<String> = [
+        "name", "phone", "avatar", "signed_up_at", "last_seen_at", "owner_id", "unsubscribed_from_emails",
     ]
 
     /// The column names and the first `limit` rows of an input (for NDJSON, keys in order of first appearance).
@@ -70,13 +80,18 @@ public enum MappingDraft {
         }
         // Intercom's own export writes the role and custom attributes as columns of their own.
         let roleColumn = header.firstIndex { normalised($0) == "role" }
+        let countryColumn = keys.indices.first { countryColumns.contains(keys[$0]) }
+        let emailColumn = keys.indices.first { synonyms[0].names.contains(keys[$0]) }
+        let phoneGuess = PhoneGuess(
+            countries: countryColumn.map(values) ?? [], emails: emailColumn.map(values) ?? [])
+        var context = RuleContext(countryColumn: countryColumn.map { header[$0] }, phoneGuess: phoneGuess)
         for (field, names) in synonyms {
             // The best-ranked name wins, not the first column: Intercom's own export has both created_at and
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
             guard let column = ranked.first else { continue }
             used.insert(column)
-            fields.append((field, rule(field, header[column], values(column))))
+            fields.append((field, rule(field, header[column], values(column), &context)))
         }
         if !fields.contains(where: { $0.0 == "name" }),
             let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),
@@ -100,10 +115,11 @@ public enum MappingDraft {
             }
             var attribute = attributeName(name)
             if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
-            let type = guessType(sample)
+            let type = guessType(sample, dayFirst: context.dayFirst)
             var text = "{column: \(quote(name)), type: \(type.0)"
             if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
-            custom.append((attribute, text + "}"))
+            // A bad value of an attribute costs the attribute, not the contact.
+            custom.append((attribute, text + ", invalid: skip}"))
         }
         let mapped = Set(fields.map(\.0))
         let match = mapped.contains("email") ? "email" : mapped.contains("external_id") ? "external_id" : "email"
@@ -142,37 +158,76 @@ public enum MappingDraft {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func rule(_ field: String, _ column: String, _ sample: [String]) -> String {
+    /// What the rules of a draft learn from the whole file: the phone's region, and so whether dates are day-first.
+    struct RuleContext {
+        var countryColumn: String?
+        var phoneGuess: PhoneGuess
+        /// Whether ambiguous dates (03/04/2024) are read day-first: outside the US, once the phones' region is known.
+        var dayFirst = false
+    }
+
+    private static func rule(_ field: String, _ column: String, _ sample: [String], _ context: inout RuleContext)
+        -> String
+    {
+        let skip = optionalFields.contains(field) ? ", invalid: skip" : ""
         switch field {
         case "email": return "{column: \(quote(column)), transforms: [trim, lower]}"
         case "phone":
-            let national = sample.contains { !$0.hasPrefix("+") && !$0.hasPrefix("00") }
-            return national
-                ? "{column: \(quote(column)), phone: US}   # numbers without +: check the default country"
-                : "{column: \(quote(column))}"
+            var guess = context.phoneGuess
+            let region = guess.region(numbers: sample)
+            context.phoneGuess = guess
+            context.dayFirst = !["US", "CA", "PH"].contains(region.code)
+            var text = "{column: \(quote(column)), country: \(region.code)"
+            if let countryColumn = context.countryColumn { text += ", country_column: \(quote(countryColumn))" }
+            text += "\(skip)}   # \(guess.note(region))"
+            return text
         case "signed_up_at", "last_seen_at":
-            let formats = guessDateFormats(sample) ?? ["iso8601"]
-            let note = guessDateFormats(sample) == nil ? "   # could not recognise the dates in the sample: check" : ""
-            return "{column: \(quote(column)), date: [\(formats.map(quote).joined(separator: ", "))]}" + note
+            let formats = guessDateFormats(sample, dayFirst: context.dayFirst)
+            let note =
+                formats == nil
+                ? "   # could not recognise the dates in the sample: check"
+                : ambiguity(sample, formats!, dayFirst: context.dayFirst)
+            let list = (formats ?? ["iso8601"]).map(quote).joined(separator: ", ")
+            return "{column: \(quote(column)), date: [\(list)]\(skip)}" + note
         case "unsubscribed_from_emails":
-            return "{column: \(quote(column))}   # yes/no, true/false, 1/0 are understood"
+            return "{column: \(quote(column))\(skip)}   # yes/no, true/false, 1/0 are understood"
         default:
-            return quote(column)
+            return skip.isEmpty ? quote(column) : "{column: \(quote(column))\(skip)}"
         }
     }
 
+    /// A comment when every date of the column reads both day-first and month-first (no day above 12).
+    static func ambiguity(_ sample: [String], _ formats: [String], dayFirst: Bool) -> String {
+        guard let chosen = formats.first, chosen.hasPrefix("MM/dd") || chosen.hasPrefix("dd/MM") else { return "" }
+        let other = chosen.hasPrefix("MM/dd") ? "dd/MM" + chosen.dropFirst(5) : "MM/dd" + chosen.dropFirst(5)
+        guard let format = DateFormat(other), sample.allSatisfy({ reads(format, $0) }) else { return "" }
+        return "   # every date here reads day-first and month-first alike: \(chosen) chosen"
+            + (dayFirst ? " (the phones are not from the US)" : " (US order)") + "; check one you know"
+    }
+
+    static func reads(_ format: DateFormat, _ value: String) -> Bool {
+        var value = value
+        guard let seconds = value.withUTF8({ format.parse($0) }) else { return false }
+        // A serial is taken for an Excel date (an xlsx date cell) only between 1970 and 2100.
+        return format != .excel || (0...4_102_444_800).contains(seconds)
+    }
+
     /// The date formats that read every sample value, most specific first; nil if none does.
-    static func guessDateFormats(_ sample: [String]) -> [String]? {
+    static func guessDateFormats(_ sample: [String], dayFirst: Bool = false) -> [String]? {
         guard !sample.isEmpty else { return nil }
-        let candidates = [
+        var candidates = [
             "iso8601", "excel", "epoch", "MM/dd/yyyy", "dd/MM/yyyy", "yyyy-MM-dd HH:mm:ss", "dd.MM.yyyy",
-            "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd",
+            "MM/dd/yyyy HH:mm", "dd/MM/yyyy HH:mm", "yyyy/MM/dd", "MM/dd/yyyy h:mm a", "dd/MM/yyyy h:mm a",
+            "MM/dd/yyyy h:mm:ss a", "dd/MM/yyyy h:mm:ss a", "dd.MM.yyyy HH:mm", "dd/MM/yyyy HH:mm:ss",
+            "MM/dd/yyyy HH:mm:ss",
         ]
-        func reads(_ format: DateFormat, _ value: String) -> Bool {
-            var value = value
-            guard let seconds = value.withUTF8({ format.parse($0) }) else { return false }
-            // A serial is taken for an Excel date (an xlsx date cell) only between 1970 and 2100.
-            return format != .excel || (0...4_102_444_800).contains(seconds)
+        if dayFirst {
+            // Day-first where month-first was, for files whose dates may read both ways.
+            candidates = candidates.map { name in
+                name.hasPrefix("MM/dd")
+                    ? "dd/MM" + name.dropFirst(5)
+                    : name.hasPrefix("dd/MM") ? "MM/dd" + name.dropFirst(5) : name
+            }
         }
         // One format that reads every value settles day-first against month-first (31/12 only reads as dd/MM).
         for name in candidates {
@@ -194,7 +249,7 @@ public enum MappingDraft {
     }
 
     /// The custom attribute type for sample values, and the date formats for dates.
-    static func guessType(_ sample: [String]) -> (String, [String]?) {
+    static func guessType(_ sample: [String], dayFirst: Bool = false) -> (String, [String]?) {
         if sample.allSatisfy({ Int64($0) != nil }) {
             // Ten-digit numbers that all look like recent epoch seconds are dates.
             if sample.allSatisfy({ $0.count == 10 && (Int64($0) ?? 0) > 946_684_800 }) { return ("date", ["epoch"]) }
@@ -202,7 +257,9 @@ public enum MappingDraft {
         }
         if sample.allSatisfy({ Double($0) != nil }) { return ("float", nil) }
         if sample.allSatisfy({ ["true", "false", "yes", "no"].contains($0.lowercased()) }) { return ("boolean", nil) }
-        if let formats = guessDateFormats(sample), !formats.contains("epoch") { return ("date", formats) }
+        if let formats = guessDateFormats(sample, dayFirst: dayFirst), !formats.contains("epoch") {
+            return ("date", formats)
+        }
         return ("string", nil)
     }
 

@@ -89,12 +89,38 @@ extension MappingFile {
             }
         }
         guard sawFields else { throw MappingError(file: path, line: nil, message: "the mapping has no 'fields:'") }
+        try addExtensionRules(&mapping)
         let matchField = mapping.match.rawValue
+        if let key = mapping.rules.first(where: { !$0.isCustomAttribute && $0.name == matchField }), key.skipsInvalid {
+            throw MappingError(
+                file: path, line: key.line,
+                message:
+                    "'\(matchField)' is the match key: a row without a valid one cannot be imported (invalid: skip)")
+        }
         guard mapping.rules.contains(where: { !$0.isCustomAttribute && $0.name == matchField }) else {
             throw MappingError(
                 file: path, line: nil, message: "match is '\(matchField)' but no field '\(matchField)' is mapped")
         }
         return mapping
+    }
+
+    /// A custom attribute rule for each phone rule's `extension_to`: the same source and region, giving the extension.
+    private static func addExtensionRules(_ mapping: inout MappingFile) throws(MappingError) {
+        for rule in mapping.rules {
+            guard let attribute = rule.extensionTo else { continue }
+            guard !mapping.rules.contains(where: { $0.isCustomAttribute && $0.name == attribute }) else {
+                throw MappingError(
+                    file: mapping.path, line: rule.line,
+                    message: "extension_to: '\(attribute)' is also mapped under custom_attributes; map it once")
+            }
+            var extensionRule = rule
+            extensionRule.name = attribute
+            extensionRule.isCustomAttribute = true
+            extensionRule.extensionTo = nil
+            extensionRule.takesExtension = true
+            extensionRule.skipsInvalid = true  // the phone rule itself says what an invalid number costs
+            mapping.rules.append(extensionRule)
+        }
     }
 
     private static func parseRole(_ node: Node, fail: (Node?, String) -> MappingError) throws(MappingError) -> RoleRule
@@ -171,14 +197,44 @@ extension MappingFile {
             case "map":
                 guard case .mapping(let pairs) = value else { throw fail(value, "'\(name)': map must be a mapping") }
                 for (from, to) in pairs { rule.valueMap[from.string ?? ""] = to.string ?? "" }
-            case "phone":
-                guard type == .phone, let country = value.string?.uppercased() else {
-                    throw fail(value, "'\(name)': phone: COUNTRY applies to the phone field")
+            case "phone", "country":
+                guard type == .phone, let country = value.string else {
+                    throw fail(value, "'\(name)': \(key): COUNTRY applies to the phone field")
                 }
-                guard let code = PhoneNumbers.callingCodes[country] else {
-                    throw fail(value, "'\(name)': unknown country '\(country)' (use an ISO code such as US, GB, FR)")
+                guard let region = PhoneRegion(country) else {
+                    throw fail(
+                        value, "'\(name)': unknown country '\(country)' (use an ISO code such as US, GB, DE, FR)")
                 }
-                rule.callingCode = code
+                rule.region = region
+            case "country_column":
+                guard type == .phone, let column = value.string else {
+                    throw fail(value, "'\(name)': country_column: COLUMN applies to the phone field")
+                }
+                rule.regionColumn = column
+            case "extension_to":
+                guard type == .phone, !custom, let attribute = value.string, !attribute.isEmpty else {
+                    throw fail(value, "'\(name)': extension_to: ATTRIBUTE applies to the phone field")
+                }
+                guard contactFields[attribute] == nil else {
+                    throw fail(value, "'\(name)': extension_to names a standard field; name a custom attribute")
+                }
+                rule.extensionTo = attribute
+            case "invalid":
+                switch value.string {
+                case "skip": rule.skipsInvalid = true
+                case "reject": rule.skipsInvalid = false
+                default:
+                    throw fail(
+                        value, "'\(name)': invalid must be reject (the row is refused) or skip (sent without it)")
+                }
+            case "timezone":
+                guard type == .date, let zone = value.string else {
+                    throw fail(value, "'\(name)': timezone applies to date fields")
+                }
+                guard TimeZoneOffsets(identifier: zone) != nil else {
+                    throw fail(value, "'\(name)': unknown time zone '\(zone)' (use a name such as Europe/Berlin)")
+                }
+                rule.timeZone = zone
             case "date":
                 guard type == .date else { throw fail(value, "'\(name)': date formats apply to date fields") }
                 let names: [String]
@@ -201,7 +257,8 @@ extension MappingFile {
             default:
                 throw fail(
                     keyNode,
-                    "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, phone, date, type)"
+                    "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, "
+                        + "invalid, country, country_column, extension_to, date, timezone, type)"
                 )
             }
         }

@@ -8,7 +8,7 @@
 ///   email: {column: Email, transforms: [trim, lower]}
 ///   external_id: {column: Record ID}
 ///   name: {concat: [First Name, Last Name], separator: " "}
-///   phone: {column: Phone Number, phone: US}
+///   phone: {column: Phone Number, country: US, invalid: skip, extension_to: phone_ext}
 ///   signed_up_at: {column: Create Date, date: [iso8601, MM/dd/yyyy]}
 ///   unsubscribed_from_emails: {column: Opted Out, map: {Yes: "true", No: "false"}}
 ///   owner_id: {constant: "512"}
@@ -75,8 +75,23 @@ public struct MappingFile: Sendable {
         public var defaultValue: String?
         /// Exact replacements applied after the transforms ("Yes" → "true").
         public var valueMap: [String: String] = [:]
-        /// For phones: the calling code of the default country.
-        public var callingCode: String?
+        /// For phones: the region of numbers written without their calling code (`country: DE`).
+        public var region: PhoneRegion?
+        /// For phones: the column that names each row's country (an ISO code or a name); ``region`` is the fallback
+        /// for a row whose cell is empty or names no country.
+        public var regionColumn: String?
+        /// For phones: the custom attribute that gets a number's extension (`extension_to: phone_ext`); without one,
+        /// extensions are not sent and are counted.
+        public var extensionTo: String?
+        /// This rule gives the extension of the phone rule it was made from (the custom attribute of
+        /// ``extensionTo``), not the number.
+        public var takesExtension = false
+        /// `invalid: skip`: a value that fails the rule is left out and the contact sent without it (a warning);
+        /// otherwise (`invalid: reject`, the default) the row is rejected.
+        public var skipsInvalid = false
+        /// For dates: the time zone of timestamps written without an offset (`timezone: Europe/Berlin`); UTC when
+        /// nil.
+        public var timeZone: String?
         /// For dates: the formats to try, in order.
         public var dateFormats: [DateFormat] = [.iso8601, .epoch]
         /// The line of the rule in the mapping file, for messages.
@@ -100,6 +115,7 @@ public struct MappingFile: Sendable {
         var result: [(String, Int?)] = []
         if case .column(let column, _, _) = role { result.append((column, nil)) }
         for rule in rules {
+            if let column = rule.regionColumn { result.append((column, rule.line)) }
             switch rule.source {
             case .column(let column): result.append((column, rule.line))
             case .concat(let columns, _): result += columns.map { ($0, rule.line) }

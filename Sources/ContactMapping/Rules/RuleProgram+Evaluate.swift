@@ -75,14 +75,15 @@ extension RuleProgram {
         }
         if Self.isBlank(text) { return .blank }
         return convert(
-            index, step.type, text, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch, &scratch)
+            index, step.type, text, record, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch,
+            &scratch)
     }
 
     /// The value as its type wants it, or the reason it cannot be.
     @inline(__always)
     private func convert(
-        _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, isLowered: Bool,
-        verdictOnly: Bool, isKey: Bool, _ scratch: inout Scratch
+        _ index: Int, _ type: MappingFile.ValueType, _ text: UnsafeBufferPointer<UInt8>, _ record: RecordBuffer,
+        isLowered: Bool, verdictOnly: Bool, isKey: Bool, _ scratch: inout Scratch
     ) -> RuleOutcome {
         switch type {
         case .string:
@@ -96,16 +97,22 @@ extension RuleProgram {
             guard EmailAddresses.isPlausible(bytes: email) else { return .rejected(.invalidEmail, text) }
             return .value(.text(email))
         case .phone:
-            let trimmed = Self.trimmed(text)
-            let output = scratch.take(PhoneNumbers.maxE164Length)
-            // A verdict needs no E.164 text unless the phone is the key.
-            guard
-                let length = PhoneNumbers.e164(
-                    trimmed, defaultCallingCode: callingCodes[index], into: output, write: !verdictOnly || isKey)
-            else {
-                return .rejected(.invalidPhone, text)
+            let step = steps[index]
+            let region = step.hasRegionColumn ? rowRegion(index, record) : regions[index]
+            let output = scratch.take(PhoneNumbers.outputCapacity)
+            guard let parsed = PhoneNumbers.parse(Self.trimmed(text), region: region, into: output) else {
+                // The phone rule itself reports the number; its extension's rule has nothing to give.
+                return step.takesExtension ? .blank : .rejected(.invalidPhone, text)
             }
-            return .value(.text(UnsafeBufferPointer(rebasing: output[0..<length])))
+            if step.takesExtension {
+                guard parsed.extensionLength > 0 else { return .blank }
+                let start = PhoneNumbers.maxE164Length
+                return .value(.text(UnsafeBufferPointer(rebasing: output[start..<(start + parsed.extensionLength)])))
+            }
+            return .value(
+                .phone(
+                    UnsafeBufferPointer(rebasing: output[0..<parsed.e164Length]),
+                    hasExtension: parsed.extensionLength > 0))
         case .url:
             // `memchr` for the space: it reads many bytes at a time, and URLs are long.
             let url = Self.trimmed(text)
@@ -117,7 +124,10 @@ extension RuleProgram {
             let trimmed = Self.trimmed(text)
             let step = steps[index]
             for position in Int(step.formatStart)..<Int(step.formatStart + step.formatCount) {
-                if let seconds = formats[position].parse(trimmed) { return .value(.date(seconds)) }
+                var naive = false
+                guard let seconds = formats[position].parse(trimmed, naive: &naive) else { continue }
+                if naive, let zone = zones[index] { return .value(.date(zone.utc(fromLocal: seconds))) }
+                return .value(.date(seconds))
             }
             return .rejected(.invalidDate, text)
         case .boolean:
@@ -158,8 +168,15 @@ extension RuleProgram {
                 + "\(ContactMapper.maxStringLength)"
         case .invalidEmail: message = "'\(shown)' is not a valid email address"
         case .invalidPhone:
-            let hint = callingCodes[index] == nil ? "; set phone: COUNTRY in the mapping for national numbers" : ""
-            message = "'\(shown)' is not a phone number in international form (+…)\(hint)"
+            if regions[index] == nil && !steps[index].hasRegionColumn {
+                message =
+                    "'\(shown)' is not a phone number in international form (+…); set country: CODE in the mapping"
+                    + " for national numbers"
+            } else {
+                message = "'\(shown)' is not a possible phone number (a wrong number of digits for its country)"
+            }
+        case .extensionDropped:
+            message = "the extension of '\(shown)' is not sent (extension_to: ATTRIBUTE keeps it)"
         case .invalidURL: message = "'\(shown)' is not an http(s) URL"
         case .invalidDate:
             let step = steps[index]
@@ -234,14 +251,23 @@ extension RuleProgram {
         return UnsafeBufferPointer(output)
     }
 
-    /// The verdict of ``ContactMapper/map(_:)`` without the payload, for a row whose role is known: the key's hash and
-    /// which rules give the payload a member (bit n for rule n, the first 64; a null that clears counts), or nil as
-    /// soon as a rule is rejected, or without an identity (for a user) or a key.
+    /// What ``scan(_:isUser:onKeyHash:)`` finds of a valid row.
+    struct ScanResult {
+        var keyHash: Int
+        /// Which rules give the payload a member (bit n for rule n, the first 64; a null that clears counts).
+        var fields: UInt64
+        /// Whether something was left out with a warning (``MappedContact/warnings`` tells what).
+        var warned: Bool
+    }
+
+    /// The verdict of ``ContactMapper/map(_:)`` without the payload, for a row whose role is known (see
+    /// ``ScanResult``), or nil as soon as a rule is rejected, or without an identity (for a user) or a key.
     ///
     /// The match rule is evaluated first, and `onKeyHash` called with its hash, so that the caller can fetch the
     /// key's place in its table while the other rules are evaluated.
-    func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> (keyHash: Int, fields: UInt64)? {
+    func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> ScanResult? {
         Scratch.with { scratch in
+            var warned = false
             var identity = false
             var keyHash: Int?
             var bits: UInt64 = 0
@@ -261,13 +287,16 @@ extension RuleProgram {
                         onKeyHash(hash)
                     }
                     if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    if case .phone(_, true) = value, !rule.extensionMapped { warned = true }
+                case .rejected where rule.skipsInvalid:
+                    warned = true
                 case .rejected:
                     failed = true
                 }
                 scratch.reset()
             }
             guard !failed, let keyHash, !isUser || identity else { return nil }
-            return (keyHash, bits)
+            return ScanResult(keyHash: keyHash, fields: bits, warned: warned)
         }
     }
 
@@ -417,5 +446,15 @@ extension RuleProgram {
     /// A value shortened for reports (at most 60 characters).
     static func shorten(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         ContactMapper.shorten(String(decoding: bytes, as: UTF8.self))
+    }
+}
+
+extension RuleProgram {
+    /// The region of phone rule `index` for `record`: the one its country column names, else the rule's own.
+    func rowRegion(_ index: Int, _ record: RecordBuffer) -> PhoneRegion? {
+        guard let column = regionColumns[index] else { return regions[index] }
+        let cell = Self.trimmed(ContactMapper.cellBytes(column, in: record))
+        guard !cell.isEmpty else { return regions[index] }
+        return PhoneRegion.named(String(decoding: cell, as: UTF8.self)) ?? regions[index]
     }
 }

@@ -27,6 +27,14 @@ final class RuleProgram: @unchecked Sendable {
         /// The standard `id` field: it finds the contact and is never sent.
         var isID: Bool
         var isCustomAttribute: Bool
+        /// A phone rule whose region comes from a column of each row (``RuleProgram/regionColumns``).
+        var hasRegionColumn: Bool
+        /// The rule gives its phone number's extension, not the number (`extension_to`).
+        var takesExtension: Bool
+        /// A phone rule whose extensions another rule sends: they are not dropped.
+        var extensionMapped: Bool
+        /// `invalid: skip`: a refused value leaves the field out with a warning instead of rejecting the row.
+        var skipsInvalid: Bool
         /// Where the rule's CSV columns are in ``columnIndexes`` (-1: a column is an NDJSON key, see ``columns``), and
         /// how many it has.
         var columnStart: Int32
@@ -59,7 +67,11 @@ final class RuleProgram: @unchecked Sendable {
     /// the program owns: walked for every row without retaining an array (``Step`` says where a rule's are).
     let columnIndexes: UnsafeMutableBufferPointer<Int>
     let formats: UnsafeMutableBufferPointer<DateFormat>
-    let callingCodes: [String?]
+    /// Each phone rule's region for numbers without their calling code, and the column naming each row's.
+    let regions: [PhoneRegion?]
+    let regionColumns: [ContactMapper.ColumnReference?]
+    /// Each date rule's time zone for timestamps without an offset (nil: UTC).
+    let zones: [TimeZoneOffsets?]
     /// The match key's rule, if the mapping has one.
     let matchRule: Int?
     /// Whether a fixed role is `user` (which needs an email or an external id); nil when the role is a column's.
@@ -68,7 +80,10 @@ final class RuleProgram: @unchecked Sendable {
     let clearsBlanks: Bool
     private let storage: UnsafeMutableBufferPointer<UInt8>
 
-    init(_ mapping: MappingFile, columns: [[ContactMapper.ColumnReference]]) {
+    init(
+        _ mapping: MappingFile, columns: [[ContactMapper.ColumnReference]],
+        regionColumns: [ContactMapper.ColumnReference?]
+    ) {
         var steps: [Step] = []
         var texts: [[UInt8]] = []
         var flatColumns: [Int] = []
@@ -118,7 +133,9 @@ final class RuleProgram: @unchecked Sendable {
                     hasDefault: rule.defaultValue != nil,
                     isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
                     isMatch: standard && rule.name == mapping.match.rawValue, isID: standard && rule.name == "id",
-                    isCustomAttribute: rule.isCustomAttribute, columnStart: columnStart,
+                    isCustomAttribute: rule.isCustomAttribute, hasRegionColumn: rule.regionColumn != nil,
+                    takesExtension: rule.takesExtension, extensionMapped: rule.extensionTo != nil,
+                    skipsInvalid: rule.skipsInvalid, columnStart: columnStart,
                     columnCount: Int32(ruleColumns.count), formatStart: formatStart,
                     formatCount: Int32(rule.dateFormats.count)))
         }
@@ -143,7 +160,9 @@ final class RuleProgram: @unchecked Sendable {
         self.columns = columns
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
         valueMaps = mapping.rules.map { $0.valueMap.mapValues { Array($0.utf8) } }
-        callingCodes = mapping.rules.map(\.callingCode)
+        regions = mapping.rules.map(\.region)
+        self.regionColumns = regionColumns
+        zones = mapping.rules.map { $0.timeZone.flatMap(TimeZoneOffsets.init(identifier:)) }
         matchRule = steps.firstIndex(where: \.isMatch)
         count = steps.count
         if case .fixed(let role) = mapping.role { fixedRoleIsUser = role == "user" } else { fixedRoleIsUser = nil }
@@ -175,8 +194,10 @@ enum RuleOutcome {
 /// A rule's final value, in the canonical form of its type. Text points into the record, the program or the row's
 /// scratch space: valid only inside the `evaluate` call that gives it.
 enum RuleValue {
-    /// A string, a lower-cased email, an E.164 phone number or a URL.
+    /// A string, a lower-cased email or a URL.
     case text(UnsafeBufferPointer<UInt8>)
+    /// An E.164 phone number, and whether the text had an extension (not part of it).
+    case phone(UnsafeBufferPointer<UInt8>, hasExtension: Bool)
     case integer(Int64)
     /// A finite float, with its JSON text (as written when that is canonical JSON, else Swift's shortest form).
     case float(UnsafeBufferPointer<UInt8>)
@@ -186,7 +207,7 @@ enum RuleValue {
     /// The value as JSON.
     var json: JSONValue {
         switch self {
-        case .text(let bytes): .string(String(decoding: bytes, as: UTF8.self))
+        case .text(let bytes), .phone(let bytes, _): .string(String(decoding: bytes, as: UTF8.self))
         case .integer(let number): .number(String(number))
         case .float(let bytes): .number(String(decoding: bytes, as: UTF8.self))
         case .date(let seconds): .number(String(seconds))

@@ -13,7 +13,8 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
     /// a fraction being the time of day (`45292.5` is 2024-01-01 12:00 UTC). Serials before 61 (1 March 1900) are
     /// refused: Excel counts a 29 February 1900 that never was.
     case excel
-    /// Tokens `yyyy`, `MM`/`M`, `dd`/`d`, `HH`/`H`, `mm`, `ss` (1 or 2 digits each but the year) and literals.
+    /// Tokens `yyyy`, `MM`/`M`, `dd`/`d`, `HH`/`H` (0–23), `hh`/`h` (1–12, with `a`: AM or PM in any case), `mm`,
+    /// `ss` (1 or 2 digits each but the year) and literals.
     case pattern(String, [Token])
 
     public enum Token: Sendable, Equatable {
@@ -23,6 +24,10 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         case hour
         case minute
         case second
+        /// An hour of a 12-hour clock (1–12), made a 24-hour one by ``meridiem``.
+        case hour12
+        /// `AM` or `PM`.
+        case meridiem
         case literal(UInt8)
     }
 
@@ -37,7 +42,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
             var characters = Array(name.utf8)[...]
             let units: [(String, Token)] = [
                 ("yyyy", .year), ("MM", .month), ("M", .month), ("dd", .day), ("d", .day), ("HH", .hour), ("H", .hour),
-                ("mm", .minute), ("ss", .second),
+                ("hh", .hour12), ("h", .hour12), ("mm", .minute), ("ss", .second), ("a", .meridiem),
             ]
             outer: while let first = characters.first {
                 for (text, token) in units where characters.starts(with: text.utf8) {
@@ -56,6 +61,10 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
                 characters = characters.dropFirst()
             }
             guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day) else { return nil }
+            // A 12-hour clock needs its AM/PM, and a 24-hour one has none; one clock per pattern.
+            guard tokens.contains(.hour12) == tokens.contains(.meridiem),
+                !tokens.contains(.hour12) || !tokens.contains(.hour)
+            else { return nil }
             self = .pattern(name, tokens)
         }
     }
@@ -71,11 +80,24 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
 
     /// Epoch seconds (UTC), or nil when `bytes` is not a valid date in this format.
     public func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var naive = false
+        return parse(bytes, naive: &naive)
+    }
+
+    /// ``parse(_:)``, telling in `naive` whether the text gave no offset (a wall-clock time, read as UTC here: a
+    /// mapping's `timezone` says whose wall clock). Epoch seconds are never naive; Excel serials and patterns always.
+    public func parse(_ bytes: UnsafeBufferPointer<UInt8>, naive: inout Bool) -> Int? {
         switch self {
-        case .epoch: return Self.parseEpoch(bytes)
-        case .excel: return Self.parseExcel(bytes)
-        case .iso8601: return Self.parseISO(bytes)
-        case .pattern(_, let tokens): return Self.parsePattern(bytes, tokens)
+        case .epoch:
+            naive = false
+            return Self.parseEpoch(bytes)
+        case .excel:
+            naive = true
+            return Self.parseExcel(bytes)
+        case .iso8601: return Self.parseISO(bytes, naive: &naive)
+        case .pattern(_, let tokens):
+            naive = true
+            return Self.parsePattern(bytes, tokens)
         }
     }
 
@@ -136,7 +158,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
-    static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func parseISO(_ bytes: UnsafeBufferPointer<UInt8>, naive: inout Bool) -> Int? {
         // Plain static helpers with an inout index, not nested closures: those capture the index in a box that is
         // checked for exclusive access on every digit.
         var index = 0
@@ -149,6 +171,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
         var minute = 0
         var second = 0
         var offset = 0
+        naive = true
         if index < bytes.count {
             guard bytes[index] == UInt8(ascii: "T") || bytes[index] == UInt8(ascii: " ") else { return nil }
             index += 1
@@ -165,6 +188,7 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
             }
             if index < bytes.count {
                 let sign = bytes[index]
+                naive = false
                 if sign == UInt8(ascii: "Z") {
                     index += 1
                 } else if sign == UInt8(ascii: "+") || sign == dash {
@@ -185,10 +209,22 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
     static func parsePattern(_ bytes: UnsafeBufferPointer<UInt8>, _ tokens: [Token]) -> Int? {
         var index = 0
         var parts = (year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0)
+        var afternoon: Bool?
         for token in tokens {
             if case .literal(let byte) = token {
                 guard index < bytes.count, bytes[index] == byte else { return nil }
                 index += 1
+                continue
+            }
+            if token == .meridiem {
+                // AM or PM, any case (the 0x20 bit folds ASCII letters).
+                guard index + 2 <= bytes.count, bytes[index + 1] | 0x20 == UInt8(ascii: "m") else { return nil }
+                switch bytes[index] | 0x20 {
+                case UInt8(ascii: "a"): afternoon = false
+                case UInt8(ascii: "p"): afternoon = true
+                default: return nil
+                }
+                index += 2
                 continue
             }
             let maxDigits = token == .year ? 4 : 2
@@ -205,13 +241,18 @@ public enum DateFormat: Sendable, Equatable, CustomStringConvertible {
             case .year: parts.year = value
             case .month: parts.month = value
             case .day: parts.day = value
-            case .hour: parts.hour = value
+            case .hour, .hour12: parts.hour = value
             case .minute: parts.minute = value
             case .second: parts.second = value
-            case .literal: break
+            case .literal, .meridiem: break
             }
         }
         guard index == bytes.count else { return nil }
+        if let afternoon {
+            // 12 AM is midnight, 12 PM noon; hours past 12 are no 12-hour clock's.
+            guard (1...12).contains(parts.hour) else { return nil }
+            parts.hour = parts.hour % 12 + (afternoon ? 12 : 0)
+        }
         return epoch(
             year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute,
             second: parts.second)

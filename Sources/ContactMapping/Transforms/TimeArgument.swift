@@ -55,7 +55,7 @@ public struct TimeArgument: Sendable, Equatable {
             }
             guard zone else { return nil }
         }
-        guard let seconds = bytes.withUnsafeBufferPointer({ DateFormat.parseISO($0) }) else { return nil }
+        guard let seconds = bytes.withUnsafeBufferPointer({ DateFormat.iso8601.parse($0) }) else { return nil }
         self.init(seconds: seconds, isBareDate: isBareDate)
     }
 

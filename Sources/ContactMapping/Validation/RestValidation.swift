@@ -25,6 +25,7 @@ struct RestValidation: Sendable {
     var rejectedByReason: [String: Int] = [:]
     var rejects: [(row: RejectedRow, record: Record?)] = []
     var duplicateKeys = 0
+    var warnings = FieldWarnings()
     var duplicates: [Duplicate] = []
     /// Each key's first valid row after the cut: its line, and as the tag where the record starts, relative to the
     /// cut (to read its key again if it is reported), or ``unknownOffset`` beyond 4 GiB. The table itself, not a
@@ -67,10 +68,12 @@ struct RestValidation: Sendable {
             switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey, tag: tag) {
             case .rejected(let row, let withRecord):
                 if !tally.hold(row, withRecord ? record.makeRecord() : nil) { return nil }
-            case .firstOfKey:
+            case .firstOfKey(_, let warnings):
                 tally.valid += 1
-            case .repeatedKey(let keyHash, let first):
+                tally.warnings.add(warnings, line: record.line, keep: keep)
+            case .repeatedKey(let keyHash, let first, let warnings):
                 tally.valid += 1
+                tally.warnings.add(warnings, line: record.line, keep: keep)
                 tally.duplicateKeys += 1
                 if tally.duplicates.count < keep, case .contact(let contact) = mapper.map(record) {
                     tally.duplicates.append(

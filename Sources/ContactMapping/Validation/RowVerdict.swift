@@ -8,8 +8,9 @@ enum RowVerdict {
     /// `withRecord`: the report shows the row's values (every reject but a reader error other than a wrong number
     /// of fields, which has no values to show).
     case rejected(RejectedRow, withRecord: Bool)
-    case firstOfKey(keyHash: Int)
-    case repeatedKey(keyHash: Int, firstLine: Int32)
+    /// `warnings`: what the row is sent without (see ``FieldWarnings``); empty for most rows.
+    case firstOfKey(keyHash: Int, warnings: [FieldReject])
+    case repeatedKey(keyHash: Int, firstLine: Int32, warnings: [FieldReject])
 
     /// The verdict on the row `reader` just read (`result`); a valid row's key goes into `keys` with its line when
     /// it is new there, with `tag`.
@@ -22,15 +23,21 @@ enum RowVerdict {
         case .rowError(let error):
             return .rejected(RejectedRow(error), withRecord: error.reason == .fieldCountMismatch)
         case .record:
+            let keyHash: Int
+            var warnings: [FieldReject] = []
             switch mapper.check(record, onKeyHash: keys.prefetch) {
-            case .valid(let keyHash):
-                if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line), tag: tag) {
-                    return .repeatedKey(keyHash: keyHash, firstLine: first)
-                }
-                return .firstOfKey(keyHash: keyHash)
+            case .valid(let hash):
+                keyHash = hash
+            case .warned(let hash, let found):
+                keyHash = hash
+                warnings = found
             case .rejected(let reject):
                 return .rejected(RejectedRow(reject, file: reader.name, record: record), withRecord: true)
             }
+            if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line), tag: tag) {
+                return .repeatedKey(keyHash: keyHash, firstLine: first, warnings: warnings)
+            }
+            return .firstOfKey(keyHash: keyHash, warnings: warnings)
         }
     }
 }

@@ -39,6 +39,8 @@ public struct ValidationSummary: Sendable {
     public var rejectedByReason: [String: Int] = [:]
     /// Rows whose match key an earlier row already had (they are merged in file order on import).
     public var duplicateKeys = 0
+    /// What valid rows will be sent without (values of `invalid: skip` rules, phone extensions).
+    public var warnings = FieldWarnings()
     public var firstDuplicates: [(key: String, line: Int, firstLine: Int)] = []
     public var firstRejects: [RejectedRow] = []
     /// Why the run stopped before the end, if it did.
@@ -118,10 +120,12 @@ public enum ValidationRun {
                 switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey) {
                 case .rejected(let row, let withRecord):
                     try reject(row, original: withRecord ? reader.current : nil)
-                case .firstOfKey:
+                case .firstOfKey(_, let warnings):
                     summary.valid += 1
-                case .repeatedKey(_, let first):
+                    summary.warnings.add(warnings, line: reader.current.line, keep: keep)
+                case .repeatedKey(_, let first, let warnings):
                     summary.valid += 1
+                    summary.warnings.add(warnings, line: reader.current.line, keep: keep)
                     summary.duplicateKeys += 1
                     let record = reader.current
                     if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
@@ -174,6 +178,7 @@ public enum ValidationRun {
         summary.valid += part.valid
         summary.rejected += part.rejects.count
         summary.rejectedByReason.merge(part.rejectedByReason, uniquingKeysWith: +)
+        summary.warnings.append(part.warnings, lineOffset: offsets.line, keep: keep)
         for var held in part.rejects {
             held.row.line += offsets.line
             held.row.recordNumber += offsets.record

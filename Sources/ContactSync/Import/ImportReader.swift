@@ -73,6 +73,7 @@ final class ImportReader {
                 RejectedRow(reject, file: input.name, record: record), original: record,
                 key: self.mapper.matchKey(record))
         case .contact(let mapped):
+            recorder.warned(mapped.warnings, line: record.line)
             let contact = repeated.trim(mapped, leaving: check.position?.later ?? 0, match: mapper.mapping.match)
             let position = check.position
             send(

@@ -44,6 +44,12 @@ final class ImportRecorder: @unchecked Sendable {
         control.readCount.add(1, ordering: .relaxed)
     }
 
+    /// A row mapped without some of its values (see ``FieldWarnings``).
+    func warned(_ warnings: [FieldReject], line: Int) {
+        guard !warnings.isEmpty else { return }
+        lock.withLock { summary.warnings.add(warnings, line: line, keep: keepProblems) }
+    }
+
     /// A row whose key an earlier row of this run already wrote or found.
     func repeatedKey() {
         lock.withLock { summary.repeatedKeys += 1 }

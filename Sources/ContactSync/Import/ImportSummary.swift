@@ -26,6 +26,9 @@ public struct ImportSummary: Sendable {
     /// Rows whose key a row before them already had (merged in file order).
     public var repeatedKeys = 0
     public var rejectedByReason: [String: Int] = [:]
+    /// What rows were sent without: values of `invalid: skip` rules, phone extensions (not in the sync state's
+    /// unchanged rows, which are not mapped again).
+    public var warnings = FieldWarnings()
     public var failedByReason: [String: Int] = [:]
     /// The first rejects and failures, as lines a person can act on.
     public var firstProblems: [String] = []
@@ -73,6 +76,7 @@ public struct ImportSummary: Sendable {
         lines += by(rejectedByReason)
         lines.append("failed:          \(failed)")
         lines += by(failedByReason)
+        lines += warnings.lines(label: "warnings:", width: 17)
         if repeatedKeys > 0 {
             lines.append("repeated keys:   \(repeatedKeys) (applied to the same contact in file order)")
         }
@@ -132,6 +136,7 @@ public struct ImportSummary: Sendable {
             "unchanged": number(unchanged), "rejected": number(rejected), "failed": number(failed),
             "skipped": counts(skipped), "unarchived": number(unarchived), "repeated_keys": number(repeatedKeys),
             "rejected_by_reason": counts(rejectedByReason), "failed_by_reason": counts(failedByReason),
+            "warnings": warnings.json,
             "created_attributes": .array(createdAttributes.map(JSONValue.string)),
             "api_calls": number(statistics.totalCalls), "calls_by_endpoint": .object(calls),
             "calls_by_status": .object(byStatus),

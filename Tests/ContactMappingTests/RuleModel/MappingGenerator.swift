@@ -40,9 +40,17 @@ struct MappingGenerator {
     static let friendly: [String: [String]] = [
         "email": ["ann@example.com", " Bob@Example.org ", "c.d+tag@mail.example.co.uk"],
         "string": ["Élodie", "O'Brien", "id-7", "  spaced  ", "Ann Smith"],
-        "phone": ["+14155550123", "+44 20 7946 0001", "(415) 555-0123", "030 1234567", "06 18 82 92 28"],
+        "phone": [
+            "+14155550123", "+44 20 7946 0001", "(415) 555-0123", "030 1234567", "06 18 82 92 28",
+            "295-589-1584 ext. 362", "(415) 555-0123 x48", "+49 (0)30 5320199", "030 512301-99", "+1 555 0111",
+        ],
+        "country": RuleModel.countryCells.keys.sorted(),
         "url": ["https://example.com/a.png", " http://img.example/p/1.jpg "],
-        "date": ["2024-03-01", "2024-03-01T09:30:00Z", "1709285400", "03/04/2024", "2024-03-01 09:30:00+02:00"],
+        "date": [
+            "2024-03-01", "2024-03-01T09:30:00Z", "1709285400", "03/04/2024", "2024-03-01 09:30:00+02:00",
+            "03/04/2024 09:30 PM", "3/4/2024 12:05 am", "12/31/2023 12:00 PM", "07/15/2024 13:00 PM",
+            "2024-07-15 18:45",
+        ],
         "boolean": ["true", "No", "1", "yes", "off"],
         "integer": ["42", "-7", "+3", "0"],
         "float": ["3.25", "155.5", "-0.5", "10", "1e3"],
@@ -104,6 +112,10 @@ struct MappingGenerator {
             keys = ["external_id"]
         }
         let match = pick(keys)
+        // The match key cannot be skipped: a row without one cannot be imported.
+        for index in rules.indices where !rules[index].custom && rules[index].name == match {
+            rules[index].skip = false
+        }
         var role = ModelMapping.Role.fixed(pick(["user", "lead"]))
         if chance(30) {
             let map = [("Customer", "user"), ("Prospect ", "lead"), ("VIP", "user"), ("lead", "user")].filter { _ in
@@ -129,10 +141,19 @@ struct MappingGenerator {
         if type == "phone" && chance(70) {
             rule.country = pick([("US", "1"), ("DE", "49"), ("FR", "33"), ("IT", "39")])
         }
-        if type == "date" {
-            let formats = ["iso8601", "epoch", "MM/dd/yyyy"]
-            rule.dateFormats = (0..<(1 + below(3))).map { _ in pick(formats) }
+        if type == "phone" && chance(20) {
+            // Country cells in a column of their own, read by no other rule.
+            let column = Self.columns - 1
+            columnTypes[column] = "country"
+            rule.countryColumn = column
         }
+        if type == "phone" && !custom && chance(25) { rule.extensionTo = "phone_ext" }
+        if type == "date" {
+            let formats = ["iso8601", "epoch", "MM/dd/yyyy", "MM/dd/yyyy hh:mm a"]
+            rule.dateFormats = (0..<(1 + below(3))).map { _ in pick(formats) }
+            if chance(25) { rule.timeZone = pick(["Europe/Berlin", "America/New_York", "Asia/Kolkata"]) }
+        }
+        rule.skip = chance(25)
         return rule
     }
 }
@@ -172,7 +193,14 @@ extension ModelMapping {
                     "map: {" + rule.valueMap.map { "\(quoted($0.0)): \(quoted($0.1))" }.joined(separator: ", ") + "}")
             }
             if let value = rule.defaultValue { parts.append("default: \(quoted(value))") }
-            if let country = rule.country { parts.append("phone: \(country.name)") }
+            // Both spellings of a phone rule's region: `phone: US` (the first) and `country: DE`.
+            if let country = rule.country {
+                parts.append("\(country.name == "US" ? "phone" : "country"): \(country.name)")
+            }
+            if let column = rule.countryColumn { parts.append("country_column: \(header[column])") }
+            if let attribute = rule.extensionTo { parts.append("extension_to: \(attribute)") }
+            if rule.skip { parts.append("invalid: skip") }
+            if let zone = rule.timeZone { parts.append("timezone: \(zone)") }
             if !rule.dateFormats.isEmpty {
                 parts.append("date: [" + rule.dateFormats.map(quoted).joined(separator: ", ") + "]")
             }

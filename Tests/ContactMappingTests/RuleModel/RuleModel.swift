@@ -1,4 +1,5 @@
 import ContactIO
+import ContactMapping
 import Foundation
 import JSONText
 
@@ -21,7 +22,15 @@ struct ModelMapping {
         var valueMap: [(String, String)] = []
         var defaultValue: String?
         var country: (name: String, code: String)?
+        /// The column naming each row's country (a phone rule's `country_column`).
+        var countryColumn: Int?
+        /// The custom attribute of the phone's extension (`extension_to`).
+        var extensionTo: String?
+        /// `invalid: skip`.
+        var skip = false
         var dateFormats: [String] = []
+        /// The time zone of timestamps without an offset.
+        var timeZone: String?
     }
 
     enum Role {
@@ -45,6 +54,8 @@ struct ModelOutcome: Equatable {
     var problems: [String]
     /// The value the key's rule gives, whether or not the row maps.
     var keyValue: String?
+    /// (field, reason) of what a mapped row is sent without.
+    var warnings: [String] = []
 }
 
 enum RuleModel {
@@ -69,8 +80,36 @@ enum RuleModel {
         case problem(String)  // reason
     }
 
+    /// The country cells the generator writes, by what they name (nil: no country, the rule's own applies).
+    static let countryCells: [String: String?] = [
+        "DE": "DE", "fr": "FR", "Germany": "DE", "Frankreich": "FR", "United Kingdom": "GB", "": nil,
+        "Atlantis": nil, " us ": "US", "España": "ES",
+    ]
+
+    /// A phone rule's region for a row.
+    static func region(_ rule: ModelMapping.Rule, _ cells: [String]) -> String? {
+        guard let column = rule.countryColumn, column < cells.count else { return rule.country?.name }
+        let cell = cells[column]
+        if let named = countryCells[cell] ?? nil { return named }
+        // Any two letters libphonenumber knows as a region are its code (another rule's "No" is Norway).
+        let code = trim(cell).uppercased()
+        if code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }),
+            PhoneNumbers.exampleNumber(region: code, mobile: true) != nil
+        {
+            return code
+        }
+        return rule.country?.name
+    }
+
     /// One rule on one row: source, transforms, map, default, then the type.
     static func evaluate(_ rule: ModelMapping.Rule, _ cells: [String]) -> (Value, keyText: String?) {
+        let text = text(rule, cells)
+        if isBlank(text) { return (.blank, nil) }
+        return typed(rule, text, cells)
+    }
+
+    /// A rule's text for a row: source, transforms, map, default.
+    static func text(_ rule: ModelMapping.Rule, _ cells: [String]) -> String {
         var text: String
         switch rule.source {
         case .column(let index): text = index < cells.count ? cells[index] : ""
@@ -88,7 +127,11 @@ enum RuleModel {
         }
         if let mapped = rule.valueMap.last(where: { $0.0 == text }) { text = mapped.1 }
         if isBlank(text), let fallback = rule.defaultValue { text = fallback }
-        if isBlank(text) { return (.blank, nil) }
+        return text
+    }
+
+    /// The rule's type applied to its text.
+    static func typed(_ rule: ModelMapping.Rule, _ text: String, _ cells: [String]) -> (Value, keyText: String?) {
         let trimmed = trim(text)
         func string(_ value: String) -> String { JSONValue.string(value).jsonText }
         switch rule.type {
@@ -100,7 +143,7 @@ enum RuleModel {
             guard PlainRules.isPlausibleEmail(Array(email.utf8)) else { return (.problem("invalid_email"), nil) }
             return (.value(string(email)), email)
         case "phone":
-            guard let phone = PhoneValidityTests.plainly(trimmed, rule.country?.code) else {
+            guard let phone = PhoneValidityTests.plainly(trimmed, region(rule, cells)) else {
                 return (.problem("invalid_phone"), nil)
             }
             return (.value(string(phone)), phone)
@@ -111,7 +154,9 @@ enum RuleModel {
             return (.value(string(trimmed)), trimmed)
         case "date":
             for format in rule.dateFormats {
-                if let seconds = PlainRules.date(trimmed, format: format) { return (.value(String(seconds)), nil) }
+                if let seconds = PlainRules.date(trimmed, format: format, zone: rule.timeZone) {
+                    return (.value(String(seconds)), nil)
+                }
             }
             return (.problem("invalid_date"), nil)
         case "boolean":
@@ -157,6 +202,9 @@ enum RuleModel {
         var keyValue: String?
         var identity = false
         var explained = false
+        var warnings: [String] = []
+        var skippedProblems: [String] = []
+        var extensions: [(String, String)] = []
         for rule in mapping.rules {
             let isID = !rule.custom && rule.name == "id"
             let isIdentity = !rule.custom && (rule.name == "email" || rule.name == "external_id")
@@ -176,15 +224,36 @@ enum RuleModel {
                 if !isID {
                     if rule.custom { custom.append((rule.name, json)) } else { standard.append((rule.name, json)) }
                 }
+            case .problem(let reason) where rule.skip:
+                warnings.append("\(rule.name): \(reason)")
+                skippedProblems.append("\(rule.name): \(reason)")
             case .problem(let reason):
                 if isIdentity || isMatch { explained = true }
                 problems.append("\(rule.name): \(reason)")
             }
+            if rule.type == "phone" {
+                var digits: String?
+                if case .value = value {
+                    digits =
+                        PhoneNumbers.authority(trim(text(rule, cells)), region: region(rule, cells)).extensionDigits
+                    if digits != nil && rule.extensionTo == nil {
+                        warnings.append("\(rule.name): phone_extension_not_sent")
+                    }
+                }
+                // The extension's attribute is a rule of its own: with empty: clear, no extension clears it.
+                if let attribute = rule.extensionTo, digits != nil || mapping.clear {
+                    extensions.append((attribute, digits.map { JSONValue.string($0).jsonText } ?? "null"))
+                }
+            }
         }
+        // Extension attributes follow the mapping's own custom attributes.
+        custom += extensions
         if role == "user" && !identity && !explained { problems.append("row: missing_email_or_external_id") }
         if matchKey == nil && !explained { problems.append("\(mapping.match): missing_match_key") }
+        // The values skipped follow the problems that reject the row.
         guard problems.isEmpty, let role else {
-            return ModelOutcome(payload: nil, matchKey: nil, problems: problems, keyValue: keyValue)
+            let all = problems.isEmpty ? [] : problems + skippedProblems
+            return ModelOutcome(payload: nil, matchKey: nil, problems: all, keyValue: keyValue)
         }
         var members = [("role", JSONValue.string(role).jsonText)] + standard
         if !custom.isEmpty {
@@ -192,7 +261,7 @@ enum RuleModel {
             members.append(("custom_attributes", "{\(inner)}"))
         }
         let payload = "{" + members.map { "\(JSONValue.string($0.0).jsonText):\($0.1)" }.joined(separator: ",") + "}"
-        return ModelOutcome(payload: payload, matchKey: matchKey, problems: [], keyValue: keyValue)
+        return ModelOutcome(payload: payload, matchKey: matchKey, problems: [], keyValue: keyValue, warnings: warnings)
     }
 }
 
@@ -213,8 +282,9 @@ enum PlainRules {
         return lastDot < domain.count - 1
     }
 
-    /// Epoch seconds of a date in `format` (iso8601, epoch, MM/dd/yyyy), by Foundation's calendar; nil if none.
-    static func date(_ text: String, format: String) -> Int? {
+    /// Epoch seconds of a date in `format` (iso8601, epoch, MM/dd/yyyy, MM/dd/yyyy hh:mm a), by Foundation's
+    /// calendar; a time without an offset is one of `zone` (UTC when nil). Nil if none.
+    static func date(_ text: String, format: String, zone: String? = nil) -> Int? {
         let characters = Array(text)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= characters.count else { return nil }
@@ -222,25 +292,42 @@ enum PlainRules {
             guard part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
             return Int(String(part))
         }
+        func digits(_ part: Substring, _ counts: ClosedRange<Int>) -> Int? {
+            guard counts.contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+            return Int(part)
+        }
         switch format {
         case "epoch":
             guard (1...13).contains(characters.count), let value = Int(text), characters.allSatisfy(\.isNumber) else {
                 return nil
             }
             return characters.count == 13 ? value / 1000 : value
-        case "MM/dd/yyyy":
-            // One or two digits for month and day, four for the year.
-            let pieces = text.split(separator: "/", omittingEmptySubsequences: false)
-            guard pieces.count == 3, (1...2).contains(pieces[0].count), (1...2).contains(pieces[1].count),
-                pieces[2].count == 4, let month = Int(pieces[0]), let day = Int(pieces[1]), let year = Int(pieces[2]),
-                pieces.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        case "MM/dd/yyyy", "MM/dd/yyyy hh:mm a":
+            // One or two digits for month, day, hour and minute, four for the year.
+            var parts = text.split(separator: " ", omittingEmptySubsequences: false)
+            var hour = 0
+            var minute = 0
+            if format == "MM/dd/yyyy hh:mm a" {
+                guard parts.count == 3 else { return nil }
+                let clock = parts[1].split(separator: ":", omittingEmptySubsequences: false)
+                guard clock.count == 2, let h = digits(clock[0], 1...2), let m = digits(clock[1], 1...2),
+                    (1...12).contains(h), ["am", "pm"].contains(parts[2].lowercased())
+                else { return nil }
+                hour = h % 12 + (parts[2].lowercased() == "pm" ? 12 : 0)
+                minute = m
+                parts = [parts[0]]
+            }
+            guard parts.count == 1 else { return nil }
+            let pieces = parts[0].split(separator: "/", omittingEmptySubsequences: false)
+            guard pieces.count == 3, let month = digits(pieces[0], 1...2), let day = digits(pieces[1], 1...2),
+                let year = digits(pieces[2], 4...4)
             else { return nil }
-            return civil(year, month, day, 0, 0, 0)
+            return civil(year, month, day, hour, minute, 0, zone: zone)
         default:  // iso8601
             guard let year = number(0..<4), characters.count >= 10, characters[4] == "-", let month = number(5..<7),
                 characters[7] == "-", let day = number(8..<10)
             else { return nil }
-            if characters.count == 10 { return civil(year, month, day, 0, 0, 0) }
+            if characters.count == 10 { return civil(year, month, day, 0, 0, 0, zone: zone) }
             guard characters[10] == "T" || characters[10] == " ", let hour = number(11..<13), characters.count > 13,
                 characters[13] == ":", let minute = number(14..<16)
             else { return nil }
@@ -258,7 +345,9 @@ enum PlainRules {
                 }
             }
             var offset = 0
+            var naive = true
             if index < characters.count {
+                naive = false
                 let sign = characters[index]
                 if sign == "Z" {
                     index += 1
@@ -273,15 +362,20 @@ enum PlainRules {
                     return nil
                 }
             }
-            guard index == characters.count, let seconds = civil(year, month, day, hour, minute, second) else {
+            guard index == characters.count,
+                let seconds = civil(year, month, day, hour, minute, second, zone: naive ? zone : nil)
+            else {
                 return nil
             }
             return seconds - offset
         }
     }
 
-    /// Seconds since 1970 for a UTC calendar time (a 60th second allowed), or nil when the date does not exist.
-    static func civil(_ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int) -> Int? {
+    /// Seconds since 1970 for a calendar time in `zone` (UTC when nil; a 60th second allowed), or nil when the date
+    /// does not exist.
+    static func civil(
+        _ year: Int, _ month: Int, _ day: Int, _ hour: Int, _ minute: Int, _ second: Int, zone: String? = nil
+    ) -> Int? {
         guard year >= 1, hour < 24, minute < 60, second < 61 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -289,6 +383,14 @@ enum PlainRules {
         guard let date = calendar.date(from: components),
             calendar.dateComponents([.year, .month, .day], from: date) == components
         else { return nil }
-        return Int(date.timeIntervalSince1970.rounded()) + hour * 3600 + minute * 60 + second
+        let utc = Int(date.timeIntervalSince1970.rounded()) + hour * 3600 + minute * 60 + second
+        guard let zone, let timeZone = TimeZone(identifier: zone) else { return utc }
+        // The wall-clock time in the zone: its offset at that moment (no test time falls in a change of offset).
+        var local = Calendar(identifier: .gregorian)
+        local.timeZone = timeZone
+        let wall = DateComponents(
+            year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59))
+        guard let instant = local.date(from: wall) else { return nil }
+        return Int(instant.timeIntervalSince1970.rounded()) + max(0, second - 59)
     }
 }

@@ -60,9 +60,13 @@ struct RuleModelTests {
                 if contact.matchKey != expected.matchKey {
                     fail("key \(contact.matchKey), model \(expected.matchKey ?? "-")")
                 }
-                if checked != .valid(keyHash: ContactMapper.keyHash(contact.matchKey)) {
-                    fail("map maps, check says \(checked)")
-                }
+                let keyHash = ContactMapper.keyHash(contact.matchKey)
+                let expectedCheck: ContactMapper.CheckResult =
+                    contact.warnings.isEmpty
+                    ? .valid(keyHash: keyHash) : .warned(keyHash: keyHash, warnings: contact.warnings)
+                if checked != expectedCheck { fail("map maps, check says \(checked)") }
+                let warnings = contact.warnings.map { "\($0.field ?? "row"): \($0.reason.rawValue)" }
+                if warnings != expected.warnings { fail("warnings \(warnings), model \(expected.warnings)") }
                 accepted.append((contact.payload, cells))
             case .rejected(let reject):
                 let problems = reject.problems.map { "\($0.field ?? "row"): \($0.reason.rawValue)" }
@@ -199,7 +203,7 @@ struct RuleModelSandboxTests {
         try await withClient { client, _ in
             for (name, type) in [
                 ("string_attr", "string"), ("integer_attr", "integer"), ("float_attr", "float"),
-                ("boolean_attr", "boolean"), ("date_attr", "date"),
+                ("boolean_attr", "boolean"), ("date_attr", "date"), ("phone_ext", "string"),
             ] {
                 _ = try await client.createDataAttribute(name: name, dataType: type)
             }

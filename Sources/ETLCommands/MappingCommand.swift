@@ -28,25 +28,29 @@ extension IntercomETL.Mapping {
         @Option(name: .shortAndLong, help: "Where to write the mapping; '-' prints it.")
         var output = "mapping.yml"
 
-        @Option(help: "How many rows to sample.")
+        @Option(help: "How many rows to sample for names and types (every row is read for the order of dates).")
         var sample = 1000
 
         @OptionGroup var input: InputOptions
 
         func run() throws {
             let opened = try input.open(file)
-            let (columns, rows): ([String], [[String]])
+            let read: MappingDraft.Sample
             do {
-                (columns, rows) = try MappingDraft.sample(opened.reader, limit: sample)
+                // Every row is read for the order of the dates (03/04 against 13/04); the first ones are kept.
+                read = try MappingDraft.sample(opened.reader, limit: sample, readToEnd: true)
             } catch {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            let yaml = MappingDraft.make(header: columns, samples: rows, source: file)
-            let read = "\(columns.count) columns, \(rows.count) sample rows; read as \(opened.encoding)"
+            let yaml = MappingDraft.make(
+                header: read.header, samples: read.rows, source: file, dateOrders: read.dateOrders)
+            let summary =
+                "\(read.header.count) columns, \(read.rows.count) sample rows of \(read.rowsRead); "
+                + "read as \(opened.encoding)"
             if output == "-" {
                 StandardStreams.write(yaml, to: 1)
-                StandardStreams.printError("(\(read))")
+                StandardStreams.printError("(\(summary))")
                 return
             }
             do {
@@ -57,7 +61,7 @@ extension IntercomETL.Mapping {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
-            StandardStreams.printError("wrote \(output) (\(read))")
+            StandardStreams.printError("wrote \(output) (\(summary))")
         }
     }
 }

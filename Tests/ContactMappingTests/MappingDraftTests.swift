@@ -52,4 +52,46 @@ struct MappingDraftTests {
         #expect(yaml.contains("# 'Blank' was empty in the sample"))
         #expect(yaml.contains("# 'id' is kept by Intercom itself"))
     }
+
+    /// The phones' region comes from the file: its national numbers, read under the regions it points to (emails'
+    /// country domains, international numbers, a country column); ambiguous dates follow it.
+    @Test(
+        arguments: [
+            (["030 512301-99", "089 1234567", "+49 40 1234567", "0171 2345678"], "de", "DE"),
+            (["06 18 82 92 28", "01 42 68 53 00", "+33 1 42 68 53 00", "07 12 34 56 78"], "fr", "FR"),
+            (["(415) 555-0123", "212-555-0199", "+1 646 555 0100", "617.555.0142"], "com", "US"),
+            (["020 7946 0001", "07700 900123", "+44 161 496 0000", "0113 496 0000"], "co.uk", "GB"),
+        ] as [([String], String, String)])
+    func thePhonesRegionIsTheFilesOwn(phones: [String], domain: String, region: String) {
+        let rows = phones.enumerated().map { ["p\($0.offset)@example.\(domain)", $0.element, "03/04/2024"] }
+        let yaml = MappingDraft.make(header: ["Email", "Phone", "Created Date"], samples: rows, source: "x.csv")
+        #expect(yaml.contains("phone: {column: Phone, country: \(region), invalid: skip}"), "\(yaml)")
+        let dayFirst = region != "US"
+        #expect(yaml.contains("date: [\(dayFirst ? "dd/MM/yyyy" : "MM/dd/yyyy")]"), "\(yaml)")
+        #expect(yaml.contains("reads day-first and month-first alike"), "\(yaml)")
+    }
+
+    @Test func aCountryColumnGivesEachRowsRegion() {
+        let rows = [["a@x.com", "030 1234567", "Germany"], ["b@x.com", "06 18 82 92 28", "France"]]
+        let yaml = MappingDraft.make(header: ["Email", "Phone", "Country"], samples: rows, source: "x.csv")
+        #expect(yaml.contains("country_column: Country"), "\(yaml)")
+        let mapping = try? MappingFile.parse(yaml, path: "draft.yml")
+        #expect(mapping?.rules.first { $0.name == "phone" }?.regionColumn == "Country")
+    }
+
+    /// The order of dates is decided from the whole column: one value past the sample that can only be day-first
+    /// settles it, and the comment on ambiguity goes.
+    @Test func dayFirstIsDecidedFromTheWholeColumn() throws {
+        var csv = "Email,Created Date\n"
+        for index in 0..<1_500 { csv += "p\(index)@example.com,\(index == 1_400 ? "13/04/2024" : "03/04/2024")\n" }
+        let input = try InputOpener.open(source: MemoryByteSource(csv), name: "dates.csv")
+        let sample = try MappingDraft.sample(input.reader, limit: 1_000, readToEnd: true)
+        #expect(sample.rows.count == 1_000 && sample.rowsRead == 1_500)
+        #expect(sample.dateOrders["Created Date"] == MappingDraft.DateOrder(dayFirst: 1, monthFirst: 0))
+        let yaml = MappingDraft.make(
+            header: sample.header, samples: sample.rows, source: "dates.csv", dateOrders: sample.dateOrders)
+        #expect(yaml.contains("signed_up_at: {column: Created Date, date: [dd/MM/yyyy], invalid: skip}"), "\(yaml)")
+        let unsettled = MappingDraft.make(header: sample.header, samples: sample.rows, source: "dates.csv")
+        #expect(unsettled.contains("date: [MM/dd/yyyy]") && unsettled.contains("day-first and month-first alike"))
+    }
 }

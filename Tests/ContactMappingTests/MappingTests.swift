@@ -1,6 +1,7 @@
 import ContactIO
 import ContactMapping
 import Foundation
+import JSONText
 import Testing
 
 struct MappingTests {
@@ -126,6 +127,20 @@ struct MappingTests {
             ),
             ("match: external_id\nfields:\n  email: Email\n", nil, "no field 'external_id' is mapped"),
             ("match: email\nfields:\n  email: Email\nextra: 1\n", 4, "unknown key 'extra'"),
+            ("match: email\nfields:\n  email: {column: Email, invalid: skip}\n", 3, "is the match key"),
+            ("match: email\nfields:\n  email: Email\n  name: {column: First, invalid: maybe}\n", 4, "invalid must be"),
+            (
+                "match: email\nfields:\n  email: Email\n  name: {column: First, extension_to: ext}\n", 4,
+                "extension_to: ATTRIBUTE applies to the phone field"
+            ),
+            (
+                "match: email\nfields:\n  email: Email\n  signed_up_at: {column: Signed, timezone: Mars/Olympus}\n", 4,
+                "unknown time zone 'Mars/Olympus'"
+            ),
+            (
+                "match: email\nfields:\n  email: Email\n  phone: {column: Phone, country: Narnia}\n", 4,
+                "unknown country"
+            ),
             ("match: email\nfields: [\n", 3, "not valid YAML"),
         ] as [(String, Int?, String)])
     func mappingErrorsNameTheLine(yaml: String, line: Int?, message: String) {
@@ -142,5 +157,39 @@ struct MappingTests {
         #expect(error?.message == "column 'Surname' is not in the header")
         let near = #expect(throws: MappingError.self) { _ = try mapper("match: email\nfields:\n  email: email\n") }
         #expect(near?.message == "column 'email' is not in the header (did you mean 'Email'?)")
+    }
+
+    /// `invalid: skip` sends the row without the bad value, with a warning; `reject` (the default) refuses the row.
+    @Test func invalidSkipLeavesTheValueOutWithAWarning() throws {
+        let skip =
+            "match: email\nfields:\n  email: Email\n  phone: {column: Phone, country: US, invalid: skip}\n"
+            + "  signed_up_at: {column: Signed, date: [MM/dd/yyyy], invalid: skip}\n"
+        let row = "7,ann@example.com,Ann,Smith,call me,31/31/2024,Customer,gold,3,,512"
+        guard case .contact(let contact) = try map(skip, [row]).first else { Issue.record("rejected"); return }
+        #expect(contact.payload["phone"] == nil && contact.payload["signed_up_at"] == nil)
+        #expect(contact.warnings.map(\.reason) == [.invalidPhone, .invalidDate])
+        let reject = skip.replacingOccurrences(
+            of: "  phone: {column: Phone, country: US, invalid: skip}", with: "  phone: {column: Phone, country: US}")
+        guard case .rejected(let refused) = try map(reject, [row]).first else { Issue.record("accepted"); return }
+        // The skipped date is listed after the problem that rejects the row, so the file is fixed in one round.
+        #expect(refused.problemList == "phone: invalid_phone; signed_up_at: invalid_date")
+    }
+
+    /// Naive timestamps are read in the mapping's time zone, daylight saving time included; times with an offset and
+    /// epoch seconds are not moved.
+    @Test func naiveTimestampsAreReadInTheMappingsTimeZone() throws {
+        let yaml =
+            "match: email\nfields:\n  email: Email\n"
+            + "  signed_up_at: {column: Signed, date: [iso8601, epoch, MM/dd/yyyy h:mm a], timezone: Europe/Berlin}\n"
+        func seconds(_ cell: String) throws -> JSONValue? {
+            let row = "7,ann@example.com,Ann,Smith,,\(cell),Customer,gold,3,,512"
+            guard case .contact(let contact) = try map(yaml, [row]).first else { return nil }
+            return contact.payload["signed_up_at"]
+        }
+        #expect(try seconds("2024-07-15 18:45") == .number("1721061900"))  // 16:45Z, summer time (+2)
+        #expect(try seconds("2024-01-15 18:45") == .number("1705340700"))  // 17:45Z, winter time (+1)
+        #expect(try seconds("01/15/2024 6:45 PM") == .number("1705340700"))
+        #expect(try seconds("2024-01-15T18:45:00Z") == .number("1705344300"))  // an offset is kept
+        #expect(try seconds("1705344300") == .number("1705344300"))
     }
 }

@@ -41,6 +41,26 @@ struct TransformTests {
         #expect(parse(format, text) == nil)
     }
 
+    @Test(
+        arguments: [
+            ("M/d/yyyy h:mm a", "3/4/2024 3:05 PM", 1_709_564_700),
+            ("M/d/yyyy h:mm a", "3/4/2024 12:05 am", 1_709_510_700),
+            ("MM/dd/yyyy hh:mm:ss a", "03/04/2024 12:00:00 PM", 1_709_553_600),
+            ("dd/MM/yyyy h:mm a", "04/03/2024 11:59 pm", 1_709_596_740),
+        ] as [(String, String, Int)])
+    func twelveHourClocksWithAMAndPM(format: String, text: String, expected: Int) {
+        #expect(parse(format, text) == expected)
+    }
+
+    @Test func twelveHourClocksRefuseWhatNoClockShows() {
+        #expect(parse("M/d/yyyy h:mm a", "3/4/2024 13:05 PM") == nil)
+        #expect(parse("M/d/yyyy h:mm a", "3/4/2024 0:05 AM") == nil)
+        #expect(parse("M/d/yyyy h:mm a", "3/4/2024 3:05 XM") == nil)
+        #expect(parse("M/d/yyyy h:mm a", "3/4/2024 3:05") == nil)
+        #expect(DateFormat("M/d/yyyy h:mm") == nil)  // a 12-hour clock without AM/PM
+        #expect(DateFormat("M/d/yyyy HH:mm a") == nil)
+    }
+
     @Test func unknownFormatTokensAreRefused() {
         #expect(DateFormat("MMM d, yyyy") == nil)
         #expect(DateFormat("yy-MM-dd") == nil)

@@ -36,7 +36,7 @@ extension ContactMapper {
     /// (``KeyTable/prefetch(_:)``) while they are.
     func check(_ record: RecordBuffer, onKeyHash: (Int) -> Void) -> CheckResult {
         if let valid = scan(record, onKeyHash: onKeyHash), !valid.warned { return .valid(keyHash: valid.keyHash) }
-        switch map(record) {
+        switch map(record, buildsPayload: false) {
         case .contact(let contact) where !contact.warnings.isEmpty:
             return .warned(keyHash: Self.keyHash(contact.matchKey), warnings: contact.warnings)
         case .contact(let contact): return .valid(keyHash: Self.keyHash(contact.matchKey))

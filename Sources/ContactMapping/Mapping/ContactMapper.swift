@@ -132,6 +132,12 @@ public struct ContactMapper: Sendable {
 
     /// Maps and validates the record in `record`: the payload an import sends, or every problem of the row.
     public func map(_ record: RecordBuffer) -> MappingResult {
+        map(record, buildsPayload: true)
+    }
+
+    /// ``map(_:)``; without `buildsPayload` the contact's payload is left empty (its key, role and warnings are
+    /// made): the cheaper mode for a verdict that needs the problems and warnings only.
+    func map(_ record: RecordBuffer, buildsPayload: Bool) -> MappingResult {
         Scratch.with { scratch in
             var problems: [FieldReject] = []
             var role: String?
@@ -151,7 +157,7 @@ public struct ContactMapper: Sendable {
                 let step = program.steps[position]
                 switch program.evaluate(position, record, &scratch) {
                 case .blank:
-                    if mapping.empty == .clear && !step.isID {
+                    if buildsPayload && mapping.empty == .clear && !step.isID {
                         append(.null, for: step, position, to: &payload, custom: &custom)
                     }
                 case .value(let value):
@@ -159,7 +165,9 @@ public struct ContactMapper: Sendable {
                         matchKey = String(decoding: key, as: UTF8.self)
                     }
                     if step.isEmail || step.isExternalID { identity = true }
-                    if !step.isID { append(value.json, for: step, position, to: &payload, custom: &custom) }
+                    if buildsPayload && !step.isID {
+                        append(value.json, for: step, position, to: &payload, custom: &custom)
+                    }
                     if case .phone(let number, true) = value, !step.extensionMapped {
                         warnings.append(program.fieldReject(position, .extensionDropped, number))
                     }

@@ -49,12 +49,78 @@ public enum MappingDraft {
 
     /// The column names and the first `limit` rows of an input (for NDJSON, keys in order of first appearance).
     public static func sample(_ reader: RecordReader, limit: Int) throws -> (header: [String], rows: [[String]]) {
+        let whole = try sample(reader, limit: limit, readToEnd: false)
+        return (whole.header, whole.rows)
+    }
+
+    /// What `mapping init` reads of a file: the column names, the first rows, and, from every row, which order the
+    /// dates of each column are written in.
+    public struct Sample: Sendable {
+        public var header: [String]
+        public var rows: [[String]]
+        /// By column name: how its `nn/nn/yyyy` dates show their order.
+        public var dateOrders: [String: DateOrder] = [:]
+        /// The rows read (all of them with `readToEnd`).
+        public var rowsRead = 0
+    }
+
+    /// How a column's `nn/nn/yyyy` (or `.`, `-`) dates show their order: a first number over 12 is a day (day-first),
+    /// a second one over 12 is a day (month-first). One such value in a million settles the column.
+    public struct DateOrder: Sendable, Equatable {
+        public var dayFirst = 0
+        public var monthFirst = 0
+
+        public init(dayFirst: Int = 0, monthFirst: Int = 0) {
+            self.dayFirst = dayFirst
+            self.monthFirst = monthFirst
+        }
+
+        mutating func note(_ value: String) {
+            var numbers: [Int] = []
+            var current = 0
+            var digits = 0
+            for byte in value.utf8.prefix(10) {
+                if byte &- 48 < 10 {
+                    current = current * 10 + Int(byte - 48)
+                    digits += 1
+                } else if (byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-"))
+                    && (1...2).contains(digits) && numbers.count < 2
+                {
+                    numbers.append(current)
+                    current = 0
+                    digits = 0
+                } else {
+                    break
+                }
+            }
+            guard numbers.count == 2, digits == 4 else { return }
+            if numbers[0] > 12 && (1...12).contains(numbers[1]) { dayFirst += 1 }
+            if numbers[1] > 12 && (1...12).contains(numbers[0]) { monthFirst += 1 }
+        }
+
+        /// Whether the column is day-first, month-first, or nil when its values do not tell (or tell both).
+        var isDayFirst: Bool? {
+            if dayFirst > 0 && monthFirst == 0 { return true }
+            if monthFirst > 0 && dayFirst == 0 { return false }
+            return nil
+        }
+    }
+
+    /// ``sample(_:limit:)``, reading on to the end when `readToEnd` for the date order of every column.
+    public static func sample(_ reader: RecordReader, limit: Int, readToEnd: Bool) throws -> Sample {
         var keys = reader.columns ?? []
         let keyed = reader.columns == nil
         var rows: [[String]] = []
-        while rows.count < limit, let result = try reader.next() {
+        var orders: [String: DateOrder] = [:]
+        var read = 0
+        while rows.count < limit || readToEnd, let result = try reader.next() {
             guard case .record = result else { continue }
+            read += 1
             let record = reader.current.makeRecord()
+            for field in record.fields where field.text.utf8.count >= 8 && field.text.utf8.first! &- 48 < 10 {
+                orders[field.key, default: DateOrder()].note(field.text)
+            }
+            guard rows.count < limit else { continue }
             if keyed {
                 for field in record.fields where !keys.contains(field.key) { keys.append(field.key) }
                 rows.append(keys.map { record[$0] ?? "" })
@@ -63,11 +129,15 @@ public enum MappingDraft {
             }
         }
         // Rows read before a later key appeared are shorter: pad them.
-        return (keys, rows.map { $0 + Array(repeating: "", count: max(0, keys.count - $0.count)) })
+        let padded = rows.map { $0 + Array(repeating: "", count: max(0, keys.count - $0.count)) }
+        return Sample(header: keys, rows: padded, dateOrders: orders, rowsRead: read)
     }
 
     /// The mapping YAML for a file with `header` whose first rows are `samples`.
-    public static func make(header: [String], samples: [[String]], source: String) -> String {
+    /// - Parameter dateOrders: from ``Sample``: the order of each column's dates, from every row of the file.
+    public static func make(
+        header: [String], samples: [[String]], source: String, dateOrders: [String: DateOrder] = [:]
+    ) -> String {
         var used = Set<Int>()
         var fields: [(String, String)] = []
         var notes: [String] = []
@@ -84,13 +154,15 @@ public enum MappingDraft {
         let emailColumn = keys.indices.first { synonyms[0].names.contains(keys[$0]) }
         let phoneGuess = PhoneGuess(
             countries: countryColumn.map(values) ?? [], emails: emailColumn.map(values) ?? [])
-        var context = RuleContext(countryColumn: countryColumn.map { header[$0] }, phoneGuess: phoneGuess)
+        var context = RuleContext(
+            countryColumn: countryColumn.map { header[$0] }, phoneGuess: phoneGuess, dateOrders: dateOrders)
         for (field, names) in synonyms {
             // The best-ranked name wins, not the first column: Intercom's own export has both created_at and
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
             guard let column = ranked.first else { continue }
             used.insert(column)
+            context.column = header[column]
             fields.append((field, rule(field, header[column], values(column), &context)))
         }
         if !fields.contains(where: { $0.0 == "name" }),
@@ -115,7 +187,7 @@ public enum MappingDraft {
             }
             var attribute = attributeName(name)
             if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
-            let type = guessType(sample, dayFirst: context.dayFirst)
+            let type = guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
             var text = "{column: \(quote(name)), type: \(type.0)"
             if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
             // A bad value of an attribute costs the attribute, not the contact.
@@ -162,8 +234,11 @@ public enum MappingDraft {
     struct RuleContext {
         var countryColumn: String?
         var phoneGuess: PhoneGuess
+        var dateOrders: [String: DateOrder]
         /// Whether ambiguous dates (03/04/2024) are read day-first: outside the US, once the phones' region is known.
         var dayFirst = false
+        /// The column of the rule being written.
+        var column = ""
     }
 
     private static func rule(_ field: String, _ column: String, _ sample: [String], _ context: inout RuleContext)
@@ -182,11 +257,13 @@ public enum MappingDraft {
             text += "\(skip)}   # \(guess.note(region))"
             return text
         case "signed_up_at", "last_seen_at":
-            let formats = guessDateFormats(sample, dayFirst: context.dayFirst)
+            // The whole column's dates settle their order where one of them can only be read one way.
+            let settled = context.dateOrders[context.column]?.isDayFirst
+            let formats = guessDateFormats(sample, dayFirst: settled ?? context.dayFirst)
             let note =
                 formats == nil
                 ? "   # could not recognise the dates in the sample: check"
-                : ambiguity(sample, formats!, dayFirst: context.dayFirst)
+                : settled != nil ? "" : ambiguity(sample, formats!, dayFirst: context.dayFirst)
             let list = (formats ?? ["iso8601"]).map(quote).joined(separator: ", ")
             return "{column: \(quote(column)), date: [\(list)]\(skip)}" + note
         case "unsubscribed_from_emails":

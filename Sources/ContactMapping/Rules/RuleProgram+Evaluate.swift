@@ -98,9 +98,14 @@ extension RuleProgram {
             return .value(.text(email))
         case .phone:
             let step = steps[index]
-            let region = step.hasRegionColumn ? rowRegion(index, record) : regions[index]
             let output = scratch.take(PhoneNumbers.outputCapacity)
-            guard let parsed = PhoneNumbers.parse(Self.trimmed(text), region: region, into: output) else {
+            let parsed =
+                step.hasRegionColumn
+                ? PhoneNumbers.parse(Self.trimmed(text), region: rowRegion(index, record), into: output)
+                : PhoneNumbers.parse(
+                    Self.trimmed(text), facts: phoneFacts[index], hasRegion: step.hasPhoneRegion,
+                    region: { regions[index] }, into: output)
+            guard let parsed else {
                 // The phone rule itself reports the number; its extension's rule has nothing to give.
                 return step.takesExtension ? .blank : .rejected(.invalidPhone, text)
             }
@@ -172,6 +177,8 @@ extension RuleProgram {
                 message =
                     "'\(shown)' is not a phone number in international form (+…); set country: CODE in the mapping"
                     + " for national numbers"
+            } else if text.reduce(0, { $0 + ($1 &- 48 < 10 ? 1 : 0) }) < 3 {
+                message = "'\(shown)' is not a phone number"
             } else {
                 message = "'\(shown)' is not a possible phone number (a wrong number of digits for its country)"
             }

@@ -29,6 +29,8 @@ final class RuleProgram: @unchecked Sendable {
         var isCustomAttribute: Bool
         /// A phone rule whose region comes from a column of each row (``RuleProgram/regionColumns``).
         var hasRegionColumn: Bool
+        /// A phone rule with a region for numbers without their calling code.
+        var hasPhoneRegion: Bool
         /// The rule gives its phone number's extension, not the number (`extension_to`).
         var takesExtension: Bool
         /// A phone rule whose extensions another rule sends: they are not dropped.
@@ -70,6 +72,8 @@ final class RuleProgram: @unchecked Sendable {
     /// Each phone rule's region for numbers without their calling code, and the column naming each row's.
     let regions: [PhoneRegion?]
     let regionColumns: [ContactMapper.ColumnReference?]
+    /// Each phone rule's region's facts for the fast path, in memory the program owns (read on every row).
+    let phoneFacts: UnsafeMutableBufferPointer<PhoneRegion.FastFacts?>
     /// Each date rule's time zone for timestamps without an offset (nil: UTC).
     let zones: [TimeZoneOffsets?]
     /// The match key's rule, if the mapping has one.
@@ -134,6 +138,7 @@ final class RuleProgram: @unchecked Sendable {
                     isEmail: standard && rule.name == "email", isExternalID: standard && rule.name == "external_id",
                     isMatch: standard && rule.name == mapping.match.rawValue, isID: standard && rule.name == "id",
                     isCustomAttribute: rule.isCustomAttribute, hasRegionColumn: rule.regionColumn != nil,
+                    hasPhoneRegion: rule.region != nil,
                     takesExtension: rule.takesExtension, extensionMapped: rule.extensionTo != nil,
                     skipsInvalid: rule.skipsInvalid, columnStart: columnStart,
                     columnCount: Int32(ruleColumns.count), formatStart: formatStart,
@@ -161,6 +166,8 @@ final class RuleProgram: @unchecked Sendable {
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
         valueMaps = mapping.rules.map { $0.valueMap.mapValues { Array($0.utf8) } }
         regions = mapping.rules.map(\.region)
+        phoneFacts = .allocate(capacity: max(1, mapping.rules.count))
+        _ = phoneFacts.initialize(from: mapping.rules.map { $0.region?.fast })
         self.regionColumns = regionColumns
         zones = mapping.rules.map { $0.timeZone.flatMap(TimeZoneOffsets.init(identifier:)) }
         matchRule = steps.firstIndex(where: \.isMatch)
@@ -172,6 +179,7 @@ final class RuleProgram: @unchecked Sendable {
     deinit {
         storage.deallocate()
         steps.deallocate()
+        phoneFacts.deallocate()
         columnIndexes.deallocate()
         formats.deinitialize()
         formats.deallocate()

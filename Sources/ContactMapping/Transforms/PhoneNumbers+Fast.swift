@@ -11,6 +11,16 @@ extension PhoneNumbers {
     public static func fast(
         _ text: UnsafeBufferPointer<UInt8>, region: PhoneRegion?, into output: UnsafeMutableBufferPointer<UInt8>
     ) -> FastOutcome {
+        fast(text, facts: region?.fast, hasRegion: region != nil, into: output)
+    }
+
+    /// ``fast(_:region:into:)`` on the region's plain facts (`hasRegion` with no facts: a region the fast path
+    /// leaves to libphonenumber).
+    @inline(__always)
+    static func fast(
+        _ text: UnsafeBufferPointer<UInt8>, facts: PhoneRegion.FastFacts?, hasRegion: Bool,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> FastOutcome {
         guard text.count <= 250 else { return .undecided }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
             var count = 0
@@ -37,20 +47,22 @@ extension PhoneNumbers {
             guard count >= 3 else { return .undecided }
             let all = UnsafeBufferPointer(rebasing: digits[0..<count])
             if plus { return international(all, into: output) }
-            guard let region else { return .notPossible }  // a national number with no region is no number
-            guard let facts = region.fast, let main = PhoneRegion.fastCallingCodes[region.callingCode],
-                let mainFacts = main.fast
-            else { return .undecided }
-            for prefix in facts.nationalDefer where startsWith(all, prefix) { return .undecided }
-            if startsWith(all, region.callingCode) {
+            guard hasRegion else { return .notPossible }  // a national number with no region is no number
+            guard let facts else { return .undecided }
+            if facts.nationalDefer.matches(leading(all), digitCount: count) { return .undecided }
+            let codeLength = facts.callingCodeLength
+            if count > codeLength && value(all, codeLength) == facts.callingCode {
                 // libphonenumber takes the calling code off when the whole is too long for the region; otherwise
                 // it compares the two against the region's number pattern, which only it has.
-                guard lengthCheck(count, facts) == .tooLong else { return .undecided }
-                let rest = UnsafeBufferPointer(rebasing: all[region.callingCode.utf8.count...])
-                if let trunk = mainFacts.trunk, rest.first == trunk { return .undecided }
-                return finish(rest, callingCode: main.callingCode, own: mainFacts, verdict: mainFacts, into: output)
+                guard lengthCheck(count, facts.possible, facts.localOnly) == .tooLong else { return .undecided }
+                let rest = UnsafeBufferPointer(rebasing: all[codeLength...])
+                if facts.trunk != 0 && rest.first == facts.trunk { return .undecided }
+                var main = facts
+                main.possible = facts.verdictPossible
+                main.localOnly = facts.verdictLocalOnly
+                return finish(rest, main, into: output)
             }
-            return finish(all, callingCode: main.callingCode, own: facts, verdict: mainFacts, into: output)
+            return finish(all, facts, into: output)
         }
     }
 
@@ -65,55 +77,71 @@ extension PhoneNumbers {
         for length in 1...3 where length < digits.count {
             value = value * 10 + Int(digits[length - 1] &- 48)
             // Calling codes are prefix-free: the first that is one is the one.
-            guard let region = codeRegion(value, length) else { continue }
-            guard let facts = region.fast else { return .undecided }
-            let rest = UnsafeBufferPointer(rebasing: digits[length...])
-            return finish(rest, callingCode: region.callingCode, own: facts, verdict: facts, into: output)
+            let index = length == 1 ? value : length == 2 ? 10 + value : 110 + value
+            guard let facts = callingCodeTable[index] else { continue }
+            return finish(UnsafeBufferPointer(rebasing: digits[length...]), facts, into: output)
         }
         return .undecided
     }
 
-    /// The main region of a calling code of `length` digits with the value `value`, when the fast path knows it.
-    @inline(__always)
-    private static func codeRegion(_ value: Int, _ length: Int) -> PhoneRegion? {
-        let index = length == 1 ? value : length == 2 ? 10 + value : 110 + value
-        return callingCodeTable[index]
-    }
-
-    /// ``PhoneRegion/fastCallingCodes`` by the code's value and length, read without hashing a String.
-    private static let callingCodeTable: [PhoneRegion?] = {
-        var table = [PhoneRegion?](repeating: nil, count: 1110)
+    /// The facts of the main region of each calling code the fast path knows, by the code's value and length (one
+    /// digit: 0–9, two: 10 + value, three: 110 + value), read without hashing a String.
+    private static let callingCodeTable: [PhoneRegion.FastFacts?] = {
+        var table = [PhoneRegion.FastFacts?](repeating: nil, count: 1110)
         for (code, region) in PhoneRegion.fastCallingCodes {
             let value = Int(code)!
-            table[code.count == 1 ? value : code.count == 2 ? 10 + value : 110 + value] = region
+            table[code.count == 1 ? value : code.count == 2 ? 10 + value : 110 + value] = region.fast
         }
         return table
     }()
 
+    /// The values of the first 1, 2, 3 and 4 digits (index 0 unused).
+    @inline(__always)
+    private static func leading(_ digits: UnsafeBufferPointer<UInt8>) -> (UInt32, UInt32, UInt32, UInt32, UInt32) {
+        (0, value(digits, 1), value(digits, 2), value(digits, 3), value(digits, 4))
+    }
+
+    /// The value of the first `count` digits (as many as there are).
+    @inline(__always)
+    private static func value(_ digits: UnsafeBufferPointer<UInt8>, _ count: Int) -> UInt32 {
+        var result: UInt32 = 0
+        for index in 0..<min(count, digits.count) { result = result * 10 + UInt32(digits[index] &- 48) }
+        return result
+    }
+
     /// The national significant number's last steps: carrier codes left to libphonenumber, the trunk prefix, the
     /// length check, and the E.164 text.
+    @inline(__always)
     private static func finish(
-        _ number: UnsafeBufferPointer<UInt8>, callingCode: String, own: PhoneRegion.FastFacts,
-        verdict: PhoneRegion.FastFacts, into output: UnsafeMutableBufferPointer<UInt8>
+        _ number: UnsafeBufferPointer<UInt8>, _ facts: PhoneRegion.FastFacts,
+        into output: UnsafeMutableBufferPointer<UInt8>
     ) -> FastOutcome {
-        for prefix in own.numberDefer where startsWith(number, prefix) { return .undecided }
+        if facts.numberDefer.count > 0, facts.numberDefer.matches(leading(number), digitCount: number.count) {
+            return .undecided
+        }
         var number = number
-        if let trunk = own.trunk, number.first == trunk {
+        if facts.trunk != 0, number.first == facts.trunk {
             let candidate = UnsafeBufferPointer(rebasing: number[1...])
             if candidate.first == UInt8(ascii: "0") { return .undecided }
             // The prefix stays when what is left could not be a whole number of the region.
-            let check = lengthCheck(candidate.count, own)
+            let check = lengthCheck(candidate.count, facts.possible, facts.localOnly)
             if check == .possible || check == .tooLong { number = candidate }
         }
-        guard number.count >= 2, number.count <= 17, lengthCheck(number.count, verdict) == .possible else {
+        guard number.count >= 2, number.count <= 17,
+            lengthCheck(number.count, facts.verdictPossible, facts.verdictLocalOnly) == .possible
+        else {
             return .notPossible
         }
         output[0] = UInt8(ascii: "+")
-        var length = 1
-        for byte in callingCode.utf8 {
-            output[length] = byte
-            length += 1
+        // The calling code's digits, most significant first.
+        var code = facts.callingCode
+        var position = facts.callingCodeLength
+        while position > 0 {
+            output[position] = UInt8(truncatingIfNeeded: code % 10) + 48
+            code /= 10
+            position -= 1
         }
+        var length = 1 + facts.callingCodeLength
         for byte in number {
             output[length] = byte
             length += 1
@@ -131,24 +159,14 @@ extension PhoneNumbers {
 
     /// libphonenumber's `TestNumberLength` for the region's general description.
     @inline(__always)
-    static func lengthCheck(_ length: Int, _ facts: PhoneRegion.FastFacts) -> LengthCheck {
+    static func lengthCheck(_ length: Int, _ possible: UInt32, _ localOnly: UInt32) -> LengthCheck {
         guard length < 32 else { return .tooLong }
         let bit: UInt32 = 1 << UInt32(length)
-        if facts.localOnly & bit != 0 { return .localOnly }
-        let shortest = facts.possible.trailingZeroBitCount
-        let longest = 31 - facts.possible.leadingZeroBitCount
+        if localOnly & bit != 0 { return .localOnly }
+        let shortest = possible.trailingZeroBitCount
+        let longest = 31 - possible.leadingZeroBitCount
         if length < shortest { return .tooShort }
         if length > longest { return .tooLong }
-        return facts.possible & bit != 0 ? .possible : .invalidLength
-    }
-
-    @inline(__always)
-    private static func startsWith(_ digits: UnsafeBufferPointer<UInt8>, _ prefix: String) -> Bool {
-        var index = 0
-        for byte in prefix.utf8 {
-            guard index < digits.count, digits[index] == byte else { return false }
-            index += 1
-        }
-        return true
+        return possible & bit != 0 ? .possible : .invalidLength
     }
 }

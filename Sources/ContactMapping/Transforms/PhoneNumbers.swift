@@ -47,10 +47,20 @@ public enum PhoneNumbers {
     public static func parse(
         _ text: UnsafeBufferPointer<UInt8>, region: PhoneRegion?, into output: UnsafeMutableBufferPointer<UInt8>
     ) -> Parsed? {
-        switch fast(text, region: region, into: output) {
+        parse(text, facts: region?.fast, hasRegion: region != nil, region: { region }, into: output)
+    }
+
+    /// ``parse(_:region:into:)`` with the region's plain facts at hand (no reference counting on the fast path), and
+    /// the region itself only for libphonenumber.
+    @inline(__always)
+    static func parse(
+        _ text: UnsafeBufferPointer<UInt8>, facts: PhoneRegion.FastFacts?, hasRegion: Bool,
+        region: () -> PhoneRegion?, into output: UnsafeMutableBufferPointer<UInt8>
+    ) -> Parsed? {
+        switch fast(text, facts: facts, hasRegion: hasRegion, into: output) {
         case .number(let length): return Parsed(e164Length: length, extensionLength: 0)
         case .notPossible: return nil
-        case .undecided: return authority(text, region: region, into: output)
+        case .undecided: return authority(text, region: region(), into: output)
         }
     }
 

@@ -13,21 +13,61 @@ public struct PhoneRegion: Sendable, Equatable, Hashable {
     /// What the fast path knows of the region; nil when every number of it goes to libphonenumber.
     let fast: FastFacts?
 
-    /// The metadata the fast path reads, for one region.
-    struct FastFacts: Sendable, Equatable, Hashable {
-        /// The national (trunk) prefix digit, or nil (libphonenumber strips it only where it is plain).
-        var trunk: UInt8?
+    public static func == (left: PhoneRegion, right: PhoneRegion) -> Bool { left.code == right.code }
+    public func hash(into hasher: inout Hasher) { hasher.combine(code) }
+
+    /// The metadata the fast path reads, for one region: plain values only, so that reading them for every row
+    /// costs no reference counting.
+    struct FastFacts: Sendable {
+        /// The calling code's value and its number of digits (`49`, 2).
+        var callingCode: UInt32
+        var callingCodeLength: Int
+        /// The national (trunk) prefix digit, or 0 for none (libphonenumber strips it only where it is plain).
+        var trunk: UInt8
         /// Bit n: a national significant number of n digits is possible here; `localOnly` only for local dialling.
         var possible: UInt32
         var localOnly: UInt32
+        /// The same of the calling code's main region, which decides whether a number is possible (Canada's numbers
+        /// are judged by the US's lengths).
+        var verdictPossible: UInt32
+        var verdictLocalOnly: UInt32
         /// Numbers written without `+` that start so go to libphonenumber (international dialling prefixes, carrier
         /// codes): its patterns for them are more than a digit string.
-        var nationalDefer: [String]
+        var nationalDefer: DigitPrefixes
         /// National significant numbers that start so go to libphonenumber (carrier codes it strips).
-        var numberDefer: [String]
+        var numberDefer: DigitPrefixes
+    }
 
-        /// The longest possible length, local or not.
-        var maxLength: Int { 31 - (possible | localOnly).leadingZeroBitCount }
+    /// Up to four digit prefixes of up to four digits, packed (length in the high byte, value below).
+    struct DigitPrefixes: Sendable {
+        var packed: (UInt32, UInt32, UInt32, UInt32) = (0, 0, 0, 0)
+        var count = 0
+
+        init(_ prefixes: [String]) {
+            precondition(prefixes.count <= 4 && prefixes.allSatisfy { (1...4).contains($0.count) })
+            var values: [UInt32] = prefixes.map { UInt32($0.count) << 24 | UInt32($0)! }
+            values += Array(repeating: 0, count: 4 - values.count)
+            packed = (values[0], values[1], values[2], values[3])
+            count = prefixes.count
+        }
+
+        /// Whether `digits` start with one of the prefixes; `leading[k]` is the value of their first k digits.
+        @inline(__always)
+        func matches(_ leading: (UInt32, UInt32, UInt32, UInt32, UInt32), digitCount: Int) -> Bool {
+            guard count > 0 else { return false }
+            func test(_ entry: UInt32) -> Bool {
+                let length = Int(entry >> 24)
+                guard length > 0, length <= digitCount else { return false }
+                let value = entry & 0xFF_FFFF
+                switch length {
+                case 1: return leading.1 == value
+                case 2: return leading.2 == value
+                case 3: return leading.3 == value
+                default: return leading.4 == value
+                }
+            }
+            return test(packed.0) || test(packed.1) || test(packed.2) || test(packed.3)
+        }
     }
 
     /// A region libphonenumber knows (`de`, `DE`), or nil.
@@ -57,8 +97,10 @@ public struct PhoneRegion: Sendable, Equatable, Hashable {
             defer nationalDefer: [String] = ["00"], numberDefer: [String] = []
         ) -> (String, PhoneRegion) {
             let facts = FastFacts(
-                trunk: trunk?.utf8.first, possible: lengths(possible), localOnly: lengths(local),
-                nationalDefer: nationalDefer, numberDefer: numberDefer)
+                callingCode: UInt32(calling)!, callingCodeLength: calling.count, trunk: trunk?.utf8.first ?? 0,
+                possible: lengths(possible), localOnly: lengths(local), verdictPossible: lengths(possible),
+                verdictLocalOnly: lengths(local), nationalDefer: DigitPrefixes(nationalDefer),
+                numberDefer: DigitPrefixes(numberDefer))
             return (code, PhoneRegion(code: code, callingCode: calling, fast: facts))
         }
         let all = [
@@ -99,7 +141,15 @@ public struct PhoneRegion: Sendable, Equatable, Hashable {
             region("IT", "39", trunk: nil, Array(6...12)),
             region("HK", "852", trunk: nil, [5, 6, 7, 8, 9, 11]),
         ]
-        return Dictionary(uniqueKeysWithValues: all)
+        var table = Dictionary(uniqueKeysWithValues: all)
+        // A number is judged by the lengths of its calling code's main region (the US for Canada, +1's first).
+        for (code, region) in table where code == "CA" {
+            var facts = region.fast!
+            facts.verdictPossible = table["US"]!.fast!.possible
+            facts.verdictLocalOnly = table["US"]!.fast!.localOnly
+            table[code] = PhoneRegion(code: code, callingCode: region.callingCode, fast: facts)
+        }
+        return table
     }()
 
     /// The main region of each calling code the fast path knows (`1` is the US: its lengths decide for Canada too).
@@ -115,7 +165,10 @@ extension PhoneRegion {
     public static var fastRegionCodes: [String] { fastRegions.keys.sorted() }
 
     /// The region's trunk prefix as the fast path knows it ("0", "1"), nil when it has none or is not a fast region.
-    public var fastTrunk: String? { fast?.trunk.map { String(UnicodeScalar($0)) } }
+    public var fastTrunk: String? {
+        guard let trunk = fast?.trunk, trunk != 0 else { return nil }
+        return String(UnicodeScalar(trunk))
+    }
 }
 
 extension PhoneRegion {

@@ -14,9 +14,10 @@ struct RestValidation: Sendable {
         var firstLine: Int
     }
 
-    /// Rejects kept in memory before the part gives up (and the whole file's reader reads on instead).
-    static let maxHeldRejects = 10_000
-    static let maxHeldBytes = 16 << 20
+    /// Rejects kept in memory before the part gives up (and the whole file's reader reads on instead): enough for a
+    /// file of a million rows with a few percent rejected (a phone rule alone rejects that many in some exports).
+    static let maxHeldRejects = 50_000
+    static let maxHeldBytes = 32 << 20
     /// The tag of a first row that starts 4 GiB or more after the cut.
     static let unknownOffset = UInt32.max
 
@@ -34,16 +35,22 @@ struct RestValidation: Sendable {
     private var heldBytes = 0
 
     /// Starts validating the part after `split`'s cut of a file of `size` bytes.
-    static func start(split: InputSplit, mapping: MappingFile, keep: Int, fileSize size: Int) -> RestPass<Self> {
+    /// - Parameter keepsRecords: whether the rejects' records are kept (for a reject report; else only their rows).
+    static func start(
+        split: InputSplit, mapping: MappingFile, keep: Int, fileSize size: Int, keepsRecords: Bool = true
+    ) -> RestPass<Self> {
         RestPass(split) { reader, control in
-            try validate(reader, control: control, mapping: mapping, keep: keep, bytes: size - split.cut)
+            try validate(
+                reader, control: control, mapping: mapping, keep: keep, bytes: size - split.cut,
+                keepsRecords: keepsRecords)
         }
     }
 
     /// The part's tally, or nil when it gave up: too many rejects to hold, a quote that may have opened before the
     /// cut, or the run no longer wants it.
     private static func validate(
-        _ reader: RecordReader, control: RestPass<Self>.Control, mapping: MappingFile, keep: Int, bytes: Int
+        _ reader: RecordReader, control: RestPass<Self>.Control, mapping: MappingFile, keep: Int, bytes: Int,
+        keepsRecords: Bool
     ) throws -> Self? {
         // A mapper of its own: the one of the run's thread would be shared, and the reference counts of its plans,
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
@@ -67,7 +74,7 @@ struct RestValidation: Sendable {
             let tag = offset < Int(unknownOffset) ? UInt32(offset) : unknownOffset
             switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey, tag: tag) {
             case .rejected(let row, let withRecord):
-                if !tally.hold(row, withRecord ? record.makeRecord() : nil) { return nil }
+                if !tally.hold(row, withRecord && keepsRecords ? record.makeRecord() : nil) { return nil }
             case .firstOfKey(_, let warnings):
                 tally.valid += 1
                 tally.warnings.add(warnings, line: record.line, keep: keep)

@@ -75,7 +75,8 @@ public enum ValidationRun {
         let firstLineByKey = KeyTable()
         var rest: RestPass<RestValidation>?
         if let split, let size = input.fileSize {
-            rest = RestValidation.start(split: split, mapping: mapping, keep: keep, fileSize: size)
+            rest = RestValidation.start(
+                split: split, mapping: mapping, keep: keep, fileSize: size, keepsRecords: rejects != nil)
         }
         // The part's thread never outlives the run, whatever its end.
         defer {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ContactIO
 import ContactMapping
+import Foundation
 
 extension IntercomETL {
     /// `intercom-etl mapping init FILE`.
@@ -31,9 +32,17 @@ extension IntercomETL.Mapping {
         @Option(help: "How many rows to sample for names and types (every row is read for the order of dates).")
         var sample = 1000
 
+        @Flag(help: "Replace the output file if it exists (without it, an existing mapping is never overwritten).")
+        var force = false
+
         @OptionGroup var input: InputOptions
 
         func run() throws {
+            if output != "-" && !force && FileManager.default.fileExists(atPath: output) {
+                StandardStreams.printError(
+                    "error: \(output) exists; a mapping may hold hours of work: pass --force to replace it, or -o NEW")
+                throw ETLExit.inputFailure
+            }
             let opened = try input.open(file)
             let read: MappingDraft.Sample
             do {

@@ -1,7 +1,8 @@
 import ContactIO
-import ContactMapping
 import Foundation
 import Testing
+
+@testable import ContactMapping
 
 struct MappingDraftTests {
     func draft(_ file: String) throws -> (String, MappingFile, OpenedInput) {
@@ -93,5 +94,47 @@ struct MappingDraftTests {
         #expect(yaml.contains("signed_up_at: {column: Created Date, date: [dd/MM/yyyy], invalid: skip}"), "\(yaml)")
         let unsettled = MappingDraft.make(header: sample.header, samples: sample.rows, source: "dates.csv")
         #expect(unsettled.contains("date: [MM/dd/yyyy]") && unsettled.contains("day-first and month-first alike"))
+    }
+
+    /// German, French, Spanish and Portuguese headers, and Pipedrive's, are recognised (issue #22, a first slice).
+    @Test(
+        arguments: [
+            (["E-Mail", "Vorname", "Nachname", "Telefon", "Erstellt am"], "E-Mail", "Telefon", "Vorname"),
+            (["Courriel", "Prénom", "Nom", "Téléphone", "Date de création"], "Courriel", "Téléphone", "Prénom"),
+            (
+                ["Correo electrónico", "Nombre", "Apellido", "Teléfono", "Fecha de creación"], "Correo electrónico",
+                "Teléfono", "Nombre"
+            ),
+            (
+                [
+                    "Person - Email - Work", "Person - First name", "Person - Last name", "Person - Phone - Work",
+                    "Person - Add time",
+                ], "Person - Email - Work", "Person - Phone - Work", "Person - First name"
+            ),
+        ] as [([String], String, String, String)])
+    func headersInTheUsualLanguagesAreRecognised(header: [String], email: String, phone: String, first: String) {
+        let row = ["ann@example.com", "Ann", "Smith", "+49 30 1234567", "2024-03-01"]
+        let yaml = MappingDraft.make(header: header, samples: [row], source: "x.csv")
+        #expect(yaml.contains("email: {column: \(MappingDraft.quote(email)), transforms: [trim, lower]}"), "\(yaml)")
+        #expect(yaml.contains("phone: {column: \(MappingDraft.quote(phone)), country:"), "\(yaml)")
+        #expect(yaml.contains("name: {concat: [\(MappingDraft.quote(first)), "), "\(yaml)")
+        #expect(yaml.contains("signed_up_at: {column: "), "\(yaml)")
+    }
+
+    /// Postal codes and numbers with a leading zero stay strings; owner names never go into owner_id.
+    @Test func codesStayStringsAndOwnerNamesAreNotAdminIDs() throws {
+        let yaml = MappingDraft.make(
+            header: ["Email", "Zip", "Account Number", "Contact Owner"],
+            samples: [["a@x.com", "10115", "00042", "Jane Smith"], ["b@x.com", "01067", "00043", "Raj Patel"]],
+            source: "x.csv")
+        #expect(yaml.contains("zip: {column: Zip, type: string"), "\(yaml)")
+        #expect(yaml.contains("account_number: {column: Account Number, type: string"), "\(yaml)")
+        #expect(!yaml.contains("  owner_id:"), "\(yaml)")
+        #expect(yaml.contains("contact_owner: {column: Contact Owner, type: string"), "\(yaml)")
+        #expect(yaml.contains("holds owner names, not Intercom admin ids"), "\(yaml)")
+        _ = try MappingFile.parse(yaml, path: "draft.yml")
+        let ids = MappingDraft.make(
+            header: ["Email", "Owner ID"], samples: [["a@x.com", "512"], ["b@x.com", "513"]], source: "x.csv")
+        #expect(ids.contains("owner_id: {column: Owner ID, invalid: skip}"), "\(ids)")
     }
 }

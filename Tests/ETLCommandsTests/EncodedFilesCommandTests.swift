@@ -82,6 +82,19 @@ struct EncodedFilesCommandTests {
         #expect(unknown.status != 0 && unknown.stderr.contains("--encoding"))
     }
 
+    /// An existing mapping is not overwritten without --force (issue #22).
+    @Test func mappingInitKeepsAnExistingMappingWithoutForce() throws {
+        let input = try temporaryFile(named: "export.csv", contents: Data(csv().utf8))
+        let output = input + ".mapping.yml"
+        try Data("# hours of work\n".utf8).write(to: URL(fileURLWithPath: output))
+        let refused = try CommandRunner.run(["mapping", "init", input, "-o", output])
+        #expect(refused.status == 2 && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8) == "# hours of work\n")
+        let forced = try CommandRunner.run(["mapping", "init", input, "-o", output, "--force"])
+        #expect(forced.status == 0)
+        #expect(try String(contentsOfFile: output, encoding: .utf8).contains("fields:"))
+    }
+
     @Test func aPictureIsRefusedWithOneLine() throws {
         let png = try temporaryFile(
             named: "contacts.csv", contents: Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13]))

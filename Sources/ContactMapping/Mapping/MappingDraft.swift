@@ -6,20 +6,42 @@ import Foundation
 /// comments on what it could not place.
 public enum MappingDraft {
     /// Normalised column names (lower case, letters and digits only) for each contact field.
+    /// English, German, French, Spanish and Portuguese names, and Pipedrive's `Person - …` columns.
     static let synonyms: [(field: String, names: [String])] = [
-        ("email", ["email", "emailaddress", "mail", "primaryemail", "workemail", "contactemail"]),
-        ("external_id", ["externalid", "userid", "recordid", "contactid", "customerid", "crmid", "leadid"]),
-        ("phone", ["phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone"]),
-        ("avatar", ["avatar", "avatarurl", "photo", "photourl", "pictureurl", "profilepicture", "imageurl"]),
+        (
+            "email",
+            [
+                "email", "emailaddress", "mail", "primaryemail", "workemail", "contactemail", "personemailwork",
+                "personemail", "emailadresse", "mailadresse", "courriel", "adresseemail", "correoelectronico",
+                "correo", "enderecodeemail",
+            ]
+        ),
+        (
+            "external_id",
+            [
+                "externalid", "userid", "recordid", "contactid", "customerid", "crmid", "leadid", "personid",
+                "kundennummer", "kontaktid", "idcontact", "idcliente", "idcontacto",
+            ]
+        ),
+        (
+            "phone",
+            [
+                "phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone",
+                "personphonework", "personphonemobile", "personphone", "telefon", "telefonnummer", "mobiltelefon",
+                "handy", "mobil", "numerodetelephone", "portable", "telefono", "movil", "celular", "telefone",
+            ]
+        ),
+        ("avatar", ["avatar", "avatarurl", "photourl", "pictureurl", "profilepicture", "imageurl"]),
         (
             "signed_up_at",
             [
                 "signedupat", "signupdate", "signedup", "createdate", "createddate", "createdat",
-                "datecreated", "optintime", "registrationdate", "joindate",
+                "datecreated", "optintime", "registrationdate", "joindate", "personaddtime", "erstelltam",
+                "erstellungsdatum", "anmeldedatum", "datedecreation", "fechadecreacion", "datadecriacao",
             ]
         ),
         ("last_seen_at", ["lastseenat", "lastseen", "lastactivitydate", "lastlogin", "lastloginat", "lastvisit"]),
-        ("owner_id", ["ownerid", "owner", "contactowner", "accountowner"]),
+        ("owner_id", ["ownerid", "owner", "contactowner", "accountowner", "personowner", "besitzer", "proprietaire"]),
         (
             "unsubscribed_from_emails",
             [
@@ -27,15 +49,28 @@ public enum MappingDraft {
                 "hasoptedoutofemail", "donotemail",
             ]
         ),
-        ("name", ["name", "fullname", "contactname", "displayname"]),
+        (
+            "name",
+            [
+                "name", "fullname", "contactname", "displayname", "personname", "nomcomplet", "nombrecompleto",
+                "nomecompleto",
+            ]
+        ),
     ]
-    static let firstNames = ["firstname", "first", "givenname", "fname"]
+    static let firstNames = [
+        "firstname", "first", "givenname", "fname", "personfirstname", "vorname", "prenom", "nombre", "primeironome",
+    ]
+    static let lastNames = [
+        "lastname", "last", "surname", "familyname", "lname", "personlastname", "nachname", "familienname", "nom",
+        "apellido", "apellidos", "sobrenome", "ultimonome",
+    ]
+    /// Columns whose numbers are codes, not quantities: kept as strings, so that `01067` keeps its zero.
+    static let codeColumns = ["zip", "postal", "postcode", "plz", "postleitzahl", "codepostal", "cep", "phone", "tel"]
     /// Columns that name each row's country, for the phone's `country_column`.
     static let countryColumns = [
         "country", "countrycode", "countryname", "mailingcountry", "billingcountry", "locationcountry",
         "addresscountry", "land", "pays", "pais", "paisregiao",
     ]
-    static let lastNames = ["lastname", "last", "surname", "familyname", "lname"]
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = [
         "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
@@ -142,7 +177,9 @@ public enum MappingDraft {
         var fields: [(String, String)] = []
         var notes: [String] = []
         func normalised(_ text: String) -> String {
-            String(text.lowercased().unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
+            // Accents folded first: `Téléphone` is `telephone`, not `tlphone`.
+            let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+            return String(folded.unicodeScalars.filter { ("a"..."z").contains($0) || ("0"..."9").contains($0) })
         }
         let keys = header.map(normalised)
         func values(_ column: Int) -> [String] {
@@ -161,6 +198,14 @@ public enum MappingDraft {
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
             guard let column = ranked.first else { continue }
+            if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }) {
+                // Owner columns of CRM exports hold names ("Jane Smith"); owner_id needs an admin's id. The column
+                // stays a custom attribute below, with this note.
+                notes.append(
+                    "# '\(header[column])' holds owner names, not Intercom admin ids: kept as a custom attribute; "
+                        + "map owner_id to admin ids yourself (GET /admins lists them).")
+                continue
+            }
             used.insert(column)
             context.column = header[column]
             fields.append((field, rule(field, header[column], values(column), &context)))
@@ -187,7 +232,9 @@ public enum MappingDraft {
             }
             var attribute = attributeName(name)
             if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
-            let type = guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
+            let isCode = codeColumns.contains { key.contains($0) }
+            let type =
+                isCode ? ("string", nil) : guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
             var text = "{column: \(quote(name)), type: \(type.0)"
             if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
             // A bad value of an attribute costs the attribute, not the contact.
@@ -327,6 +374,10 @@ public enum MappingDraft {
 
     /// The custom attribute type for sample values, and the date formats for dates.
     static func guessType(_ sample: [String], dayFirst: Bool = false) -> (String, [String]?) {
+        // Digits with a leading zero are a code (a postal code, an id): as a number it would lose the zero.
+        if sample.contains(where: { $0.count > 1 && $0.hasPrefix("0") && $0.allSatisfy(\.isNumber) }) {
+            return ("string", nil)
+        }
         if sample.allSatisfy({ Int64($0) != nil }) {
             // Ten-digit numbers that all look like recent epoch seconds are dates.
             if sample.allSatisfy({ $0.count == 10 && (Int64($0) ?? 0) > 946_684_800 }) { return ("date", ["epoch"]) }

@@ -137,4 +137,24 @@ struct MappingDraftTests {
             header: ["Email", "Owner ID"], samples: [["a@x.com", "512"], ["b@x.com", "513"]], source: "x.csv")
         #expect(ids.contains("owner_id: {column: Owner ID, invalid: skip}"), "\(ids)")
     }
+
+    /// The role from a lifecycle column through a map, or from Intercom's own `Type`; Mailchimp's unsubscribed and
+    /// cleaned exports unsubscribe every row (issue #22).
+    @Test func rolesAndUnsubscribesComeFromTheFile() throws {
+        let hubspot = MappingDraft.make(
+            header: ["Email", "Lifecycle Stage"],
+            samples: [["a@x.com", "customer"], ["b@x.com", "lead"], ["c@x.com", "subscriber"]], source: "h.csv")
+        #expect(
+            hubspot.contains(
+                "role: {column: Lifecycle Stage, map: {customer: user, lead: lead, subscriber: lead}, default: lead}"),
+            "\(hubspot)")
+        let intercom = MappingDraft.make(
+            header: ["Email", "Type"], samples: [["a@x.com", "user"], ["b@x.com", "Lead"]], source: "i.csv")
+        #expect(intercom.contains("role: {column: Type, default: user}"), "\(intercom)")
+        let mailchimp = MappingDraft.make(
+            header: ["Email Address", "UNSUB_TIME", "UNSUB_CAMPAIGN_TITLE"],
+            samples: [["a@x.com", "2024-03-01 10:00:00", "Spring"]], source: "unsubscribed.csv")
+        #expect(mailchimp.contains("unsubscribed_from_emails: {constant: \"true\"}"), "\(mailchimp)")
+        for yaml in [hubspot, intercom, mailchimp] { _ = try MappingFile.parse(yaml, path: "draft.yml") }
+    }
 }

@@ -64,6 +64,16 @@ public enum MappingDraft {
         "lastname", "last", "surname", "familyname", "lname", "personlastname", "nachname", "familienname", "nom",
         "apellido", "apellidos", "sobrenome", "ultimonome",
     ]
+    /// Lifecycle columns (HubSpot, Salesforce, Pipedrive), for the role through a map.
+    static let lifecycleColumns = ["lifecyclestage", "lifecycle", "leadstatus", "persontype", "lebenszyklusphase"]
+    /// Lifecycle stages of contacts who are customers (users in Intercom), normalised.
+    static let customerStages: Set<String> = ["customer", "evangelist", "kunde", "client", "cliente", "user"]
+
+    /// Whether a column's values are roles (user or lead), as Intercom's own export writes them in `Type`.
+    static func isRoleColumn(_ values: [String]) -> Bool {
+        !values.isEmpty && values.allSatisfy { ["user", "lead"].contains($0.lowercased()) }
+    }
+
     /// Columns whose numbers are codes, not quantities: kept as strings, so that `01067` keeps its zero.
     static let codeColumns = ["zip", "postal", "postcode", "plz", "postleitzahl", "codepostal", "cep", "phone", "tel"]
     /// Columns that name each row's country, for the phone's `country_column`.
@@ -74,7 +84,7 @@ public enum MappingDraft {
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = [
         "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
-        "locationcountry", "locationregion", "locationcity", "type",
+        "locationcountry", "locationregion", "locationcity",
     ]
     /// Fields whose value a row can do without: a bad one is left out with a warning (`invalid: skip`) rather than
     /// costing the row its email. The match key and the identity are not among them.
@@ -186,7 +196,12 @@ public enum MappingDraft {
             samples.compactMap { column < $0.count ? $0[column].trimmingSpaces() : nil }.filter { !$0.isEmpty }
         }
         // Intercom's own export writes the role and custom attributes as columns of their own.
-        let roleColumn = header.firstIndex { normalised($0) == "role" }
+        // The role: Intercom's own `role` or `Type` (user/lead), or a CRM's lifecycle stage through a map.
+        let roleColumn =
+            header.firstIndex { normalised($0) == "role" }
+            ?? keys.indices.first { ["type", "contacttype"].contains(keys[$0]) && isRoleColumn(values($0)) }
+        let lifecycleColumn =
+            roleColumn == nil ? keys.indices.first { lifecycleColumns.contains(keys[$0]) } : nil
         let countryColumn = keys.indices.first { countryColumns.contains(keys[$0]) }
         let emailColumn = keys.indices.first { synonyms[0].names.contains(keys[$0]) }
         let phoneGuess = PhoneGuess(
@@ -218,6 +233,7 @@ public enum MappingDraft {
             fields.append(("name", "{concat: [\(quote(header[first])), \(quote(header[last]))], separator: \" \"}"))
         }
         if let roleColumn { used.insert(roleColumn) }
+        if let lifecycleColumn { used.insert(lifecycleColumn) }
         var custom: [(String, String)] = []
         for (column, name) in header.enumerated() where !used.contains(column) {
             let key = keys[column]
@@ -240,13 +256,31 @@ public enum MappingDraft {
             // A bad value of an attribute costs the attribute, not the contact.
             custom.append((attribute, text + ", invalid: skip}"))
         }
+        if !fields.contains(where: { $0.0 == "unsubscribed_from_emails" }),
+            let marker = keys.first(where: { ["unsubtime", "cleantime"].contains($0) })
+        {
+            // Mailchimp's unsubscribed and cleaned exports say it by being those files: every row is unsubscribed,
+            // and importing them without this would make those people emailable again.
+            let kind = marker == "unsubtime" ? "unsubscribed" : "cleaned"
+            fields.append(
+                ("unsubscribed_from_emails", "{constant: \"true\"}   # Mailchimp's \(kind) export: every row"))
+        }
         let mapped = Set(fields.map(\.0))
         let match = mapped.contains("email") ? "email" : mapped.contains("external_id") ? "external_id" : "email"
         var lines = [
             "# Starter mapping written by `intercom-etl mapping init \(source)`.",
             "# Check it, then: intercom-etl validate \(source) --mapping THIS_FILE",
         ]
-        if let roleColumn {
+        if let lifecycleColumn {
+            // Customers are users; every other stage (subscriber, lead, opportunity, …) a lead.
+            let stages = Set(values(lifecycleColumn).map { $0.lowercased() })
+            let map = stages.sorted().map {
+                "\(quote($0)): \(customerStages.contains(normalised($0)) ? "user" : "lead")"
+            }
+            lines.append(
+                "role: {column: \(quote(header[lifecycleColumn])), map: {\(map.joined(separator: ", "))}, default: lead}"
+                    + "   # customers are users, other stages leads; check the map")
+        } else if let roleColumn {
             lines.append(
                 "role: {column: \(quote(header[roleColumn])), default: user}   # add map: {Customer: user, Lead: lead};"
                     + " values match in any case, and default takes empty cells and values the map does not list")

@@ -16,10 +16,10 @@ struct SplitValidationTests {
           signed_up_at: {column: joined, date: [iso8601]}
         """
 
-    /// Runs `text` in order and split (the cut near the middle), with a CSV reject report; returns both summaries
-    /// and reports.
+    /// Runs `text` in order and split (the cut near the middle), with a CSV reject report (or none, when `report` is
+    /// nil: the report then reads as empty); returns both summaries and reports.
     func runBoth(
-        _ text: String, yaml: String? = nil, maxErrors: MaxErrors? = nil, keep: Int = 10, report: String = "r.csv"
+        _ text: String, yaml: String? = nil, maxErrors: MaxErrors? = nil, keep: Int = 10, report: String? = "r.csv"
     ) throws -> (sequential: (ValidationSummary, String), split: (ValidationSummary, String)) {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("split-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -29,14 +29,16 @@ struct SplitValidationTests {
         let mapping = try MappingFile.parse(yaml ?? self.yaml, path: "m.yml")
         func run(split: Bool) throws -> (ValidationSummary, String) {
             let input = try InputOpener.open(path)
-            let reportPath = directory.appendingPathComponent((split ? "split-" : "seq-") + report).path
-            let rejects = try RejectReport(path: reportPath, header: (input.reader as? CSVReader)?.header)
+            let reportPath = directory.appendingPathComponent((split ? "split-" : "seq-") + (report ?? "none")).path
+            let rejects = try report.map { _ in
+                try RejectReport(path: reportPath, header: (input.reader as? CSVReader)?.header)
+            }
             let cut = split ? InputSplit.make(input, path: path, options: ReaderOptions(), minimumSize: 0) : nil
             if split { #expect(cut != nil) }
             let summary = try ValidationRun.run(
                 input, mapping: mapping, rejects: rejects, maxErrors: maxErrors, keep: keep, split: cut)
-            try rejects.finish()
-            return (summary, try String(contentsOfFile: reportPath, encoding: .utf8))
+            try rejects?.finish()
+            return (summary, rejects == nil ? "" : try String(contentsOfFile: reportPath, encoding: .utf8))
         }
         return (try run(split: false), try run(split: true))
     }
@@ -48,7 +50,7 @@ struct SplitValidationTests {
         return """
             read \(summary.read) valid \(summary.valid) rejected \(summary.rejected) \(reasons)
             duplicates \(summary.duplicateKeys) \(duplicates)
-            rejects \(summary.firstRejects.map(\.description))
+            rejects \(summary.firstRejects.map { "\($0.line) \($0.recordNumber) \($0.field ?? "-") \($0.message)" })
             stopped \(summary.stoppedEarly ?? "-") failure \(summary.failure.map { "\($0)" } ?? "-")
             """
     }
@@ -118,6 +120,25 @@ struct SplitValidationTests {
         #expect(describe(split.0) == describe(sequential.0))
         #expect(split.1 == sequential.1)
         #expect(sequential.0.read == 1_001)
+    }
+
+    /// Without a report, the rejects after the first `keep` are only counted by reason (not mapped again for all
+    /// their problems): the summary must be the one a run with a report gives, in order and split.
+    @Test(arguments: [1, 10])
+    func withoutAReportTheSummaryIsTheSame(keep: Int) throws {
+        let text = mixedRows(3_000)
+        let reported = try runBoth(text, keep: keep)
+        let counted = try runBoth(text, keep: keep, report: nil)
+        #expect(counted.split.0.usedSecondThread)
+        #expect(counted.sequential.0.rejected > 10 * keep)
+        #expect(describe(counted.sequential.0) == describe(reported.sequential.0))
+        #expect(describe(counted.split.0) == describe(reported.sequential.0))
+        for limit in [MaxErrors.count(150), MaxErrors.count(320), MaxErrors.share(0.2)] {
+            let reportedStop = try runBoth(text, maxErrors: limit, keep: keep)
+            let countedStop = try runBoth(text, maxErrors: limit, keep: keep, report: nil)
+            #expect(describe(countedStop.sequential.0) == describe(reportedStop.sequential.0), "\(limit)")
+            #expect(describe(countedStop.split.0) == describe(reportedStop.sequential.0), "\(limit)")
+        }
     }
 
     @Test(arguments: [MaxErrors.count(40), MaxErrors.share(0.10), MaxErrors.count(100_000)])

@@ -99,12 +99,14 @@ extension RuleProgram {
         case .phone:
             let step = steps[index]
             let output = scratch.take(PhoneNumbers.outputCapacity)
+            // The region is fetched only for libphonenumber; capturing the program unretained spares every number a
+            // retain and a release of it.
             let parsed =
                 step.hasRegionColumn
                 ? PhoneNumbers.parse(Self.trimmed(text), region: rowRegion(index, record), into: output)
                 : PhoneNumbers.parse(
                     Self.trimmed(text), facts: phoneFacts[index], hasRegion: step.hasPhoneRegion,
-                    region: { regions[index] }, into: output)
+                    region: { [unowned(unsafe) self] in self.regions[index] }, into: output)
             guard let parsed else {
                 // The phone rule itself reports the number; its extension's rule has nothing to give.
                 return step.takesExtension ? .blank : .rejected(.invalidPhone, text)
@@ -267,20 +269,32 @@ extension RuleProgram {
         var warned: Bool
     }
 
+    /// What ``scan(_:isUser:onKeyHash:)`` makes of a row.
+    enum ScanVerdict {
+        case valid(ScanResult)
+        /// A rule refused its value: `reason` is the one of ``ContactMapper/map(_:)``'s first problem (the first
+        /// refusing rule in the mapping's order), which is all that a reject nobody reads needs.
+        case rejected(RejectReason)
+        /// No rule refused a value, but the row has no identity (for a user) or no key: ``ContactMapper/map(_:)``
+        /// tells which.
+        case incomplete
+    }
+
     /// The verdict of ``ContactMapper/map(_:)`` without the payload, for a row whose role is known (see
-    /// ``ScanResult``), or nil as soon as a rule is rejected, or without an identity (for a user) or a key.
+    /// ``ScanResult``); it stops at a rejected rule.
     ///
     /// The match rule is evaluated first, and `onKeyHash` called with its hash, so that the caller can fetch the
-    /// key's place in its table while the other rules are evaluated.
-    func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> ScanResult? {
+    /// key's place in its table while the other rules are evaluated. When the match rule itself is refused, the rules
+    /// before it are evaluated too, so that the reason given is the first in the mapping's order, as in `map`.
+    func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> ScanVerdict {
         Scratch.with { scratch in
             var warned = false
             var identity = false
             var keyHash: Int?
             var bits: UInt64 = 0
-            var failed = false
+            var refused: RejectReason?
             let first = matchRule ?? 0
-            for step in 0..<count where !failed {
+            for step in 0..<count {
                 let index = step == 0 ? first : step <= first ? step - 1 : step
                 let rule = steps[index]
                 switch evaluate(index, record, &scratch, verdictOnly: true) {
@@ -297,14 +311,33 @@ extension RuleProgram {
                     if case .phone(_, true) = value, !rule.extensionMapped { warned = true }
                 case .rejected where rule.skipsInvalid:
                     warned = true
-                case .rejected:
-                    failed = true
+                case .rejected(let reason, _):
+                    refused = reason
                 }
                 scratch.reset()
+                if let reason = refused {
+                    // Any refusal after the match rule is the first in the mapping's order; one of the match rule
+                    // is, unless a rule before it refuses too.
+                    guard step == 0 && first > 0 else { return .rejected(reason) }
+                    return .rejected(firstRefusal(before: first, record, &scratch) ?? reason)
+                }
             }
-            guard !failed, let keyHash, !isUser || identity else { return nil }
-            return ScanResult(keyHash: keyHash, fields: bits, warned: warned)
+            guard let keyHash, !isUser || identity else { return .incomplete }
+            return .valid(ScanResult(keyHash: keyHash, fields: bits, warned: warned))
         }
+    }
+
+    /// The reason of the first rule before `end` that refuses its value (an `invalid: skip` rule does not).
+    private func firstRefusal(before end: Int, _ record: RecordBuffer, _ scratch: inout Scratch) -> RejectReason? {
+        for index in 0..<end {
+            defer { scratch.reset() }
+            if case .rejected(let reason, _) = evaluate(index, record, &scratch, verdictOnly: true),
+                !steps[index].skipsInvalid
+            {
+                return reason
+            }
+        }
+        return nil
     }
 
     static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }

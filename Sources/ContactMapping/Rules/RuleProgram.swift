@@ -263,6 +263,7 @@ struct Scratch: ~Copyable {
 
     /// Runs `body` with scratch space on the stack: 1 KB, the most that the standard library puts there without
     /// asking the system (4 KB went to the heap, a malloc and a free on every row).
+    @inline(__always)
     static func with<R>(_ body: (inout Scratch) throws -> R) rethrows -> R {
         try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { buffer in
             var scratch = Scratch(buffer)

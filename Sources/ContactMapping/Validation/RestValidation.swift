@@ -25,6 +25,9 @@ struct RestValidation: Sendable {
     var valid = 0
     var rejectedByReason: [String: Int] = [:]
     var rejects: [(row: RejectedRow, record: Record?)] = []
+    /// The record numbers of the rejects after the first `keep` when there is no report: they are counted by reason
+    /// (``rejectedByReason``) and not kept whole, as the run shows none of them.
+    var refused: [Int] = []
     var duplicateKeys = 0
     var warnings = FieldWarnings()
     var duplicates: [Duplicate] = []
@@ -57,6 +60,8 @@ struct RestValidation: Sendable {
         let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
         var tally = Self()
         let firstLineByKey = tally.keys
+        // Fetched once: each fetch through the protocol is a retain and a release.
+        let record = reader.current
         while true {
             let offset = reader.bytesConsumed
             guard let result = try reader.next() else { break }
@@ -70,14 +75,22 @@ struct RestValidation: Sendable {
             }
             // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
             if case .rowError(let error) = result, error.reason == .unterminatedQuote { return nil }
-            let record = reader.current
             let tag = offset < Int(unknownOffset) ? UInt32(offset) : unknownOffset
-            switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey, tag: tag) {
+            let reasonOnly = !keepsRecords && tally.rejects.count >= keep
+            switch RowVerdict.of(
+                result, in: reader, record: record, mapper: mapper, keys: firstLineByKey, tag: tag,
+                reasonOnly: reasonOnly)
+            {
             case .rejected(let row, let withRecord):
                 if !tally.hold(row, withRecord && keepsRecords ? record.makeRecord() : nil) { return nil }
+            case .refused(let reason):
+                tally.rejectedByReason[reason.rawValue, default: 0] += 1
+                tally.refused.append(record.number)
+                tally.heldBytes += 8
+                if tally.heldBytes > Self.maxHeldBytes { return nil }
             case .firstOfKey(_, let warnings):
                 tally.valid += 1
-                tally.warnings.add(warnings, line: record.line, keep: keep)
+                if !warnings.isEmpty { tally.warnings.add(warnings, line: record.line, keep: keep) }
             case .repeatedKey(let keyHash, let first, let warnings):
                 tally.valid += 1
                 tally.warnings.add(warnings, line: record.line, keep: keep)

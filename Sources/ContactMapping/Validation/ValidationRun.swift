@@ -87,6 +87,8 @@ public enum ValidationRun {
         }
         var watching = rest != nil
         let cut = split?.cut ?? Int.max
+        // The reader's one record buffer, fetched once: each fetch through the protocol is a retain and a release.
+        let current = reader.current
 
         func reject(_ row: RejectedRow, original: RecordBuffer?) throws {
             summary.rejected += 1
@@ -118,17 +120,24 @@ public enum ValidationRun {
                 }
                 guard let result = try reader.next() else { break }
                 summary.read += 1
-                switch RowVerdict.of(result, in: reader, mapper: mapper, keys: firstLineByKey) {
+                // Once the summary holds the rejects it shows, a reject with no report to go to is only counted.
+                let reasonOnly = rejects == nil && summary.firstRejects.count >= keep
+                switch RowVerdict.of(
+                    result, in: reader, record: current, mapper: mapper, keys: firstLineByKey, reasonOnly: reasonOnly)
+                {
                 case .rejected(let row, let withRecord):
-                    try reject(row, original: withRecord ? reader.current : nil)
+                    try reject(row, original: withRecord ? current : nil)
+                case .refused(let reason):
+                    summary.rejected += 1
+                    summary.rejectedByReason[reason.rawValue, default: 0] += 1
                 case .firstOfKey(_, let warnings):
                     summary.valid += 1
-                    summary.warnings.add(warnings, line: reader.current.line, keep: keep)
+                    if !warnings.isEmpty { summary.warnings.add(warnings, line: current.line, keep: keep) }
                 case .repeatedKey(_, let first, let warnings):
                     summary.valid += 1
-                    summary.warnings.add(warnings, line: reader.current.line, keep: keep)
+                    if !warnings.isEmpty { summary.warnings.add(warnings, line: current.line, keep: keep) }
                     summary.duplicateKeys += 1
-                    let record = reader.current
+                    let record = current
                     if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
                         summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
                     }
@@ -160,9 +169,10 @@ public enum ValidationRun {
         guard let maxErrors else { return true }
         if case .share = maxErrors, summary.read < 100 { return false }
         var rejected = summary.rejected
-        for held in part.rejects {
+        // The rejects kept whole come before those only counted (``RestValidation/refused``).
+        for recordNumber in part.rejects.map(\.row.recordNumber) + part.refused {
             rejected += 1
-            if exceeded(maxErrors, read: summary.read + held.row.recordNumber, rejected: rejected) != nil {
+            if exceeded(maxErrors, read: summary.read + recordNumber, rejected: rejected) != nil {
                 return false
             }
         }
@@ -177,7 +187,7 @@ public enum ValidationRun {
         summary.usedSecondThread = true
         summary.read += part.read
         summary.valid += part.valid
-        summary.rejected += part.rejects.count
+        summary.rejected += part.rejects.count + part.refused.count
         summary.rejectedByReason.merge(part.rejectedByReason, uniquingKeysWith: +)
         summary.warnings.append(part.warnings, lineOffset: offsets.line, keep: keep)
         for var held in part.rejects {

@@ -117,6 +117,11 @@ extension IntercomETL {
             let opened = try input.open(file)
             let header = opened.reader.columns
             let mapper = try ContactMapper(mapping: mappingFile, header: header)
+            // NDJSON has no header to check the mapping against: its records are, before any call. (Standard input
+            // cannot be read twice; `validate` checks it as it reads.)
+            if header == nil && file != "-" {
+                try NDJSONKeyCheck.verify(mappingFile, path: file, options: input.readerOptions)
+            }
             let reports = try ImportReports(rejects: rejects, failures: failures, results: results, header: header)
             var summary: ImportSummary
             do {

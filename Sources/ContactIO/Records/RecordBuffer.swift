@@ -49,6 +49,9 @@ public final class RecordBuffer {
     }
     @usableFromInline @exclusivity(unchecked) var storedFieldCount: Int = 0
     @exclusivity(unchecked) var fieldCapacity: Int
+    /// Strings decoded from nested values for ``valueBytes(atPath:)``, freed when the next record is read.
+    private var decodedValues: [UnsafeMutableBufferPointer<UInt8>] = []
+    @exclusivity(unchecked) private var hasDecodedValues = false
 
     init(byteCapacity: Int = 4096, fieldCapacity: Int = 64) {
         self.byteCapacity = byteCapacity
@@ -62,6 +65,7 @@ public final class RecordBuffer {
     }
 
     deinit {
+        for value in decodedValues { value.deallocate() }
         bytes.deallocate()
         valueStart.deallocate()
         valueEnd.deallocate()
@@ -136,6 +140,19 @@ public final class RecordBuffer {
         byteCount = 0
         isASCII = false
         fieldCount = 0
+        if hasDecodedValues { freeDecodedValues() }
+    }
+
+    /// Keeps `value` (decoded for ``valueBytes(atPath:)``) until the next record.
+    func keepDecoded(_ value: UnsafeMutableBufferPointer<UInt8>) {
+        decodedValues.append(value)
+        hasDecodedValues = true
+    }
+
+    private func freeDecodedValues() {
+        for value in decodedValues { value.deallocate() }
+        decodedValues.removeAll(keepingCapacity: true)
+        hasDecodedValues = false
     }
 
     @inline(__always)

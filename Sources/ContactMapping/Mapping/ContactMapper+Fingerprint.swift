@@ -97,6 +97,12 @@ extension ContactMapper {
                 return UnsafeBufferPointer(start: nil, count: 0)
             }
             return record.valueBytes(index)
+        case .path(let key, let path):
+            if let index = record.index(ofKey: key) {
+                return record.kind(index) == .null
+                    ? UnsafeBufferPointer(start: nil, count: 0) : record.valueBytes(index)
+            }
+            return record.valueBytes(atPath: path)?.bytes ?? UnsafeBufferPointer(start: nil, count: 0)
         }
     }
 

@@ -77,6 +77,15 @@ public struct ContactMapper: Sendable {
     enum ColumnReference: Sendable {
         case index(Int)
         case key(String)
+        /// An NDJSON key with dots: the record's own key of that name if it has one, else the dotted path into its
+        /// nested objects (``RecordBuffer/valueBytes(atPath:)``).
+        case path(String, [String])
+
+        /// The reference to NDJSON key (or dotted path) `name`.
+        static func named(_ name: String) -> Self {
+            let segments = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+            return segments.count > 1 && !segments.contains("") ? .path(name, segments) : .key(name)
+        }
     }
 
     /// The role column, when the role comes from one.
@@ -108,10 +117,10 @@ public struct ContactMapper: Sendable {
         }
         self.roleMap = roleMap
         guard let header else {
-            roleColumn = roleName.map(ColumnReference.key)
+            roleColumn = roleName.map(ColumnReference.named)
             program = RuleProgram(
-                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.key) },
-                regionColumns: mapping.rules.map { $0.regionColumn.map(ColumnReference.key) })
+                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.named) },
+                regionColumns: mapping.rules.map { $0.regionColumn.map(ColumnReference.named) })
             return
         }
         var index: [String: Int] = [:]

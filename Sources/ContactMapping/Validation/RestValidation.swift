@@ -35,6 +35,8 @@ struct RestValidation: Sendable {
     /// cut (to read its key again if it is reported), or ``unknownOffset`` beyond 4 GiB. The table itself, not a
     /// list beside it: a list of half a million rows was 12 MB of fresh memory, and fresh memory is slow to get.
     var keys = KeyTable()
+    /// For NDJSON: the mapped keys that the part's records have (``NDJSONKeyCheck``).
+    var keyCheck: NDJSONKeyCheck?
     private var heldBytes = 0
 
     /// Starts validating the part after `split`'s cut of a file of `size` bytes.
@@ -59,6 +61,7 @@ struct RestValidation: Sendable {
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
         let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
         var tally = Self()
+        if reader.columns == nil { tally.keyCheck = NDJSONKeyCheck(mapping: mapping) }
         let firstLineByKey = tally.keys
         // Fetched once: each fetch through the protocol is a retain and a release.
         let record = reader.current
@@ -75,6 +78,7 @@ struct RestValidation: Sendable {
             }
             // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
             if case .rowError(let error) = result, error.reason == .unterminatedQuote { return nil }
+            if tally.keyCheck?.isComplete == false, case .record = result { tally.keyCheck?.note(record) }
             let tag = offset < Int(unknownOffset) ? UInt32(offset) : unknownOffset
             let reasonOnly = !keepsRecords && tally.rejects.count >= keep
             switch RowVerdict.of(

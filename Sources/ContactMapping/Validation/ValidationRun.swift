@@ -57,6 +57,8 @@ public struct ValidationSummary: Sendable {
 
 /// Reads, maps and validates a whole input, offline (no API call).
 public enum ValidationRun {
+    /// - Throws: ``MappingError`` for a column the CSV header lacks, and, for NDJSON, for a mapped key (or dotted
+    ///   path) that no record of the file has (``NDJSONKeyCheck``), after reading it all.
     /// - Parameters:
     ///   - rejects: where to write the reject report, if anywhere.
     ///   - keep: how many rejects and duplicates to keep for the summary.
@@ -89,6 +91,13 @@ public enum ValidationRun {
         let cut = split?.cut ?? Int.max
         // The reader's one record buffer, fetched once: each fetch through the protocol is a retain and a release.
         let current = reader.current
+        var keyCheck = reader.columns == nil ? NDJSONKeyCheck(mapping: mapping) : nil
+        var checkingKeys = keyCheck != nil
+        // A key that no record had is a mistake in the mapping, unless the run did not read every record.
+        func checkKeys() throws {
+            guard let keyCheck, summary.stoppedEarly == nil, summary.failure == nil else { return }
+            try keyCheck.throwProblems(mappingPath: mapping.path, input: input.name)
+        }
 
         func reject(_ row: RejectedRow, original: RecordBuffer?) throws {
             summary.rejected += 1
@@ -109,17 +118,23 @@ public enum ValidationRun {
                     case .atCut(let lineOffset, let recordOffset):
                         watching = false
                         if let tally = part.wait(), adoptable(tally, summary, maxErrors) {
+                            if let partCheck = tally.keyCheck { keyCheck?.merge(partCheck) }
                             try adopt(
                                 tally, into: &summary, table: firstLineByKey, rejects: rejects, keep: keep,
                                 offsets: (lineOffset, recordOffset), split: split, mapper: mapper)
                             if let progress { progress(reader.bytesRead + part.control.bytesRead) }
                             summary.replacements = reader.replacements
+                            try checkKeys()
                             return summary
                         }
                     }
                 }
                 guard let result = try reader.next() else { break }
                 summary.read += 1
+                if checkingKeys, case .record = result {
+                    keyCheck?.note(current)
+                    checkingKeys = keyCheck?.isComplete == false
+                }
                 // Once the summary holds the rejects it shows, a reject with no report to go to is only counted.
                 let reasonOnly = rejects == nil && summary.firstRejects.count >= keep
                 switch RowVerdict.of(
@@ -159,6 +174,7 @@ public enum ValidationRun {
             summary.failure = error
         }
         summary.replacements = reader.replacements
+        try checkKeys()
         return summary
     }
 

@@ -46,3 +46,25 @@ struct ValidateCommandTests {
         #expect(twoReport == oneReport)
     }
 }
+
+extension ValidateCommandTests {
+    @Test func previewShowsTheFirstRowsAsSentAndValidatesNothingElse() throws {
+        let path = try temporaryFile(
+            named: "p.csv", contents: Data("Email,Phone\n\" Ann@X.com \",030 5320199\nbad,\nc@x.com,\n".utf8))
+        let mapping = try temporaryFile(
+            named: "p.yml",
+            contents: Data(
+                "role: user\nmatch: email\nfields:\n  email: {column: Email, transforms: [trim, lower]}\n  phone: {column: Phone, country: DE}\n"
+                    .utf8))
+        let output = try CommandRunner.run(["validate", path, "--mapping", mapping, "--preview", "2"])
+        #expect(output.status == 0, "\(output.stderr)")
+        let lines = output.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "line 2: sent as a user, found by 'ann@x.com'")
+        #expect(lines.contains { $0.contains("\"+49305320199\"") && $0.contains("<- Phone: \"030 5320199\"") })
+        #expect(lines.contains { $0.hasPrefix("line 3: rejected (email: invalid_email)") })
+        #expect(!output.stdout.contains("line 4"))
+        #expect(lines.last?.hasPrefix("previewed 2 rows of") == true)
+        let refused = try CommandRunner.run(["validate", path, "--mapping", mapping, "--preview", "0"])
+        #expect(refused.status != 0 && refused.stderr.contains("--preview"))
+    }
+}

@@ -157,4 +157,39 @@ struct MappingDraftTests {
         #expect(mailchimp.contains("unsubscribed_from_emails: {constant: \"true\"}"), "\(mailchimp)")
         for yaml in [hubspot, intercom, mailchimp] { _ = try MappingFile.parse(yaml, path: "draft.yml") }
     }
+
+    /// Repeated header names are told apart (`Email (2)`), so that `init` writes a mapping that binds, and a mapping
+    /// can read the second column of a name (issue #22).
+    @Test func repeatedHeaderNamesAreToldApart() throws {
+        #expect(
+            HeaderNames.distinct(["Email", "Name", "Email", "Email", "Email (2)"]) == [
+                "Email", "Name", "Email (3)", "Email (4)", "Email (2)",
+            ])
+        #expect(HeaderNames.distinct(["A", "B", "A"]) == ["A", "B", "A (2)"])
+        let csv = "Email,Phone,Email,Notes,Notes\nann@x.com,+14155550123,ann.work@x.com,first,second\n"
+        let input = try InputOpener.open(source: MemoryByteSource(csv), name: "dup.csv")
+        let sample = try MappingDraft.sample(input.reader, limit: 10, readToEnd: true)
+        #expect(sample.header == ["Email", "Phone", "Email (2)", "Notes", "Notes (2)"])
+        let yaml = MappingDraft.make(header: sample.header, samples: sample.rows, source: "dup.csv")
+        let mapping = try MappingFile.parse(yaml, path: "draft.yml")
+        let reread = try InputOpener.open(source: MemoryByteSource(csv), name: "dup.csv")
+        let mapper = try ContactMapper(mapping: mapping, header: reread.reader.columns)
+        _ = try reread.reader.next()
+        guard case .contact(let contact) = mapper.map(reread.reader.current) else {
+            Issue.record("the draft does not map its own file: \(yaml)")
+            return
+        }
+        #expect(contact.payload["email"] == .string("ann@x.com"), "\(yaml)")
+        let second = try MappingFile.parse(
+            "role: user\nmatch: email\nfields:\n  email: Email (2)\ncustom_attributes:\n"
+                + "  later: {column: Notes (2), type: string}\n",
+            path: "m.yml")
+        let bound = try ContactMapper(mapping: second, header: reread.reader.columns)
+        guard case .contact(let work) = bound.map(reread.reader.current) else {
+            Issue.record("the second columns do not map")
+            return
+        }
+        #expect(work.payload["email"] == .string("ann.work@x.com"))
+        #expect(work.payload["custom_attributes"]?["later"] == .string("second"))
+    }
 }

@@ -123,12 +123,14 @@ public struct ContactMapper: Sendable {
                 regionColumns: mapping.rules.map { $0.regionColumn.map(ColumnReference.named) })
             return
         }
+        // A repeated name's later columns are `Name (2)`, `Name (3)` (``HeaderNames``).
+        let names = HeaderNames.distinct(header)
         var index: [String: Int] = [:]
-        for (position, name) in header.enumerated() where index[name] == nil {
+        for (position, name) in names.enumerated() where index[name] == nil {
             index[name] = position
         }
         for (column, line) in mapping.columns where index[column] == nil {
-            let near = header.first { $0.lowercased() == column.lowercased() }.map { " (did you mean '\($0)'?)" } ?? ""
+            let near = names.first { $0.lowercased() == column.lowercased() }.map { " (did you mean '\($0)'?)" } ?? ""
             throw MappingError(
                 file: mapping.path, line: line, message: "column '\(column)' is not in the header\(near)")
         }

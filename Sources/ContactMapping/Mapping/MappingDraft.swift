@@ -153,7 +153,8 @@ public enum MappingDraft {
 
     /// ``sample(_:limit:)``, reading on to the end when `readToEnd` for the date order of every column.
     public static func sample(_ reader: RecordReader, limit: Int, readToEnd: Bool) throws -> Sample {
-        var keys = reader.columns ?? []
+        // Repeated CSV names are told apart as a mapping names them (`Email (2)`).
+        var keys = HeaderNames.distinct(reader.columns ?? [])
         let keyed = reader.columns == nil
         var rows: [[String]] = []
         var orders: [String: DateOrder] = [:]
@@ -162,8 +163,10 @@ public enum MappingDraft {
             guard case .record = result else { continue }
             read += 1
             let record = reader.current.makeRecord()
-            for field in record.fields where field.text.utf8.count >= 8 && field.text.utf8.first! &- 48 < 10 {
-                orders[field.key, default: DateOrder()].note(field.text)
+            for (position, field) in record.fields.enumerated()
+            where field.text.utf8.count >= 8 && field.text.utf8.first! &- 48 < 10 {
+                orders[keyed || position >= keys.count ? field.key : keys[position], default: DateOrder()].note(
+                    field.text)
             }
             guard rows.count < limit else { continue }
             if keyed {

@@ -157,6 +157,7 @@ extension ValidationSummary {
         if let replaced = replacements.summary(encoding: encoding.encoding) {
             lines.append("replaced:      " + replaced)
         }
+        if let skippedFooter { lines.append("note:          " + skippedFooter.description) }
         if !firstRejects.isEmpty {
             lines.append("first rejects:")
             lines += firstRejects.map { "  \($0.description)" }

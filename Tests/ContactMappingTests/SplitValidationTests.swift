@@ -122,6 +122,19 @@ struct SplitValidationTests {
         #expect(sequential.0.read == 1_001)
     }
 
+    /// A report footer at the end (in the part after the cut) is skipped, named with its line in the whole file.
+    @Test func aFooterAfterTheCutIsNotedAtItsLine() throws {
+        let text =
+            mixedRows(2_000) + "\"\"\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2024\"\n"
+        let (sequential, split) = try runBoth(text)
+        #expect(split.0.usedSecondThread)
+        #expect(describe(split.0) == describe(sequential.0))
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count - 1
+        #expect(sequential.0.skippedFooter?.line == lines - 2)
+        #expect(split.0.skippedFooter == sequential.0.skippedFooter)
+        #expect(sequential.0.read == 2_000)
+    }
+
     /// Without a report, the rejects after the first `keep` are only counted by reason (not mapped again for all
     /// their problems): the summary must be the one a run with a report gives, in order and split.
     @Test(arguments: [1, 10])

@@ -35,7 +35,7 @@ public final class CSVReader: RecordReader {
     private static let lineFeed = UInt8(ascii: "\n")
     private static let carriageReturn = UInt8(ascii: "\r")
 
-    private let input: InputBuffer
+    let input: InputBuffer
     private let options: ReaderOptions
     /// The encoding the file is read in, for the advice given with bytes that are not valid.
     private let encoding: DetectedEncoding
@@ -49,7 +49,7 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var recordNumber = 0
     @exclusivity(unchecked) private var pendingCR = false
     // Per-record flags set by `parseRecord()`.
-    @exclusivity(unchecked) private var recordLine = 1
+    @exclusivity(unchecked) private(set) var recordLine = 1
     @exclusivity(unchecked) private var quoteLine = 0
     @exclusivity(unchecked) private var unterminated = false
     @exclusivity(unchecked) private var oversized = false
@@ -57,6 +57,10 @@ public final class CSVReader: RecordReader {
 
     public var bytesRead: Int { input.totalRead }
     public private(set) var replacements = Replacements()
+    /// The report footer at the end of the file, once the reader has skipped it (``trailingFooter()``).
+    public private(set) var skippedFooter: SkippedFooter?
+    /// The number of the last record of one field where the header has more (a row error, or a footer's start).
+    private var lastOneFieldRecord = -1
     public var bytesConsumed: Int { input.totalRead - input.available }
 
     /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to parse, whether a
@@ -193,6 +197,15 @@ public final class CSVReader: RecordReader {
                     message: "the record is larger than the limit of \(options.maxRecordBytes) bytes"))
         }
         if current.fieldCount != headerCount {
+            if current.fieldCount == 1 && headerCount > 1 {
+                // A footer starts at the first of its one-field rows, never inside a longer run of them.
+                defer { lastOneFieldRecord = recordNumber }
+                if lastOneFieldRecord != recordNumber - 1, skippedFooter == nil, let footer = trailingFooter() {
+                    skippedFooter = footer
+                    recordNumber -= 1
+                    return nil
+                }
+            }
             return .rowError(
                 RowError(
                     file: name, line: recordLine, recordNumber: recordNumber, reason: .fieldCountMismatch,

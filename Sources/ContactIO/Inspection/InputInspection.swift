@@ -20,6 +20,8 @@ public struct InputInspection: Sendable {
     public var bytesRead = 0
     /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`).
     public var replacements = Replacements()
+    /// The report footer at the end of a CSV file, skipped (not records).
+    public var skippedFooter: SkippedFooter?
     /// A failure that ended the reading early (corrupt gzip, read error); counts cover what came before it.
     public var failure: ContactIOError?
 
@@ -63,6 +65,7 @@ public struct InputInspection: Sendable {
         }
         report.bytesRead = reader.bytesRead
         report.replacements = reader.replacements
+        report.skippedFooter = reader.skippedFooter
         return report
     }
 }

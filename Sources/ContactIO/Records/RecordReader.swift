@@ -24,6 +24,8 @@ public protocol RecordReader: AnyObject {
     var bytesConsumed: Int { get }
     /// The cells whose invalid bytes were replaced so far (`--invalid-utf8 replace`).
     var replacements: Replacements { get }
+    /// The report footer at the end of a CSV file that the reader skipped, once it has (not rows, not errors).
+    var skippedFooter: SkippedFooter? { get }
 
     /// Reads the next record or row error; nil at the end of the input.
     /// - Throws: ``ContactIOError`` when the input itself fails (I/O error, corrupt gzip), after every complete
@@ -32,6 +34,8 @@ public protocol RecordReader: AnyObject {
 }
 
 extension RecordReader {
+    public var skippedFooter: SkippedFooter? { nil }
+
     /// Reads the rest of the input into memory, as records and row errors (for tests and small files).
     public func readAll() throws -> (records: [Record], errors: [RowError]) {
         var records: [Record] = []

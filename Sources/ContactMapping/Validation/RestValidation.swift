@@ -35,6 +35,8 @@ struct RestValidation: Sendable {
     /// cut (to read its key again if it is reported), or ``unknownOffset`` beyond 4 GiB. The table itself, not a
     /// list beside it: a list of half a million rows was 12 MB of fresh memory, and fresh memory is slow to get.
     var keys = KeyTable()
+    /// The report footer that ends the file, if the part's reader skipped one (lines from the cut).
+    var footer: SkippedFooter?
     /// For NDJSON: the mapped keys that the part's records have (``NDJSONKeyCheck``).
     var keyCheck: NDJSONKeyCheck?
     private var heldBytes = 0
@@ -106,6 +108,7 @@ struct RestValidation: Sendable {
             }
         }
         control.report(bytesRead: reader.bytesRead)
+        tally.footer = reader.skippedFooter
         return tally
     }
 

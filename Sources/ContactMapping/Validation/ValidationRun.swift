@@ -53,6 +53,8 @@ public struct ValidationSummary: Sendable {
     public var encoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
     /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`; a file read so is not split).
     public var replacements = Replacements()
+    /// The report footer at the end of the file, skipped (not rows).
+    public var skippedFooter: SkippedFooter?
 }
 
 /// Reads, maps and validates a whole input, offline (no API call).
@@ -124,6 +126,9 @@ public enum ValidationRun {
                                 offsets: (lineOffset, recordOffset), split: split, mapper: mapper)
                             if let progress { progress(reader.bytesRead + part.control.bytesRead) }
                             summary.replacements = reader.replacements
+                            summary.skippedFooter = tally.footer.map {
+                                SkippedFooter(line: $0.line + lineOffset, lines: $0.lines)
+                            }
                             try checkKeys()
                             return summary
                         }
@@ -174,6 +179,7 @@ public enum ValidationRun {
             summary.failure = error
         }
         summary.replacements = reader.replacements
+        summary.skippedFooter = reader.skippedFooter
         try checkKeys()
         return summary
     }

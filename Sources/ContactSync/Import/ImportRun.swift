@@ -69,6 +69,7 @@ public enum ImportRun {
         if let repeatedRows { summary.repeatedKeys = repeatedRows }
         summary.inputFailure = inputFailure
         summary.replacements = input.reader.replacements
+        summary.skippedFooter = input.reader.skippedFooter
         summary.stoppedEarly = control.reason
         summary.statistics = client.statistics.since(before)
         summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9

@@ -11,6 +11,8 @@ public struct ImportSummary: Sendable {
     public var encoding = DetectedEncoding(.utf8, .content(firstInvalidOffset: nil))
     /// The cells whose invalid bytes were replaced (`--invalid-utf8 replace`).
     public var replacements = Replacements()
+    /// The report footer at the end of the file, skipped (not rows).
+    public var skippedFooter: SkippedFooter?
     public var dryRun = false
     public var mode = ImportMode.upsert
     public var read = 0
@@ -68,6 +70,7 @@ public struct ImportSummary: Sendable {
         if let replaced = replacements.summary(encoding: encoding.encoding) {
             lines.append("replaced:        " + replaced)
         }
+        if let skippedFooter { lines.append("note:            " + skippedFooter.description) }
         lines.append("created:         \(created)")
         lines.append("updated:         \(updated)" + (unarchived > 0 ? " (\(unarchived) unarchived first)" : ""))
         lines.append("unchanged:       \(unchanged)")
@@ -131,7 +134,9 @@ public struct ImportSummary: Sendable {
         }
         return .object([
             "file": .string(file), "encoding": .string(encoding.encoding.name),
-            "replaced_cells": number(replacements.count), "dry_run": .bool(dryRun), "mode": .string(mode.rawValue),
+            "replaced_cells": number(replacements.count),
+            "skipped_footer_lines": number(skippedFooter?.lines.count ?? 0), "dry_run": .bool(dryRun),
+            "mode": .string(mode.rawValue),
             "read": number(read), "created": number(created), "updated": number(updated),
             "unchanged": number(unchanged), "rejected": number(rejected), "failed": number(failed),
             "skipped": counts(skipped), "unarchived": number(unarchived), "repeated_keys": number(repeatedKeys),

@@ -31,6 +31,7 @@ extension InputInspection {
         if let replaced = replacements.summary(encoding: encoding.encoding) {
             lines.append("replaced:     " + replaced)
         }
+        if let skippedFooter { lines.append("note:         " + skippedFooter.description) }
         if !firstErrors.isEmpty {
             lines.append("first row errors:")
             for error in firstErrors {

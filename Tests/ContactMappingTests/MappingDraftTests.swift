@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 import Testing
 
 @testable import ContactMapping
@@ -191,5 +192,42 @@ struct MappingDraftTests {
         }
         #expect(work.payload["email"] == .string("ann.work@x.com"))
         #expect(work.payload["custom_attributes"]?["later"] == .string("second"))
+    }
+
+    /// Several email or phone columns become `coalesce`: the first one filled (issue #22). Pipedrive's work, home
+    /// and other emails; a row with only a home email keeps it.
+    @Test func severalEmailColumnsAreCoalesced() throws {
+        let csv = """
+            Person - Name,Person - Email - Work,Person - Email - Home,Person - Phone - Work,Person - Phone - Mobile
+            Ann Lee,ann@work.example,ann@home.example,,+49 151 23456789
+            Bob Roe,,bob@home.example,+49 30 5320199,
+            Cy Fox,  ,,,
+
+            """
+        let input = try InputOpener.open(source: MemoryByteSource(csv), name: "pipedrive.csv")
+        let sample = try MappingDraft.sample(input.reader, limit: 10, readToEnd: true)
+        let yaml = MappingDraft.make(header: sample.header, samples: sample.rows, source: "pipedrive.csv")
+        #expect(
+            yaml.contains(
+                "email: {coalesce: [Person - Email - Work, Person - Email - Home], transforms: [trim, lower]}"),
+            "\(yaml)")
+        #expect(
+            yaml.contains("phone: {coalesce: [Person - Phone - Work, Person - Phone - Mobile], country: DE"), "\(yaml)")
+        let mapping = try MappingFile.parse(yaml, path: "draft.yml")
+        let reread = try InputOpener.open(source: MemoryByteSource(csv), name: "pipedrive.csv")
+        let mapper = try ContactMapper(mapping: mapping, header: reread.reader.columns)
+        var emails: [String?] = []
+        var phones: [JSONValue?] = []
+        while let result = try reread.reader.next() {
+            guard case .record = result else { continue }
+            switch mapper.map(reread.reader.current) {
+            case .contact(let contact):
+                emails.append(contact.matchKey)
+                phones.append(contact.payload["phone"])
+            case .rejected: emails.append(nil)
+            }
+        }
+        #expect(emails == ["ann@work.example", "bob@home.example", nil])
+        #expect(phones == [.string("+4915123456789"), .string("+49305320199")])
     }
 }

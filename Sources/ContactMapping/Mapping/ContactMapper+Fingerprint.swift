@@ -70,6 +70,8 @@ extension ContactMapper {
             case .constant(let constant): text += "constant=\(constant)"
             case .concat(let columns, let separator):
                 text += "concat=\(columns.joined(separator: "\u{1F}"))/\(separator)"
+            case .coalesce(let columns):
+                text += "coalesce=\(columns.joined(separator: "\u{1F}"))"
             }
             text += ":\(rule.transforms.map(\.rawValue).joined(separator: ","))"
             text += ":default=\(rule.defaultValue ?? "\u{0}"):\(canonical(rule.valueMap))"

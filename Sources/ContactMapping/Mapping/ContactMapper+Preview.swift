@@ -90,7 +90,7 @@ extension ContactMapper {
         let names: [String]
         switch rule.source {
         case .column(let column): names = [column]
-        case .concat(let columns, _): names = columns
+        case .concat(let columns, _), .coalesce(let columns): names = columns
         case .constant(let text): return [("(constant)", text)]
         }
         return zip(names, program.columns[index]).map { name, reference in

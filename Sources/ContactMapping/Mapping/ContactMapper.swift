@@ -105,7 +105,7 @@ public struct ContactMapper: Sendable {
         func columns(of source: MappingFile.Source) -> [String] {
             switch source {
             case .column(let column): [column]
-            case .concat(let columns, _): columns
+            case .concat(let columns, _), .coalesce(let columns): columns
             case .constant: []
             }
         }

@@ -12,7 +12,8 @@ public enum MappingDraft {
             "email",
             [
                 "email", "emailaddress", "mail", "primaryemail", "workemail", "contactemail", "personemailwork",
-                "personemail", "emailadresse", "mailadresse", "courriel", "adresseemail", "correoelectronico",
+                "personemail", "personemailhome", "personemailother", "secondaryemail", "otheremail", "email2",
+                "emailadresse", "mailadresse", "courriel", "adresseemail", "correoelectronico",
                 "correo", "enderecodeemail",
             ]
         ),
@@ -27,7 +28,8 @@ public enum MappingDraft {
             "phone",
             [
                 "phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone",
-                "personphonework", "personphonemobile", "personphone", "telefon", "telefonnummer", "mobiltelefon",
+                "personphonework", "personphonemobile", "personphone", "personphonehome", "personphoneother", "telefon",
+                "telefonnummer", "mobiltelefon",
                 "handy", "mobil", "numerodetelephone", "portable", "telefono", "movil", "celular", "telefone",
             ]
         ),
@@ -215,7 +217,8 @@ public enum MappingDraft {
             // The best-ranked name wins, not the first column: Intercom's own export has both created_at and
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
-            guard let column = ranked.first else { continue }
+            let candidates = Array(ranked)
+            guard let column = candidates.first else { continue }
             if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }) {
                 // Owner columns of CRM exports hold names ("Jane Smith"); owner_id needs an admin's id. The column
                 // stays a custom attribute below, with this note.
@@ -226,7 +229,21 @@ public enum MappingDraft {
             }
             used.insert(column)
             context.column = header[column]
-            fields.append((field, rule(field, header[column], values(column), &context)))
+            // Several email or phone columns (Pipedrive's work, home and other): the first that is filled.
+            let more = field == "email" || field == "phone" ? Array(candidates.dropFirst()) : []
+            guard !more.isEmpty else {
+                fields.append((field, rule(field, header[column], values(column), &context)))
+                continue
+            }
+            used.formUnion(more)
+            let all = [column] + more
+            let text = rule(field, header[column], all.flatMap(values), &context)
+            let list = all.map { quote(header[$0]) }.joined(separator: ", ")
+            fields.append(
+                (
+                    field,
+                    text.replacingOccurrences(of: "{column: \(quote(header[column]))", with: "{coalesce: [\(list)]")
+                ))
         }
         if !fields.contains(where: { $0.0 == "name" }),
             let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),

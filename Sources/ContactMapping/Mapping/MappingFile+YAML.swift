@@ -176,6 +176,11 @@ extension MappingFile {
                 }
                 let separator = spec["separator"]?.string ?? " "
                 source = .concat(items.map { $0.string ?? "" }, separator: separator)
+            case "coalesce":
+                guard case .sequence(let items) = value, !items.isEmpty, items.allSatisfy({ $0.string != nil }) else {
+                    throw fail(value, "'\(name)': coalesce must be a list of column names")
+                }
+                source = .coalesce(items.map { $0.string ?? "" })
             case "separator", "type":
                 continue
             case "transforms":
@@ -257,12 +262,12 @@ extension MappingFile {
             default:
                 throw fail(
                     keyNode,
-                    "'\(name)': unknown key '\(key)' (known: column, constant, concat, separator, transforms, default, map, "
+                    "'\(name)': unknown key '\(key)' (known: column, constant, concat, coalesce, separator, transforms, default, map, "
                         + "invalid, country, country_column, extension_to, date, timezone, type)"
                 )
             }
         }
-        guard let source else { throw fail(node, "'\(name)': give a column, a constant or a concat") }
+        guard let source else { throw fail(node, "'\(name)': give a column, a constant, a concat or a coalesce") }
         rule.source = source
         return rule
     }

@@ -55,6 +55,8 @@ public struct MappingFile: Sendable {
         case constant(String)
         /// The non-empty values of several columns, joined (first + last name).
         case concat([String], separator: String)
+        /// The first of several columns whose cell is not blank (a work email, else a private one).
+        case coalesce([String])
     }
 
     public enum TextTransform: String, Sendable, CaseIterable {
@@ -118,7 +120,7 @@ public struct MappingFile: Sendable {
             if let column = rule.regionColumn { result.append((column, rule.line)) }
             switch rule.source {
             case .column(let column): result.append((column, rule.line))
-            case .concat(let columns, _): result += columns.map { ($0, rule.line) }
+            case .concat(let columns, _), .coalesce(let columns): result += columns.map { ($0, rule.line) }
             case .constant: break
             }
         }

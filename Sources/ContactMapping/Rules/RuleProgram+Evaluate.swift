@@ -42,6 +42,15 @@ extension RuleProgram {
                 if length <= ContactMapper.maxStringLength { return .value(.text(Self.empty)) }
             }
             text = joined(index, record, &scratch)
+        case .coalesce:
+            text = Self.empty
+            for part in 0..<Int(step.columnCount) {
+                let cell = cell(index, part, record)
+                if !Self.isBlank(cell) {
+                    text = cell
+                    break
+                }
+            }
         }
         // Whether the text is lower-cased already (an email is, then, without a second pass).
         var isLowered = false

@@ -50,6 +50,7 @@ final class RuleProgram: @unchecked Sendable {
         case column
         case constant
         case concat
+        case coalesce
     }
 
     /// Transforms fit two bits each; a longer list than this is refused by the mapping loader's limit below.
@@ -99,6 +100,7 @@ final class RuleProgram: @unchecked Sendable {
             case .column: source = .column
             case .constant(let text): source = .constant; constant = text
             case .concat(_, let text): source = .concat; separator = text
+            case .coalesce: source = .coalesce
             }
             texts += [Array(constant.utf8), Array(separator.utf8), Array((rule.defaultValue ?? "").utf8)]
             var codes: UInt64 = 0

@@ -13,7 +13,7 @@ struct GoldenPayloadTests {
     /// The transforms version and the hash of every outcome of the corpus under it. Update both together, and only
     /// after bumping the version: the corpus is 40 generated mappings of seeds 7_000... (``MappingGenerator``), so a
     /// change of the generator changes the hash too (then only the hash is updated).
-    static let snapshot = (version: 3, hash: "c58818f34c75d53d")
+    static let snapshot = (version: 3, hash: "cc66c6a57f8cea5b")
 
     @Test func theCorpusMapsAsTheSnapshotSays() throws {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -84,6 +84,7 @@ struct MappingGenerator {
                 let separators = ["", " ", ", ", " -------------------- ", String(repeating: "=", count: 40), "\t"]
                 return .concat((0..<count).map { _ in below(Self.columns) }, pick(separators))
             }
+            if chance(10) { return .coalesce((0..<(2 + below(2))).map { _ in below(Self.columns) }) }
             if chance(5) { return .constant(pick(Self.hostile)) }
             if chance(5) { return .column(below(Self.columns)) }  // a column another rule reads too
             let column = min(nextColumn, Self.columns - 1)
@@ -183,6 +184,8 @@ extension ModelMapping {
             case .concat(let columns, let separator):
                 parts.append("concat: [" + columns.map { header[$0] }.joined(separator: ", ") + "]")
                 parts.append("separator: \(quoted(separator))")
+            case .coalesce(let columns):
+                parts.append("coalesce: [" + columns.map { header[$0] }.joined(separator: ", ") + "]")
             }
             if rule.custom { parts.append("type: \(rule.type)") }
             if !rule.transforms.isEmpty {

@@ -10,6 +10,8 @@ struct ModelMapping {
         case column(Int)
         case constant(String)
         case concat([Int], String)
+        /// The first column whose cell is not blank.
+        case coalesce([Int])
     }
 
     struct Rule {
@@ -117,6 +119,8 @@ enum RuleModel {
         case .concat(let columns, let separator):
             text = columns.map { trim($0 < cells.count ? cells[$0] : "") }.filter { !$0.isEmpty }
                 .joined(separator: separator)
+        case .coalesce(let columns):
+            text = columns.map { $0 < cells.count ? cells[$0] : "" }.first { !isBlank($0) } ?? ""
         }
         for transform in rule.transforms {
             switch transform {

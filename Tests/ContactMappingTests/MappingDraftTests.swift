@@ -52,7 +52,8 @@ struct MappingDraftTests {
         #expect(yaml.contains("renewal: {column: Renewal, type: date, date: [dd/MM/yyyy], invalid: skip}"))
         #expect(yaml.contains("last_seen_at: {column: Last Login, date: [epoch], invalid: skip}"))
         #expect(yaml.contains("# 'Blank' was empty in the sample"))
-        #expect(yaml.contains("# 'id' is kept by Intercom itself"))
+        // Another system's record id is the external id (Intercom's own ids are not: see the Zendesk test).
+        #expect(yaml.contains("external_id: id   # the export's own record id"))
     }
 
     /// The phones' region comes from the file: its national numbers, read under the regions it points to (emails'
@@ -229,5 +230,43 @@ struct MappingDraftTests {
         }
         #expect(emails == ["ann@work.example", "bob@home.example", nil])
         #expect(phones == [.string("+4915123456789"), .string("+49305320199")])
+    }
+
+    /// Zendesk's JSON users: nested objects are sampled by dotted path, so that `photo.content_url` is the avatar and
+    /// `user_fields.plan` the custom attribute `plan`; the user's own `id` is the external id when `external_id` is
+    /// empty throughout (issue #22). Intercom's own ids are never taken for one.
+    @Test func zendeskUsersMapTheirNestedFieldsAndTheirID() throws {
+        let lines = [
+            #"{"id":35436,"name":"Johnny Customer","email":"johnny@example.com","created_at":"2019-07-20T22:55:29Z","#
+                + #""photo":{"id":928374,"content_url":"https://acme.zendesk.com/photos/pic.png"},"external_id":null,"#
+                + #""user_fields":{"plan":"gold","renewal_date":"2025-01-31"}}"#,
+            #"{"id":35437,"name":"Mette Hansen","email":"mette@example.dk","created_at":"2020-01-02T09:00:00Z","#
+                + #""photo":null,"external_id":null,"user_fields":{"plan":null,"renewal_date":null}}"#,
+        ]
+        let text = lines.joined(separator: "\n") + "\n"
+        let sample = try MappingDraft.sample(
+            try InputOpener.open(source: MemoryByteSource(text), name: "users.ndjson").reader, limit: 10,
+            readToEnd: true)
+        #expect(!sample.header.contains("photo") && sample.header.contains("photo.content_url"))
+        let yaml = MappingDraft.make(header: sample.header, samples: sample.rows, source: "users.ndjson")
+        #expect(yaml.contains("avatar: {column: photo.content_url, invalid: skip}"), "\(yaml)")
+        #expect(yaml.contains("external_id: id   # the export's own record id"), "\(yaml)")
+        #expect(yaml.contains("plan: {column: user_fields.plan, type: string, invalid: skip}"), "\(yaml)")
+        let input = try InputOpener.open(source: MemoryByteSource(text), name: "users.ndjson")
+        let mapper = try ContactMapper(mapping: try MappingFile.parse(yaml, path: "draft.yml"), header: nil)
+        _ = try input.reader.next()
+        guard case .contact(let johnny) = mapper.map(input.reader.current) else {
+            Issue.record("the draft rejects its own file: \(yaml)")
+            return
+        }
+        #expect(johnny.payload["avatar"] == .string("https://acme.zendesk.com/photos/pic.png"))
+        #expect(johnny.payload["external_id"] == .string("35436"))
+        #expect(johnny.payload["custom_attributes"]?["plan"] == .string("gold"))
+        // Intercom's own export: its ids are Intercom's, not an external id.
+        let intercom = MappingDraft.make(
+            header: ["id", "email", "external_id"],
+            samples: [["65f1c0ffee0ddba11ad0babe", "a@x.com", ""], ["65f1c0ffee0ddba11ad0bab2", "b@x.com", ""]],
+            source: "export.csv")
+        #expect(!intercom.contains("external_id: id") && intercom.contains("# 'id' is kept by Intercom itself"))
     }
 }

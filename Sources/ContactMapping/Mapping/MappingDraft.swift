@@ -1,5 +1,6 @@
 import ContactIO
 import Foundation
+import JSONText
 
 /// Writes a starter mapping for an export: recognises the usual column names of HubSpot, Salesforce, Zendesk,
 /// Mailchimp and Intercom's own export, guesses date formats and custom-attribute types from sample rows, and
@@ -33,7 +34,10 @@ public enum MappingDraft {
                 "handy", "mobil", "numerodetelephone", "portable", "telefono", "movil", "celular", "telefone",
             ]
         ),
-        ("avatar", ["avatar", "avatarurl", "photourl", "pictureurl", "profilepicture", "imageurl"]),
+        (
+            "avatar",
+            ["avatar", "avatarurl", "photourl", "pictureurl", "profilepicture", "imageurl", "photocontenturl"]
+        ),
         (
             "signed_up_at",
             [
@@ -88,6 +92,9 @@ public enum MappingDraft {
         "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
         "locationcountry", "locationregion", "locationcity",
     ]
+    /// Where exports nest their custom fields (Zendesk's `user_fields`, Intercom's `custom_attributes`): the
+    /// attribute is named after the field alone.
+    static let customFieldPrefixes = ["user_fields.", "custom_attributes.", "custom_fields.", "fields."]
     /// Fields whose value a row can do without: a bad one is left out with a warning (`invalid: skip`) rather than
     /// costing the row its email. The match key and the identity are not among them.
     static let optionalFields: Set<String> = [
@@ -172,15 +179,47 @@ public enum MappingDraft {
             }
             guard rows.count < limit else { continue }
             if keyed {
-                for field in record.fields where !keys.contains(field.key) { keys.append(field.key) }
-                rows.append(keys.map { record[$0] ?? "" })
+                let cells = flattened(record)
+                for (key, _) in cells where !keys.contains(key) { keys.append(key) }
+                let byKey = Dictionary(cells, uniquingKeysWith: { _, last in last })
+                rows.append(keys.map { byKey[$0] ?? "" })
             } else {
                 rows.append(record.values)
             }
         }
         // Rows read before a later key appeared are shorter: pad them.
-        let padded = rows.map { $0 + Array(repeating: "", count: max(0, keys.count - $0.count)) }
+        var padded = rows.map { $0 + Array(repeating: "", count: max(0, keys.count - $0.count)) }
+        // An object's key that is null where it is not an object (`"photo": null`) is its members' business.
+        let parents = keys.indices.filter { index in
+            keys.contains { $0.hasPrefix(keys[index] + ".") } && padded.allSatisfy { $0[index].isEmpty }
+        }
+        for index in parents.reversed() {
+            keys.remove(at: index)
+            for row in padded.indices { padded[row].remove(at: index) }
+        }
         return Sample(header: keys, rows: padded, dateOrders: orders, rowsRead: read)
+    }
+
+    /// An NDJSON record's cells by key, a nested object's members by dotted path (`photo.content_url`,
+    /// `user_fields.plan`: how a mapping reaches them) in place of the object itself; a string decoded, anything
+    /// else as its JSON text.
+    static func flattened(_ record: Record) -> [(String, String)] {
+        var cells: [(String, String)] = []
+        for field in record.fields {
+            guard field.kind == .object else {
+                cells.append((field.key, field.kind == .null ? "" : field.text))
+                continue
+            }
+            var text = field.text
+            text.withUTF8 { bytes in
+                RecordBuffer.forEachMember(of: bytes) { name, value, kind in
+                    var shown = String(decoding: value, as: UTF8.self)
+                    if kind == .string, let decoded = (try? JSONValue.parse(shown))?.stringValue { shown = decoded }
+                    cells.append((field.key + "." + name, kind == .null ? "" : shown))
+                }
+            }
+        }
+        return cells
     }
 
     /// The mapping YAML for a file with `header` whose first rows are `samples`.
@@ -217,7 +256,8 @@ public enum MappingDraft {
             // The best-ranked name wins, not the first column: Intercom's own export has both created_at and
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
-            let candidates = Array(ranked)
+            // An external id column that is empty throughout (Zendesk's `external_id: null`) gives no id.
+            let candidates = Array(ranked).filter { field != "external_id" || !values($0).isEmpty }
             guard let column = candidates.first else { continue }
             if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }) {
                 // Owner columns of CRM exports hold names ("Jane Smith"); owner_id needs an admin's id. The column
@@ -245,6 +285,15 @@ public enum MappingDraft {
                     text.replacingOccurrences(of: "{column: \(quote(header[column]))", with: "{coalesce: [\(list)]")
                 ))
         }
+        // A CRM's own record id (Zendesk's `id`) is the external id when no other column gives one, so that
+        // importing again finds the same contacts; Intercom's own ids (24 hex digits) are not.
+        if !fields.contains(where: { $0.0 == "external_id" }),
+            let id = keys.indices.first(where: { !used.contains($0) && keys[$0] == "id" }),
+            values(id).count == samples.count, !values(id).contains(where: isIntercomID)
+        {
+            used.insert(id)
+            fields.append(("external_id", "\(quote(header[id]))   # the export's own record id"))
+        }
         if !fields.contains(where: { $0.0 == "name" }),
             let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),
             let last = keys.indices.first(where: { !used.contains($0) && lastNames.contains(keys[$0]) })
@@ -266,7 +315,8 @@ public enum MappingDraft {
                 notes.append("# '\(name)' was empty in the sample: map it under custom_attributes if you need it.")
                 continue
             }
-            var attribute = attributeName(name)
+            var attribute = attributeName(
+                customFieldPrefixes.first { name.hasPrefix($0) }.map { String(name.dropFirst($0.count)) } ?? name)
             if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
             let isCode = codeColumns.contains { key.contains($0) }
             let type =
@@ -443,6 +493,11 @@ public enum MappingDraft {
             return ("date", formats)
         }
         return ("string", nil)
+    }
+
+    /// Whether `text` looks like an id Intercom gave (24 hexadecimal digits), not another system's.
+    static func isIntercomID(_ text: String) -> Bool {
+        text.utf8.count == 24 && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     /// A custom attribute name Intercom accepts: letters, digits and underscores.

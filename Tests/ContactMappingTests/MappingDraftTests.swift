@@ -267,6 +267,8 @@ struct MappingDraftTests {
             header: ["id", "email", "external_id"],
             samples: [["65f1c0ffee0ddba11ad0babe", "a@x.com", ""], ["65f1c0ffee0ddba11ad0bab2", "b@x.com", ""]],
             source: "export.csv")
-        #expect(!intercom.contains("external_id: id") && intercom.contains("# 'id' is kept by Intercom itself"))
+        // They find the contacts: an export imported back matches by them (leads without an email included).
+        #expect(!intercom.contains("external_id: id") && intercom.contains("match: id "), "\(intercom)")
+        #expect(intercom.contains("  id: id   # Intercom's ids: finds the contacts, never sent"), "\(intercom)")
     }
 }

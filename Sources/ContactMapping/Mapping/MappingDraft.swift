@@ -294,6 +294,16 @@ public enum MappingDraft {
             used.insert(id)
             fields.append(("external_id", "\(quote(header[id]))   # the export's own record id"))
         }
+        // Intercom's own export: its ids find every contact in the workspace it came from, leads without an email
+        // or external id too, so importing it back there changes nothing.
+        var matchByID = false
+        if let id = keys.indices.first(where: { !used.contains($0) && keys[$0] == "id" }), !samples.isEmpty,
+            values(id).count == samples.count, values(id).allSatisfy(isIntercomID)
+        {
+            used.insert(id)
+            matchByID = true
+            fields.insert(("id", "\(quote(header[id]))   # Intercom's ids: finds the contacts, never sent"), at: 0)
+        }
         if !fields.contains(where: { $0.0 == "name" }),
             let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),
             let last = keys.indices.first(where: { !used.contains($0) && lastNames.contains(keys[$0]) })
@@ -336,7 +346,9 @@ public enum MappingDraft {
                 ("unsubscribed_from_emails", "{constant: \"true\"}   # Mailchimp's \(kind) export: every row"))
         }
         let mapped = Set(fields.map(\.0))
-        let match = mapped.contains("email") ? "email" : mapped.contains("external_id") ? "external_id" : "email"
+        let match =
+            matchByID
+            ? "id" : mapped.contains("email") ? "email" : mapped.contains("external_id") ? "external_id" : "email"
         var lines = [
             "# Starter mapping written by `intercom-etl mapping init \(source)`.",
             "# Check it, then: intercom-etl validate \(source) --mapping THIS_FILE",
@@ -360,7 +372,10 @@ public enum MappingDraft {
                     + " (default: for empty cells and unlisted values)")
         }
         lines.append(
-            "match: \(match)               # the key that finds the contact in Intercom: email, external_id or id")
+            matchByID
+                ? "match: id                  # this export's own ids; into another workspace, match by email or external_id"
+                : "match: \(match)               # the key that finds the contact in Intercom: email, external_id or id"
+        )
         lines.append(
             "empty: skip                # an empty cell sends nothing; 'clear' would blank the field in Intercom")
         lines.append("fields:")

@@ -2,6 +2,7 @@ import ArgumentParser
 import ContactIO
 import ContactMapping
 import Foundation
+import IntercomAPI
 
 extension IntercomETL {
     /// `intercom-etl mapping init FILE`.
@@ -12,14 +13,16 @@ extension IntercomETL {
 }
 
 extension IntercomETL.Mapping {
-    struct Init: ParsableCommand {
+    struct Init: AsyncParsableCommand, AsyncParsableCommandRunnable {
         static let configuration = CommandConfiguration(
             abstract: "Read a file's header and first rows and write a starter mapping for it.",
             discussion: """
                 Recognises the usual column names of HubSpot, Salesforce, Zendesk, Mailchimp and Intercom's own \
                 export ("Email", "Email Address", "First Name", "Phone Number", "Record ID", "user_id", …), guesses \
                 date formats and custom-attribute types from the sample, and comments on what it could not place. \
-                Review the result, then run validate with it.
+                Owner columns hold names; with --lookup-admins the workspace's admins (GET /admins, with the usual \
+                token) turn them into admin ids through a map, otherwise they stay a custom attribute. Review the \
+                result, then run validate with it.
                 """
         )
 
@@ -35,9 +38,13 @@ extension IntercomETL.Mapping {
         @Flag(help: "Replace the output file if it exists (without it, an existing mapping is never overwritten).")
         var force = false
 
-        @OptionGroup var input: InputOptions
+        @Flag(help: "Map owner names (or emails) to the workspace's admin ids, looked up with the token (GET /admins).")
+        var lookupAdmins = false
 
-        func run() throws {
+        @OptionGroup var input: InputOptions
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
             if output != "-" && !force && FileManager.default.fileExists(atPath: output) {
                 StandardStreams.printError(
                     "error: \(output) exists; a mapping may hold hours of work: pass --force to replace it, or -o NEW")
@@ -52,8 +59,14 @@ extension IntercomETL.Mapping {
                 StandardStreams.printError("error: \(error)")
                 throw ETLExit.inputFailure
             }
+            var admins: [MappingDraft.Admin]?
+            if lookupAdmins {
+                admins = try await connection.withClient { client throws(IntercomError) in
+                    try await client.listAdmins().map { MappingDraft.Admin(id: $0.id, name: $0.name, email: $0.email) }
+                }
+            }
             let yaml = MappingDraft.make(
-                header: read.header, samples: read.rows, source: file, dateOrders: read.dateOrders)
+                header: read.header, samples: read.rows, source: file, dateOrders: read.dateOrders, admins: admins)
             let summary =
                 "\(read.header.count) columns, \(read.rows.count) sample rows of \(read.rowsRead); "
                 + "read as \(opened.encoding)"

@@ -53,6 +53,18 @@ extension IntercomETL {
         @Option(help: "An SQLite file that keeps the workspace across restarts (created if missing). Default: memory.")
         var data: String?
 
+        @Option(
+            help: ArgumentHelp(
+                "An admin of the workspace, as 'Name <email>'; repeat it for several. Default: four teammates.",
+                discussion: "GET /admins lists them (after the token's own admin) and owner_id accepts their ids.",
+                valueName: "name-and-email"))
+        var admin: [String] = []
+
+        /// The `--admin` values, with ids counting up from 991267900.
+        var admins: [SandboxAdmin]? {
+            admin.isEmpty ? nil : admin.enumerated().compactMap { SandboxAdmin($1, id: 991_267_900 + $0) }
+        }
+
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard rateLimit >= 0, latency >= 0, searchLag >= 0, preloadContacts >= 0 else {
@@ -63,13 +75,17 @@ extension IntercomETL {
             } catch {
                 throw ValidationError(error.description)
             }
+            for text in admin where SandboxAdmin(text, id: 0) == nil {
+                throw ValidationError("--admin takes 'Name <email>', got '\(text)'")
+            }
         }
 
         func run() async throws {
-            let configuration = SandboxConfiguration(
+            var configuration = SandboxConfiguration(
                 host: host, port: port, token: token, rateLimitPerMinute: rateLimit, latencyMilliseconds: latency,
                 searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed,
                 preloadContacts: preloadContacts, dataPath: data)
+            configuration.admins = admins
             let token = self.token
             let host = self.host
             let app = try buildApplication(configuration: configuration) { port in

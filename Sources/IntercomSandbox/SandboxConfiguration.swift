@@ -1,3 +1,5 @@
+import Foundation
+
 /// How to run the sandbox: address, token, and the service behaviours to reproduce.
 public struct SandboxConfiguration: Sendable {
     /// The address to listen on; loopback by default.
@@ -23,6 +25,9 @@ public struct SandboxConfiguration: Sendable {
     /// The secret (at least 16 bytes) that seals paging cursors; nil uses the `dataPath` workspace's own, or a
     /// random one for a workspace in memory. Tests set it to build cursors of their own.
     public var cursorSecret: [UInt8]?
+    /// The workspace's admins besides the token's own (``SandboxAdmin/owner``), as `GET /admins` lists them and
+    /// `owner_id` accepts them; nil: a few of every kind of name that CRM exports hold (``SandboxAdmin/teammates``).
+    public var admins: [SandboxAdmin]?
 
     public init(
         host: String = "127.0.0.1",
@@ -52,4 +57,37 @@ public struct SandboxConfiguration: Sendable {
 
     /// The per-window limit: ceil(perMinute / 6).
     var windowLimit: Int { (rateLimitPerMinute + 5) / 6 }
+}
+
+/// An admin (teammate) of the sandbox workspace.
+public struct SandboxAdmin: Sendable, Equatable {
+    public var id: Int
+    public var name: String
+    public var email: String
+
+    public init(id: Int, name: String, email: String) {
+        self.id = id
+        self.name = name
+        self.email = email
+    }
+
+    /// The admin whose token the sandbox takes (`GET /me`).
+    public static let owner = SandboxAdmin(id: 991_267_816, name: "Sandbox Admin", email: "admin@sandbox.example")
+
+    /// The teammates of a new sandbox: names as CRM exports write their owners (accents, a double name).
+    public static let teammates = [
+        SandboxAdmin(id: 991_267_817, name: "Jane Smith", email: "jane.smith@sandbox.example"),
+        SandboxAdmin(id: 991_267_818, name: "Max Mustermann", email: "max.mustermann@sandbox.example"),
+        SandboxAdmin(id: 991_267_819, name: "Élodie Dubois", email: "elodie.dubois@sandbox.example"),
+        SandboxAdmin(id: 991_267_820, name: "José María García", email: "jose.garcia@sandbox.example"),
+    ]
+
+    /// Parses `Name <email>` (the CLI's `--admin`); the id is given by the caller.
+    public init?(_ text: String, id: Int) {
+        guard let open = text.lastIndex(of: "<"), text.hasSuffix(">") else { return nil }
+        let name = text[..<open].trimmingCharacters(in: .whitespaces)
+        let email = text[text.index(after: open)..<text.index(before: text.endIndex)]
+        guard !name.isEmpty, email.contains("@") else { return nil }
+        self.init(id: id, name: name, email: String(email))
+    }
 }

@@ -174,3 +174,52 @@ struct ImportCommandTests {
         #expect(both.status == 64)
     }
 }
+
+extension ImportCommandTests {
+    /// Owner names become admin ids through the workspace's admins (`GET /admins`, issue #22): by name in any order
+    /// or accents, or by email; an unknown owner is left out with a warning, and never sent raw as `owner_id`.
+    @Test func ownerNamesBecomeTheWorkspacesAdminIDs() throws {
+        let (sandbox, base) = try startSandbox(["--admin", "Kim Lee <kim@sandbox.example>"])
+        defer {
+            sandbox.interrupt()
+            sandbox.waitUntilExit()
+        }
+        let environment = ["INTERCOM_ACCESS_TOKEN": "sandbox-token"]
+        let input = try temporaryFile(
+            named: "owners.csv",
+            contents: Data(
+                """
+                Email,First Name,Last Name,Contact owner
+                ann@x.com,Ann,Lee,Kim Lee
+                bob@x.com,Bob,Roe,"LEE, kim"
+                cy@x.com,Cy,Fox,kim@sandbox.example
+                dee@x.com,Dee,Ng,Unknown Person
+
+                """.utf8))
+        let mappingPath = (input as NSString).deletingLastPathComponent + "/owners.yml"
+        let draft = try CommandRunner.run(
+            ["mapping", "init", input, "-o", mappingPath, "--lookup-admins", "--base-url", base],
+            environment: environment)
+        #expect(draft.status == 0, "\(draft.stderr)")
+        let yaml = try String(contentsOfFile: mappingPath, encoding: .utf8)
+        #expect(yaml.contains("owner_id: {column: Contact owner, transforms: [trim], map: {"), "\(yaml)")
+        #expect(yaml.contains("'Unknown Person'"), "\(yaml)")
+        let imported = try CommandRunner.run(
+            ["import", input, "--mapping", mappingPath, "--base-url", base], environment: environment)
+        #expect(imported.status == 0, "\(imported.stdout)\(imported.stderr)")
+        #expect(imported.stdout.contains("created:         4"), "\(imported.stdout)")
+        let admins = try CommandRunner.run(
+            ["contacts", "list", "--per-page", "10", "--base-url", base], environment: environment)
+        let list = try JSONSerialization.jsonObject(with: Data(admins.stdout.utf8)) as? [String: Any]
+        let contacts = try #require(list?["data"] as? [[String: Any]])
+        var owners: [String: String] = [:]
+        for contact in contacts {
+            owners[contact["email"] as? String ?? "?"] =
+                (contact["owner_id"] as? Int).map(String.init)
+                ?? contact["owner_id"] as? String ?? "none"
+        }
+        let kim = try #require(owners["ann@x.com"])
+        #expect(kim != "none" && owners["bob@x.com"] == kim && owners["cy@x.com"] == kim, "\(owners)")
+        #expect(owners["dee@x.com"] == "none", "\(owners)")
+    }
+}

@@ -43,6 +43,7 @@ struct SpecConformanceTests {
         try await withSandbox(SandboxConfiguration(rateLimitPerMinute: 24), clock: clock) { api in
             func keep(_ name: String, _ response: SandboxResponse) async { await samples.add(name, response.json) }
             await keep("admin_with_app.me", try await api.get("/me"))
+            await keep("admin_list.all", try await api.get("/admins"))
             await keep(
                 "data_attribute.created",
                 try await api.post(

@@ -224,8 +224,10 @@ public enum MappingDraft {
 
     /// The mapping YAML for a file with `header` whose first rows are `samples`.
     /// - Parameter dateOrders: from ``Sample``: the order of each column's dates, from every row of the file.
+    /// - Parameter admins: the workspace's admins, when known: owner names (or emails) are mapped to their ids.
     public static func make(
-        header: [String], samples: [[String]], source: String, dateOrders: [String: DateOrder] = [:]
+        header: [String], samples: [[String]], source: String, dateOrders: [String: DateOrder] = [:],
+        admins: [Admin]? = nil
     ) -> String {
         var used = Set<Int>()
         var fields: [(String, String)] = []
@@ -259,6 +261,26 @@ public enum MappingDraft {
             // An external id column that is empty throughout (Zendesk's `external_id: null`) gives no id.
             let candidates = Array(ranked).filter { field != "external_id" || !values($0).isEmpty }
             guard let column = candidates.first else { continue }
+            if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }), let admins,
+                let (map, unknown) = ownerMap(values(column), admins)
+            {
+                used.insert(column)
+                let entries = map.map { "\(quote($0.name)): \(quote($0.id))" }.joined(separator: ", ")
+                fields.append(
+                    (
+                        "owner_id",
+                        "{column: \(quote(header[column])), transforms: [trim], map: {\(entries)}, invalid: skip}"
+                            + "   # owner names to the workspace's admin ids (GET /admins)"
+                    ))
+                if !unknown.isEmpty {
+                    notes.append(
+                        "# Owners with no admin of that name or email: "
+                            + unknown.prefix(10).map { "'\($0)'" }.joined(separator: ", ")
+                            + (unknown.count > 10 ? " and \(unknown.count - 10) more" : "")
+                            + "; their rows are sent without an owner (a warning). Add them to the map.")
+                }
+                continue
+            }
             if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }) {
                 // Owner columns of CRM exports hold names ("Jane Smith"); owner_id needs an admin's id. The column
                 // stays a custom attribute below, with this note.
@@ -508,6 +530,42 @@ public enum MappingDraft {
             return ("date", formats)
         }
         return ("string", nil)
+    }
+
+    /// An admin of the workspace, as `GET /admins` lists it.
+    public struct Admin: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        public var email: String
+
+        public init(id: String, name: String, email: String) {
+            self.id = id
+            self.name = name
+            self.email = email
+        }
+    }
+
+    /// The owner values of a sample that name an admin (by name in any case, accents or word order, or by email),
+    /// with the admin's id, and those that name none; nil when none does.
+    static func ownerMap(_ values: [String], _ admins: [Admin]) -> (
+        map: [(name: String, id: String)], unknown: [String]
+    )? {
+        func words(_ text: String) -> [String] {
+            text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+                .split { !$0.isLetter && !$0.isNumber }.map(String.init).sorted()
+        }
+        var map: [(name: String, id: String)] = []
+        var unknown: [String] = []
+        for value in Set(values.map { $0.trimmingSpaces() }).sorted() where !value.isEmpty {
+            let key = words(value)
+            if let admin = admins.first(where: { words($0.name) == key || $0.email.lowercased() == value.lowercased() })
+            {
+                map.append((value, admin.id))
+            } else {
+                unknown.append(value)
+            }
+        }
+        return map.isEmpty ? nil : (map, unknown)
     }
 
     /// Whether `text` looks like an id Intercom gave (24 hexadecimal digits), not another system's.

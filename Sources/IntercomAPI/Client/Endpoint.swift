@@ -51,4 +51,5 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     public static let createDataAttribute = Endpoint(.POST, "/data_attributes")
     public static let sendMessage = Endpoint(.POST, "/messages")
     public static let me = Endpoint(.GET, "/me")
+    public static let listAdmins = Endpoint(.GET, "/admins")
 }

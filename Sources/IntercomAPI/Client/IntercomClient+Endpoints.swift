@@ -112,6 +112,16 @@ extension IntercomClient {
         try await send(.me)
     }
 
+    /// `GET /admins`: the workspace's admins (teammates), as id, name and email.
+    public func listAdmins() async throws(IntercomError) -> [(id: String, name: String, email: String)] {
+        let json = try await send(.listAdmins)
+        guard case .array(let admins)? = json["admins"] else { return [] }
+        return admins.compactMap { admin in
+            guard let id = admin["id"]?.stringValue ?? admin["id"]?.int64Value.map(String.init) else { return nil }
+            return (id, admin["name"]?.stringValue ?? "", admin["email"]?.stringValue ?? "")
+        }
+    }
+
     // MARK: Decoding
 
     private func contact(from json: JSONValue) throws(IntercomError) -> IntercomContact {

@@ -13,6 +13,9 @@ struct SandboxRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/me") { _, _ in json(self.me) }
+        router.get("/admins") { _, _ in
+            json(.object(["type": .string("admin.list"), "admins": .array(store.settings.admins.map(adminJSON))]))
+        }
         router.post("/contacts") { request, _ in
             let contact = try store.create(try await body(request))
             return render(contact, request)
@@ -148,6 +151,15 @@ struct SandboxRoutes: Sendable {
             "email": .string(admin.email), "away_mode_enabled": .bool(false), "away_mode_reassign": .bool(false),
         ])
         return .object(result)
+    }
+
+    /// An admin as `GET /admins` lists it.
+    private func adminJSON(_ admin: SandboxAdmin) -> JSONValue {
+        .object([
+            "type": .string("admin"), "id": .string(String(admin.id)), "name": .string(admin.name),
+            "email": .string(admin.email), "away_mode_enabled": .bool(false),
+            "away_mode_reassign": .bool(false), "has_inbox_seat": .bool(true), "team_ids": .array([]),
+        ])
     }
 
     private var me: JSONValue {

@@ -12,17 +12,13 @@ final class WorkspaceStore: Sendable {
         var workspaceID = "sandbox1"
         var searchLag: Double = 0
         var seed: UInt64 = 1
-        var admin = Admin(id: 991_267_816, name: "Sandbox Admin", email: "admin@sandbox.example")
+        /// Every admin of the workspace; the first is the token's own (`GET /me`).
+        var admins = [SandboxAdmin.owner] + SandboxAdmin.teammates
+        var admin: SandboxAdmin { admins[0] }
         /// Where the workspace is kept across restarts; nil keeps it in memory only.
         var database: WorkspaceDatabase?
         /// The secret that seals paging cursors; nil takes the database's, or a random one without a database.
         var cursorSecret: [UInt8]?
-    }
-
-    struct Admin: Sendable {
-        var id: Int
-        var name: String
-        var email: String
     }
 
     struct State: Sendable {
@@ -87,7 +83,7 @@ final class WorkspaceStore: Sendable {
         }
     }
 
-    var adminIDs: Set<Int> { [settings.admin.id] }
+    var adminIDs: Set<Int> { Set(settings.admins.map(\.id)) }
 
     // MARK: Contacts
 

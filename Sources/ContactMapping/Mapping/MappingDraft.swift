@@ -44,6 +44,8 @@ public enum MappingDraft {
                 "signedupat", "signupdate", "signedup", "createdate", "createddate", "createdat",
                 "datecreated", "optintime", "registrationdate", "joindate", "personaddtime", "erstelltam",
                 "erstellungsdatum", "anmeldedatum", "datedecreation", "fechadecreacion", "datadecriacao",
+                "erstelldatum",
+                "angelegtam", "creationdate", "datecreation", "personpersoncreated", "personcreated",
             ]
         ),
         ("last_seen_at", ["lastseenat", "lastseen", "lastactivitydate", "lastlogin", "lastloginat", "lastvisit"]),

@@ -64,6 +64,6 @@ struct PreviewTests {
         (253_402_300_799, "9999-12-31T23:59:59Z"),
     ])
     func datesReadAsUTC(seconds: Int64, text: String) {
-        #expect(ContactMapper.utcText(seconds) == text)
+        #expect(TimeArgument.iso8601(Int(seconds)) == text)
     }
 }

@@ -26,26 +26,17 @@ extension ContactMapper {
     /// `Hasher` (SipHash, three calls) was 3 % of `validate`. Not stored anywhere: it may change between releases.
     @inline(__always)
     public static func keyHash(bytes: UnsafeRawBufferPointer) -> Int {
-        @inline(__always) func avalanche(_ value: UInt64) -> UInt64 {
-            var value = value
-            value ^= value >> 33
-            value &*= 0xFF51_AFD7_ED55_8CCD
-            value ^= value >> 33
-            value &*= 0xC4CE_B9FE_1A85_EC53
-            value ^= value >> 33
-            return value
-        }
-        var hash = avalanche(0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count))
+        var hash = finish(0x243F_6A88_85A3_08D3 ^ UInt64(bytes.count))
         guard let base = bytes.baseAddress else { return Int(bitPattern: UInt(hash)) }
         var offset = 0
         while offset + 8 <= bytes.count {
-            hash = avalanche(hash ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            hash = finish(hash ^ UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
             offset += 8
         }
         if offset < bytes.count {
             var tail: UInt64 = 0
             for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << UInt64(8 * (index - offset)) }
-            hash = avalanche(hash ^ tail)
+            hash = finish(hash ^ tail)
         }
         return Int(bitPattern: UInt(hash))
     }

@@ -131,8 +131,9 @@ extension ContactMapper {
         }
     }
 
-    /// The final avalanche (MurmurHash3's fmix64), so that every input bit reaches every output bit.
-    private static func finish(_ hash: UInt64) -> UInt64 {
+    /// The final avalanche (MurmurHash3's fmix64), so that every input bit reaches every output bit; a bijection.
+    @inline(__always)
+    static func finish(_ hash: UInt64) -> UInt64 {
         var value = hash
         value ^= value >> 33
         value &*= 0xFF51_AFD7_ED55_8CCD

@@ -62,7 +62,7 @@ extension ContactMapper {
                     ? contact.payload["custom_attributes"]?[rule.name] : contact.payload[rule.name]
                 field.sent = value?.jsonText
                 if rule.type == .date, case .number(let text)? = value, let seconds = Int64(text) {
-                    field.sent = text + " (" + Self.utcText(seconds) + ")"
+                    field.sent = text + " (" + TimeArgument.iso8601(Int(seconds)) + ")"
                 }
                 if rule.name == "id" && !rule.isCustomAttribute { field.note = "finds the contact; never sent" }
                 if let warning = contact.warnings.first(where: { $0.field == rule.name }) {
@@ -96,22 +96,5 @@ extension ContactMapper {
         return zip(names, program.columns[index]).map { name, reference in
             (name, String(decoding: Self.cellBytes(reference, in: record), as: UTF8.self))
         }
-    }
-
-    /// `yyyy-MM-ddTHH:mm:ssZ` for seconds since 1970 (days to a civil date by Howard Hinnant's algorithm).
-    static func utcText(_ seconds: Int64) -> String {
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let time = seconds - days * 86_400
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))T\(two(time / 3_600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
     }
 }

@@ -271,4 +271,27 @@ struct MappingDraftTests {
         #expect(!intercom.contains("external_id: id") && intercom.contains("match: id "), "\(intercom)")
         #expect(intercom.contains("  id: id   # Intercom's ids: finds the contacts, never sent"), "\(intercom)")
     }
+
+    /// A column named like a field whose values mostly fail that field's check (an "Email" column of yes/no
+    /// opt-ins, a "Photo URL" of file names) is not mapped to it: it would reject or warn on most rows (issue #22).
+    @Test func aColumnFailingItsFieldsCheckIsNotThatField() throws {
+        let yaml = MappingDraft.make(
+            header: ["Contact Email", "Email", "Photo URL", "Avatar"],
+            samples: [
+                ["ann@x.com", "yes", "ann.jpg", "https://img.example/ann.png"],
+                ["bob@x.com", "no", "bob.jpg", "https://img.example/bob.png"],
+                ["cy@x.com", "yes", "https://img.example/cy.png", ""],
+            ],
+            source: "x.csv")
+        #expect(yaml.contains("email: {column: Contact Email, transforms: [trim, lower]}"), "\(yaml)")
+        #expect(yaml.contains("avatar: {column: Avatar, invalid: skip}"), "\(yaml)")
+        #expect(
+            yaml.contains(
+                "# 'Email' looks like email by its name, but 3 of its 3 sample values are not email addresses "
+                    + "(e.g. 'yes'): kept as a custom attribute."), "\(yaml)")
+        #expect(yaml.contains("'Photo URL' looks like avatar by its name, but 2 of its 3 sample values"), "\(yaml)")
+        // Kept as attributes under names a mapping takes (not a standard field's).
+        #expect(yaml.contains("email_column: {column: Email, type: "), "\(yaml)")
+        _ = try MappingFile.parse(yaml, path: "draft.yml")
+    }
 }

@@ -261,7 +261,16 @@ public enum MappingDraft {
             // signed_up_at, and signed_up_at must come from its own column.
             let ranked = names.lazy.compactMap { name in keys.indices.first { !used.contains($0) && keys[$0] == name } }
             // An external id column that is empty throughout (Zendesk's `external_id: null`) gives no id.
-            let candidates = Array(ranked).filter { field != "external_id" || !values($0).isEmpty }
+            var candidates = Array(ranked).filter { field != "external_id" || !values($0).isEmpty }
+            // A column whose values mostly fail the field's own check is not that field: it would reject (or warn
+            // on) most rows. It stays a custom attribute, with the reason.
+            candidates.removeAll { column in
+                guard let failing = failsItsCheck(field, values(column)) else { return false }
+                notes.append(
+                    "# '\(header[column])' looks like \(field) by its name, but \(failing): kept as a custom attribute."
+                )
+                return true
+            }
             guard let column = candidates.first else { continue }
             if field == "owner_id" && !values(column).allSatisfy({ Int64($0) != nil }), let admins,
                 let (map, unknown) = ownerMap(values(column), admins)
@@ -352,6 +361,14 @@ public enum MappingDraft {
             var attribute = attributeName(
                 customFieldPrefixes.first { name.hasPrefix($0) }.map { String(name.dropFirst($0.count)) } ?? name)
             if attribute.hasPrefix("custom_attributes_") { attribute.removeFirst("custom_attributes_".count) }
+            // Not a standard field's name (a mapping refuses it), and not one given already.
+            if MappingFile.contactFields[attribute] != nil || attribute == "role" { attribute += "_column" }
+            let base = attribute
+            var suffix = 2
+            while custom.contains(where: { $0.0 == attribute }) {
+                attribute = "\(base)_\(suffix)"
+                suffix += 1
+            }
             let isCode = codeColumns.contains { key.contains($0) }
             let type =
                 isCode ? ("string", nil) : guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
@@ -533,6 +550,32 @@ public enum MappingDraft {
         }
         return ("string", nil)
     }
+
+    /// Why most sample values of a column fail the check of `field` (an email or an avatar URL, as the rule engine
+    /// checks them), or nil when at least half pass (or the field has no such check here).
+    static func failsItsCheck(_ field: String, _ sample: [String]) -> String? {
+        let check: (String) -> Bool
+        let what: String
+        switch field {
+        case "email":
+            check = { EmailAddresses.isPlausible($0.trimmingSpaces().lowercased()) }
+            what = "email addresses"
+        case "avatar":
+            check = { value in
+                var text = value.trimmingSpaces()
+                return text.withUTF8 { RuleProgram.isURL($0) }
+            }
+            what = "http(s) URLs"
+        default:
+            return nil
+        }
+        guard !sample.isEmpty else { return nil }
+        let failing = sample.filter { !check($0) }
+        guard failing.count * 2 > sample.count else { return nil }
+        return "\(failing.count) of its \(sample.count) sample values are not \(what) (e.g. '\(shorten(failing[0]))')"
+    }
+
+    static func shorten(_ text: String) -> String { text.count > 40 ? String(text.prefix(37)) + "…" : text }
 
     /// An admin of the workspace, as `GET /admins` lists it.
     public struct Admin: Sendable, Equatable {

@@ -130,11 +130,8 @@ extension RuleProgram {
                     UnsafeBufferPointer(rebasing: output[0..<parsed.e164Length]),
                     hasExtension: parsed.extensionLength > 0))
         case .url:
-            // `memchr` for the space: it reads many bytes at a time, and URLs are long.
             let url = Self.trimmed(text)
-            guard Self.startsWithHTTP(url), url.count > 10, memchr(url.baseAddress!, 0x20, url.count) == nil else {
-                return .rejected(.invalidURL, text)
-            }
+            guard Self.isURL(url) else { return .rejected(.invalidURL, text) }
             return .value(.text(url))
         case .date:
             let trimmed = Self.trimmed(text)
@@ -413,6 +410,13 @@ extension RuleProgram {
         let output = scratch.take(bytes.count)
         for (index, byte) in bytes.enumerated() { output[index] = byte &- low < 26 ? byte ^ 0x20 : byte }
         return UnsafeBufferPointer(output)
+    }
+
+    /// The URL check of a `url` rule (an avatar): `http(s)://`, more than 10 bytes, no space; `bytes` trimmed.
+    @inline(__always)
+    static func isURL(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // `memchr` for the space: it reads many bytes at a time, and URLs are long.
+        startsWithHTTP(bytes) && bytes.count > 10 && memchr(bytes.baseAddress!, 0x20, bytes.count) == nil
     }
 
     /// Whether `bytes` start with `http://` or `https://` (compared here: a static array would cost a check of its

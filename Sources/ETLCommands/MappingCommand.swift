@@ -66,7 +66,8 @@ extension IntercomETL.Mapping {
                 }
             }
             let yaml = MappingDraft.make(
-                header: read.header, samples: read.rows, source: file, dateOrders: read.dateOrders, admins: admins)
+                header: read.header, samples: read.rows, source: file, dateOrders: read.dateOrders, admins: admins,
+                evidence: read.evidence)
             let summary =
                 "\(read.header.count) columns, \(read.rows.count) sample rows of \(read.rowsRead); "
                 + "read as \(opened.encoding)"

@@ -294,4 +294,37 @@ struct MappingDraftTests {
         #expect(yaml.contains("email_column: {column: Email, type: "), "\(yaml)")
         _ = try MappingFile.parse(yaml, path: "draft.yml")
     }
+
+    /// Types come from every row, not only the sampled ones: a later value that does not fit widens the type, with
+    /// the reason in a comment, so that the attribute does not refuse part of the file (issue #22).
+    @Test func typesFitEveryRowNotOnlyTheSample() throws {
+        var csv = "Email,Seats,Score,Active,Customer Number,Count\n"
+        for index in 0..<1_200 {
+            let seats = index == 1_100 ? "n/a" : String(index % 40)
+            let score = index == 1_150 ? "2.5" : String(index % 7)
+            let active = index == 1_199 ? "maybe" : ["yes", "no"][index % 2]
+            let number = index == 1_050 ? "0123" : String(1_000 + index)
+            csv += "p\(index)@x.com,\(seats),\(score),\(active),\(number),\(index)\n"
+        }
+        let sample = try MappingDraft.sample(
+            try InputOpener.open(source: MemoryByteSource(csv), name: "x.csv").reader, limit: 1_000, readToEnd: true)
+        #expect(sample.rows.count == 1_000 && sample.evidence["Seats"]?.notInteger == "n/a")
+        let yaml = MappingDraft.make(
+            header: sample.header, samples: sample.rows, source: "x.csv", evidence: sample.evidence)
+        #expect(
+            yaml.contains(
+                "seats: {column: Seats, type: string, invalid: skip}   # not integer: 'n/a' is not a number further"),
+            "\(yaml)")
+        #expect(yaml.contains("score: {column: Score, type: float, invalid: skip}   # not integer: '2.5'"), "\(yaml)")
+        #expect(yaml.contains("active: {column: Active, type: string, invalid: skip}   # not boolean: 'maybe'"))
+        #expect(
+            yaml.contains("customer_number: {column: Customer Number, type: string, invalid: skip}   # not integer"))
+        #expect(yaml.contains("count: {column: Count, type: integer, invalid: skip}\n"), "\(yaml)")
+        // And the file validates with it: nothing rejected, no value left out.
+        let mapping = try MappingFile.parse(yaml, path: "draft.yml")
+        let summary = try ValidationRun.run(
+            try InputOpener.open(source: MemoryByteSource(csv), name: "x.csv"), mapping: mapping, rejects: nil,
+            maxErrors: nil)
+        #expect(summary.rejected == 0 && summary.warnings.rows == 0, "\(summary.warnings.counts) \(yaml)")
+    }
 }

@@ -118,6 +118,54 @@ public enum MappingDraft {
         public var dateOrders: [String: DateOrder] = [:]
         /// The rows read (all of them with `readToEnd`).
         public var rowsRead = 0
+        /// By column name: what every row's value says of the column's type (``TypeEvidence``).
+        public var evidence: [String: TypeEvidence] = [:]
+    }
+
+    /// What the values of a column, in every row, say of its type: a guess from the first rows is corrected by a
+    /// later value that does not fit it (`n/a` in a column of numbers), so that `init` does not write a type that
+    /// refuses part of the file.
+    public struct TypeEvidence: Sendable, Equatable {
+        public var values = 0
+        /// The first value that is not a whole number, not a number, not a yes/no value; and a whole number written
+        /// with a leading zero (a code).
+        public var notInteger: String?
+        public var notFloat: String?
+        public var notBoolean: String?
+        public var leadingZero: String?
+
+        public init() {}
+
+        mutating func note(_ value: String) {
+            values += 1
+            if notInteger == nil && Int64(value) == nil { notInteger = value }
+            if notFloat == nil && Double(value) == nil { notFloat = value }
+            if notBoolean == nil && !["true", "false", "yes", "no"].contains(value.lowercased()) {
+                notBoolean = value
+            }
+            if leadingZero == nil && value.count > 1 && value.hasPrefix("0") && value.allSatisfy(\.isNumber) {
+                leadingZero = value
+            }
+        }
+
+        /// `type` (from the sample), made wide enough for every value, and why it was widened.
+        func refine(_ type: (String, [String]?)) -> (type: (String, [String]?), why: String?) {
+            switch type.0 {
+            case "integer" where leadingZero != nil:
+                return (("string", nil), "'\(leadingZero!)' has a leading zero")
+            case "integer" where notInteger != nil:
+                if notFloat == nil { return (("float", nil), "'\(notInteger!)' is not a whole number") }
+                return (("string", nil), "'\(notFloat!)' is not a number")
+            case "float" where notFloat != nil:
+                return (("string", nil), "'\(notFloat!)' is not a number")
+            case "boolean" where notBoolean != nil:
+                return (("string", nil), "'\(notBoolean!)' is not yes/no or true/false")
+            case "date" where type.1 == ["epoch"] && notInteger != nil:
+                return (("string", nil), "'\(notInteger!)' is not a timestamp")
+            default:
+                return (type, nil)
+            }
+        }
     }
 
     /// How a column's `nn/nn/yyyy` (or `.`, `-`) dates show their order: a first number over 12 is a day (day-first),
@@ -169,6 +217,7 @@ public enum MappingDraft {
         let keyed = reader.columns == nil
         var rows: [[String]] = []
         var orders: [String: DateOrder] = [:]
+        var evidence: [String: TypeEvidence] = [:]
         var read = 0
         while rows.count < limit || readToEnd, let result = try reader.next() {
             guard case .record = result else { continue }
@@ -178,6 +227,17 @@ public enum MappingDraft {
             where field.text.utf8.count >= 8 && field.text.utf8.first! &- 48 < 10 {
                 orders[keyed || position >= keys.count ? field.key : keys[position], default: DateOrder()].note(
                     field.text)
+            }
+            // Every row's values, for the types (a later `n/a` in a column of numbers).
+            let cells =
+                keyed
+                ? flattened(record)
+                : record.fields.indices.map { position in
+                    (position < keys.count ? keys[position] : record.fields[position].key, record.fields[position].text)
+                }
+            for (key, text) in cells {
+                let value = text.trimmingSpaces()
+                if !value.isEmpty { evidence[key, default: TypeEvidence()].note(value) }
             }
             guard rows.count < limit else { continue }
             if keyed {
@@ -199,7 +259,7 @@ public enum MappingDraft {
             keys.remove(at: index)
             for row in padded.indices { padded[row].remove(at: index) }
         }
-        return Sample(header: keys, rows: padded, dateOrders: orders, rowsRead: read)
+        return Sample(header: keys, rows: padded, dateOrders: orders, rowsRead: read, evidence: evidence)
     }
 
     /// An NDJSON record's cells by key, a nested object's members by dotted path (`photo.content_url`,
@@ -229,7 +289,7 @@ public enum MappingDraft {
     /// - Parameter admins: the workspace's admins, when known: owner names (or emails) are mapped to their ids.
     public static func make(
         header: [String], samples: [[String]], source: String, dateOrders: [String: DateOrder] = [:],
-        admins: [Admin]? = nil
+        admins: [Admin]? = nil, evidence: [String: TypeEvidence] = [:]
     ) -> String {
         var used = Set<Int>()
         var fields: [(String, String)] = []
@@ -370,12 +430,15 @@ public enum MappingDraft {
                 suffix += 1
             }
             let isCode = codeColumns.contains { key.contains($0) }
-            let type =
+            let guessed =
                 isCode ? ("string", nil) : guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
+            let (type, why) = evidence[name]?.refine(guessed) ?? (guessed, nil)
             var text = "{column: \(quote(name)), type: \(type.0)"
             if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
             // A bad value of an attribute costs the attribute, not the contact.
-            custom.append((attribute, text + ", invalid: skip}"))
+            text += ", invalid: skip}"
+            if let why { text += "   # not \(guessed.0): \(why) further down the file" }
+            custom.append((attribute, text))
         }
         if !fields.contains(where: { $0.0 == "unsubscribed_from_emails" }),
             let marker = keys.first(where: { ["unsubtime", "cleantime"].contains($0) })

@@ -92,6 +92,28 @@ struct RealShapedExportsTests {
         return Export(name: "hubspot-contacts.csv", bytes: Array(csv(rows).utf8), people: people)
     }
 
+    /// HubSpot's export opened and saved again by Excel (US): Windows-1252, dates as `M/d/yyyy H:mm`, record ids and
+    /// zip codes as plain numbers (a zip's leading zero already lost, as Excel does), lifecycle stages, US phones.
+    static func hubspotAfterExcel() -> Export {
+        var people = people(400, seed: 6, domain: "excel.example")
+        var rows = [
+            ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Lifecycle Stage", "Create Date", "Zip"]
+        ]
+        for (index, person) in people.enumerated() {
+            let stage = ["customer", "lead", "subscriber"][index % 3]
+            people[index].role = stage == "customer" ? "user" : "lead"
+            let local = String(format: "%03d-%04d", 200 + index % 700, 2000 + index)
+            people[index].phone = "+1212" + local.replacingOccurrences(of: "-", with: "")
+            rows.append([
+                String(900_000 + index), person.first, person.last, person.email, "(212) \(local)", stage,
+                date(person.signedUp! + 60 * (index % 600), "M/d/yyyy H:mm"), String(index * 37 % 99_999),
+            ])
+        }
+        let text = csv(rows)
+        let bytes = Array(try! #require(text.data(using: .windowsCP1252, allowLossyConversion: false)))
+        return Export(name: "hubspot-crm-exports-all-contacts-excel.csv", bytes: bytes, people: people)
+    }
+
     /// A German Salesforce report: Windows-1252, `;`, German headers, `dd.MM.yyyy`, German phones with the trunk
     /// `(0)`, and the report's footer.
     static func salesforceGerman() -> Export {
@@ -188,12 +210,14 @@ struct RealShapedExportsTests {
     }
 
     @Test(arguments: [
-        "Zendesk (JSON)", "HubSpot", "Salesforce (German report)", "Mailchimp (unsubscribed)", "Pipedrive",
+        "Zendesk (JSON)", "HubSpot", "HubSpot after Excel", "Salesforce (German report)", "Mailchimp (unsubscribed)",
+        "Pipedrive",
     ])
     func initThenValidateThenImportLandsWhatAPersonExpects(kind: String) async throws {
         let export =
             switch kind {
             case "HubSpot": Self.hubspot()
+            case "HubSpot after Excel": Self.hubspotAfterExcel()
             case "Salesforce (German report)": Self.salesforceGerman()
             case "Mailchimp (unsubscribed)": Self.mailchimpUnsubscribed()
             case "Zendesk (JSON)": Self.zendesk()

@@ -114,6 +114,17 @@ struct SpecConformanceTests {
                         "to": .array([.object(["type": .string("user"), "id": .string(id)])]),
                     ])))
             clock.advance(by: 10)
+            // Any admin that GET /admins lists may send, and is the message's owner.
+            let fromTeammate = try await api.post(
+                "/messages",
+                .object([
+                    "message_type": .string("inapp"), "body": .string("Hi"),
+                    "from": .object(["type": .string("admin"), "id": .number("991267817")]),
+                    "to": .object(["type": .string("user"), "id": .string(id)]),
+                ]))
+            #expect(fromTeammate.json["owner"]?["id"] == .string("991267817"))
+            await keep("message.from_teammate", fromTeammate)
+            clock.advance(by: 10)
             await keep("error.409", try await api.post("/contacts", .object(["email": .string("spec@example.com")])))
             await keep("contact_archived", try await api.post("/contacts/\(id)/archive", .object([:])))
             await keep("contact_unarchived", try await api.post("/contacts/\(id)/unarchive", .object([:])))

@@ -14,7 +14,11 @@ struct SandboxRoutes: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("/me") { _, _ in json(self.me) }
         router.get("/admins") { _, _ in
-            json(.object(["type": .string("admin.list"), "admins": .array(store.settings.admins.map(adminJSON))]))
+            json(
+                .object([
+                    "type": .string("admin.list"),
+                    "admins": .array(store.settings.admins.map { .object(adminJSON($0)) }),
+                ]))
         }
         router.post("/contacts") { request, _ in
             let contact = try store.create(try await body(request))
@@ -112,11 +116,11 @@ struct SandboxRoutes: Sendable {
                 throw IntercomAPIError.invalid("template must be one of: plain, personal", field: "template")
             }
         }
-        let admin = store.settings.admin
         guard let from = body["from"], from["type"]?.stringValue == "admin",
             let adminID = from["id"]?.int64Value ?? from["id"]?.stringValue.flatMap({ Int64($0) })
         else { throw IntercomAPIError.invalid("from must be an admin: {\"type\":\"admin\",\"id\":…}", field: "from") }
-        guard adminID == admin.id else {
+        // Any admin of the workspace (`GET /admins`) may send.
+        guard let admin = store.settings.admins.first(where: { $0.id == adminID }) else {
             throw IntercomAPIError(.notFound, "admin_not_found", "Admin not found", field: "from")
         }
         // `to` is one recipient or, as the 2.16 spec allows, an array of them.
@@ -146,36 +150,30 @@ struct SandboxRoutes: Sendable {
         result["body"] = .string(text)
         result["message_type"] = .string(type == "in_app" ? "inapp" : type)
         result["conversation_id"] = .string(String(id + 600))
-        result["owner"] = .object([
-            "type": .string("admin"), "id": .string(String(admin.id)), "name": .string(admin.name),
-            "email": .string(admin.email), "away_mode_enabled": .bool(false), "away_mode_reassign": .bool(false),
-        ])
+        result["owner"] = .object(adminJSON(admin))
         return .object(result)
     }
 
-    /// An admin as `GET /admins` lists it.
-    private func adminJSON(_ admin: SandboxAdmin) -> JSONValue {
-        .object([
+    /// An admin as `GET /admins` lists it, and as a message's owner and `GET /me` show it.
+    private func adminJSON(_ admin: SandboxAdmin) -> JSONObject {
+        [
             "type": .string("admin"), "id": .string(String(admin.id)), "name": .string(admin.name),
             "email": .string(admin.email), "away_mode_enabled": .bool(false),
             "away_mode_reassign": .bool(false), "has_inbox_seat": .bool(true), "team_ids": .array([]),
-        ])
+        ]
     }
 
     private var me: JSONValue {
-        let admin = store.settings.admin
-        return .object([
-            "type": .string("admin"), "id": .string(String(admin.id)), "email": .string(admin.email),
-            "name": .string(admin.name), "email_verified": .bool(true), "away_mode_enabled": .bool(false),
-            "away_mode_reassign": .bool(false), "has_inbox_seat": .bool(true), "team_ids": .array([]),
-            "avatar": .object(["type": .string("avatar"), "image_url": .null]),
-            "app": .object([
-                "type": .string("app"), "id_code": .string(store.settings.workspaceID),
-                "name": .string("intercom-etl sandbox"), "created_at": .number("1767225600"),
-                "secure": .bool(false), "identity_verification": .bool(false), "timezone": .string("UTC"),
-                "region": .string("US"),
-            ]),
+        var me = adminJSON(store.settings.admin)
+        me["email_verified"] = .bool(true)
+        me["avatar"] = .object(["type": .string("avatar"), "image_url": .null])
+        me["app"] = .object([
+            "type": .string("app"), "id_code": .string(store.settings.workspaceID),
+            "name": .string("intercom-etl sandbox"), "created_at": .number("1767225600"),
+            "secure": .bool(false), "identity_verification": .bool(false), "timezone": .string("UTC"),
+            "region": .string("US"),
         ])
+        return .object(me)
     }
 
     // MARK: Helpers

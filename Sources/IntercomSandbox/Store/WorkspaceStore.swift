@@ -45,6 +45,8 @@ final class WorkspaceStore: Sendable {
     }
 
     let settings: Settings
+    /// The ids `owner_id` accepts: every admin's.
+    let adminIDs: Set<Int>
     let clock: SandboxClock
     let state: Mutex<State>
     /// Seals and opens the cursors of list and search pages.
@@ -53,6 +55,7 @@ final class WorkspaceStore: Sendable {
     /// - Throws: when the database of `settings` cannot be read.
     init(settings: Settings, clock: SandboxClock) throws {
         self.settings = settings
+        adminIDs = Set(settings.admins.map(\.id))
         self.clock = clock
         var initial = State(ids: IdentifierGenerator(seed: settings.seed ^ UInt64(clock.now())))
         if let database = settings.database {
@@ -82,8 +85,6 @@ final class WorkspaceStore: Sendable {
                 .internalServerError, "server_error", "The sandbox could not save the change: \(error)")
         }
     }
-
-    var adminIDs: Set<Int> { Set(settings.admins.map(\.id)) }
 
     // MARK: Contacts
 

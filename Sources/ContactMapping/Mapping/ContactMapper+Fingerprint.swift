@@ -90,6 +90,16 @@ extension ContactMapper {
 
     /// The cell's bytes, empty when the record lacks it (as ``map(_:)`` reads it: a missing cell is empty).
     @inline(__always)
+    /// Whether `record` has the cell `column` names (null or not): an NDJSON key or dotted path that no record has is
+    /// a mistake in the mapping (``NDJSONKeyCheck``).
+    static func hasCell(_ column: ColumnReference, in record: RecordBuffer) -> Bool {
+        switch column {
+        case .index(let index): index < record.fieldCount
+        case .key(let key): record.index(ofKey: key) != nil
+        case .path(let key, let path): record.index(ofKey: key) != nil || record.valueBytes(atPath: path) != nil
+        }
+    }
+
     static func cellBytes(_ column: ColumnReference, in record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
         switch column {
         case .index(let index):

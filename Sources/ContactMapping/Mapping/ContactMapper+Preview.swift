@@ -4,6 +4,12 @@ import JSONText
 /// One row as it will be sent, field by field beside the cells it comes from: what `validate --preview` shows, so
 /// that a person can check a mapping by eye before any call.
 public struct RowPreview: Sendable, Equatable {
+    /// A source cell: its column (or key), and its text.
+    public struct Cell: Sendable, Equatable {
+        public var column: String
+        public var value: String
+    }
+
     /// One rule of the mapping on this row.
     public struct Field: Sendable, Equatable {
         /// The field's name; custom attributes as `custom_attributes.NAME`.
@@ -11,28 +17,16 @@ public struct RowPreview: Sendable, Equatable {
         /// The JSON value sent, or nil when the field is not sent (an empty cell, a value left out, a rejected row).
         public var sent: String?
         /// The source cells: column (or key) and text; a constant as `(constant)`.
-        public var sources: [(column: String, value: String)]
+        public var sources: [Cell]
         /// Why the value is not sent, or what was left out of it (a refused value, a phone's extension).
         public var note: String?
-
-        public static func == (lhs: Field, rhs: Field) -> Bool {
-            lhs.name == rhs.name && lhs.sent == rhs.sent && lhs.note == rhs.note
-                && lhs.sources.map(\.column) == rhs.sources.map(\.column)
-                && lhs.sources.map(\.value) == rhs.sources.map(\.value)
-        }
-    }
-
-    public static func == (lhs: RowPreview, rhs: RowPreview) -> Bool {
-        lhs.line == rhs.line && lhs.role == rhs.role && lhs.matchKey == rhs.matchKey && lhs.fields == rhs.fields
-            && lhs.problems == rhs.problems && lhs.roleSource?.column == rhs.roleSource?.column
-            && lhs.roleSource?.value == rhs.roleSource?.value
     }
 
     public var line: Int
     /// The role sent, or nil for a rejected row.
     public var role: String?
     /// The role's source cell, when the role comes from a column.
-    public var roleSource: (column: String, value: String)?
+    public var roleSource: Cell?
     /// The match key, or nil for a rejected row.
     public var matchKey: String?
     public var fields: [Field]
@@ -74,9 +68,10 @@ extension ContactMapper {
             }
             fields.append(field)
         }
-        var roleSource: (String, String)?
+        var roleSource: RowPreview.Cell?
         if case .column(let column, _, _) = mapping.role, let roleColumn {
-            roleSource = (column, String(decoding: Self.cellBytes(roleColumn, in: record), as: UTF8.self))
+            roleSource = RowPreview.Cell(
+                column: column, value: String(decoding: Self.cellBytes(roleColumn, in: record), as: UTF8.self))
         }
         return RowPreview(
             line: record.line, role: contact?.role, roleSource: roleSource, matchKey: contact?.matchKey,
@@ -84,17 +79,10 @@ extension ContactMapper {
     }
 
     /// The cells rule `index` reads on this row.
-    private func sources(of index: Int, _ rule: MappingFile.Rule, in record: RecordBuffer) -> [(
-        column: String, value: String
-    )] {
-        let names: [String]
-        switch rule.source {
-        case .column(let column): names = [column]
-        case .concat(let columns, _), .coalesce(let columns): names = columns
-        case .constant(let text): return [("(constant)", text)]
-        }
-        return zip(names, program.columns[index]).map { name, reference in
-            (name, String(decoding: Self.cellBytes(reference, in: record), as: UTF8.self))
+    private func sources(of index: Int, _ rule: MappingFile.Rule, in record: RecordBuffer) -> [RowPreview.Cell] {
+        if case .constant(let text) = rule.source { return [RowPreview.Cell(column: "(constant)", value: text)] }
+        return zip(rule.source.columns, program.columns[index]).map { name, reference in
+            RowPreview.Cell(column: name, value: String(decoding: Self.cellBytes(reference, in: record), as: UTF8.self))
         }
     }
 }

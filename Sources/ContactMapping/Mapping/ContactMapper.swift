@@ -102,13 +102,6 @@ public struct ContactMapper: Sendable {
     public init(mapping: MappingFile, header: [String]?) throws(MappingError) {
         self.mapping = mapping
         mappingSeed = Self.mappingFingerprint(mapping)
-        func columns(of source: MappingFile.Source) -> [String] {
-            switch source {
-            case .column(let column): [column]
-            case .concat(let columns, _), .coalesce(let columns): columns
-            case .constant: []
-            }
-        }
         var roleName: String?
         var roleMap: [String: String] = [:]
         if case .column(let column, let map, _) = mapping.role {
@@ -119,7 +112,7 @@ public struct ContactMapper: Sendable {
         guard let header else {
             roleColumn = roleName.map(ColumnReference.named)
             program = RuleProgram(
-                mapping, columns: mapping.rules.map { columns(of: $0.source).map(ColumnReference.named) },
+                mapping, columns: mapping.rules.map { $0.source.columns.map(ColumnReference.named) },
                 regionColumns: mapping.rules.map { $0.regionColumn.map(ColumnReference.named) })
             return
         }
@@ -134,7 +127,7 @@ public struct ContactMapper: Sendable {
             throw MappingError(
                 file: mapping.path, line: line, message: "column '\(column)' is not in the header\(near)")
         }
-        let indices = mapping.rules.map { columns(of: $0.source).map { index[$0]! } }
+        let indices = mapping.rules.map { $0.source.columns.map { index[$0]! } }
         roleColumn = roleName.map { ColumnReference.index(index[$0]!) }
         program = RuleProgram(
             mapping, columns: indices.map { $0.map(ColumnReference.index) },

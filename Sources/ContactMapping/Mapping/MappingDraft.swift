@@ -241,7 +241,6 @@ public enum MappingDraft {
             }
             guard rows.count < limit else { continue }
             if keyed {
-                let cells = flattened(record)
                 for (key, _) in cells where !keys.contains(key) { keys.append(key) }
                 let byKey = Dictionary(cells, uniquingKeysWith: { _, last in last })
                 rows.append(keys.map { byKey[$0] ?? "" })
@@ -378,24 +377,22 @@ public enum MappingDraft {
                     text.replacingOccurrences(of: "{column: \(quote(header[column]))", with: "{coalesce: [\(list)]")
                 ))
         }
-        // A CRM's own record id (Zendesk's `id`) is the external id when no other column gives one, so that
-        // importing again finds the same contacts; Intercom's own ids (24 hex digits) are not.
-        if !fields.contains(where: { $0.0 == "external_id" }),
-            let id = keys.indices.first(where: { !used.contains($0) && keys[$0] == "id" }),
-            values(id).count == samples.count, !values(id).contains(where: isIntercomID)
-        {
-            used.insert(id)
-            fields.append(("external_id", "\(quote(header[id]))   # the export's own record id"))
-        }
-        // Intercom's own export: its ids find every contact in the workspace it came from, leads without an email
-        // or external id too, so importing it back there changes nothing.
+        // A record id column filled on every row: Intercom's own ids (24 hex digits, its own export) find every
+        // contact in the workspace it came from, leads without an email or external id too, so importing it back
+        // there changes nothing; another CRM's (Zendesk's `id`) is the external id when no other column gives one,
+        // so that importing again finds the same contacts.
         var matchByID = false
-        if let id = keys.indices.first(where: { !used.contains($0) && keys[$0] == "id" }), !samples.isEmpty,
-            values(id).count == samples.count, values(id).allSatisfy(isIntercomID)
+        if let id = keys.indices.first(where: { !used.contains($0) && keys[$0] == "id" }),
+            values(id).count == samples.count
         {
-            used.insert(id)
-            matchByID = true
-            fields.insert(("id", "\(quote(header[id]))   # Intercom's ids: finds the contacts, never sent"), at: 0)
+            if !samples.isEmpty && values(id).allSatisfy(isIntercomID) {
+                used.insert(id)
+                matchByID = true
+                fields.insert(("id", "\(quote(header[id]))   # Intercom's ids: finds the contacts, never sent"), at: 0)
+            } else if !fields.contains(where: { $0.0 == "external_id" }), !values(id).contains(where: isIntercomID) {
+                used.insert(id)
+                fields.append(("external_id", "\(quote(header[id]))   # the export's own record id"))
+            }
         }
         if !fields.contains(where: { $0.0 == "name" }),
             let first = keys.indices.first(where: { !used.contains($0) && firstNames.contains(keys[$0]) }),
@@ -597,17 +594,18 @@ public enum MappingDraft {
 
     /// The custom attribute type for sample values, and the date formats for dates.
     static func guessType(_ sample: [String], dayFirst: Bool = false) -> (String, [String]?) {
+        // The per-value checks are ``TypeEvidence``'s, which then checks the guess against every row of the file.
+        var evidence = TypeEvidence()
+        for value in sample { evidence.note(value) }
         // Digits with a leading zero are a code (a postal code, an id): as a number it would lose the zero.
-        if sample.contains(where: { $0.count > 1 && $0.hasPrefix("0") && $0.allSatisfy(\.isNumber) }) {
-            return ("string", nil)
-        }
-        if sample.allSatisfy({ Int64($0) != nil }) {
+        if evidence.leadingZero != nil { return ("string", nil) }
+        if evidence.notInteger == nil {
             // Ten-digit numbers that all look like recent epoch seconds are dates.
             if sample.allSatisfy({ $0.count == 10 && (Int64($0) ?? 0) > 946_684_800 }) { return ("date", ["epoch"]) }
             return ("integer", nil)
         }
-        if sample.allSatisfy({ Double($0) != nil }) { return ("float", nil) }
-        if sample.allSatisfy({ ["true", "false", "yes", "no"].contains($0.lowercased()) }) { return ("boolean", nil) }
+        if evidence.notFloat == nil { return ("float", nil) }
+        if evidence.notBoolean == nil { return ("boolean", nil) }
         if let formats = guessDateFormats(sample, dayFirst: dayFirst), !formats.contains("epoch") {
             return ("date", formats)
         }

@@ -57,6 +57,15 @@ public struct MappingFile: Sendable {
         case concat([String], separator: String)
         /// The first of several columns whose cell is not blank (a work email, else a private one).
         case coalesce([String])
+
+        /// The columns the source reads, in order (none for a constant).
+        public var columns: [String] {
+            switch self {
+            case .column(let column): [column]
+            case .concat(let columns, _), .coalesce(let columns): columns
+            case .constant: []
+            }
+        }
     }
 
     public enum TextTransform: String, Sendable, CaseIterable {
@@ -118,11 +127,7 @@ public struct MappingFile: Sendable {
         if case .column(let column, _, _) = role { result.append((column, nil)) }
         for rule in rules {
             if let column = rule.regionColumn { result.append((column, rule.line)) }
-            switch rule.source {
-            case .column(let column): result.append((column, rule.line))
-            case .concat(let columns, _), .coalesce(let columns): result += columns.map { ($0, rule.line) }
-            case .constant: break
-            }
+            result += rule.source.columns.map { ($0, rule.line) }
         }
         return result
     }

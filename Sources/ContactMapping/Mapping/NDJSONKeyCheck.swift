@@ -11,8 +11,8 @@ public struct NDJSONKeyCheck: Sendable {
     private struct Wanted: Sendable {
         var name: String
         var line: Int?
-        /// The keys of a dotted name (nil without dots).
-        var path: [String]?
+        /// How the mapper finds it in a record (a key, or a dotted path).
+        var reference: ContactMapper.ColumnReference
     }
 
     /// Mapped keys no record has had so far.
@@ -27,8 +27,7 @@ public struct NDJSONKeyCheck: Sendable {
         var names = Set<String>()
         missing = mapping.columns.compactMap { name, line in
             guard names.insert(name).inserted else { return nil }
-            let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-            return Wanted(name: name, line: line, path: path.count > 1 && !path.contains("") ? path : nil)
+            return Wanted(name: name, line: line, reference: .named(name))
         }
     }
 
@@ -50,10 +49,7 @@ public struct NDJSONKeyCheck: Sendable {
             }
         }
         guard !missing.isEmpty else { return }
-        missing.removeAll { wanted in
-            record.index(ofKey: wanted.name) != nil
-                || wanted.path.map { record.valueBytes(atPath: $0) != nil } == true
-        }
+        missing.removeAll { ContactMapper.hasCell($0.reference, in: record) }
     }
 
     /// Adds what `other` saw (in another part of the same file).
@@ -70,7 +66,7 @@ public struct NDJSONKeyCheck: Sendable {
     ///   - input: the input's name, for the message.
     public func problems(mappingPath: String, input: String) -> [MappingError] {
         missing.map { wanted in
-            let kind = wanted.path == nil ? "key" : "key or path"
+            let kind = if case .path = wanted.reference { "key or path" } else { "key" }
             let hint = suggestion(for: wanted.name).map { " (did you mean '\($0)'?)" } ?? ""
             return MappingError(
                 file: mappingPath, line: wanted.line,

@@ -96,7 +96,7 @@ struct RestValidation: Sendable {
                 if tally.heldBytes > Self.maxHeldBytes { return nil }
             case .firstOfKey(_, let warnings):
                 tally.valid += 1
-                if !warnings.isEmpty { tally.warnings.add(warnings, line: record.line, keep: keep) }
+                tally.warnings.add(warnings, line: record.line, keep: keep)
             case .repeatedKey(let keyHash, let first, let warnings):
                 tally.valid += 1
                 tally.warnings.add(warnings, line: record.line, keep: keep)

@@ -94,7 +94,6 @@ public enum ValidationRun {
         // The reader's one record buffer, fetched once: each fetch through the protocol is a retain and a release.
         let current = reader.current
         var keyCheck = reader.columns == nil ? NDJSONKeyCheck(mapping: mapping) : nil
-        var checkingKeys = keyCheck != nil
         // A key that no record had is a mistake in the mapping, unless the run did not read every record.
         func checkKeys() throws {
             guard let keyCheck, summary.stoppedEarly == nil, summary.failure == nil else { return }
@@ -136,10 +135,7 @@ public enum ValidationRun {
                 }
                 guard let result = try reader.next() else { break }
                 summary.read += 1
-                if checkingKeys, case .record = result {
-                    keyCheck?.note(current)
-                    checkingKeys = keyCheck?.isComplete == false
-                }
+                if keyCheck?.isComplete == false, case .record = result { keyCheck?.note(current) }
                 // Once the summary holds the rejects it shows, a reject with no report to go to is only counted.
                 let reasonOnly = rejects == nil && summary.firstRejects.count >= keep
                 switch RowVerdict.of(
@@ -152,10 +148,10 @@ public enum ValidationRun {
                     summary.rejectedByReason[reason.rawValue, default: 0] += 1
                 case .firstOfKey(_, let warnings):
                     summary.valid += 1
-                    if !warnings.isEmpty { summary.warnings.add(warnings, line: current.line, keep: keep) }
+                    summary.warnings.add(warnings, line: current.line, keep: keep)
                 case .repeatedKey(_, let first, let warnings):
                     summary.valid += 1
-                    if !warnings.isEmpty { summary.warnings.add(warnings, line: current.line, keep: keep) }
+                    summary.warnings.add(warnings, line: current.line, keep: keep)
                     summary.duplicateKeys += 1
                     let record = current
                     if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {

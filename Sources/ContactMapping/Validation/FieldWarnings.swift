@@ -19,8 +19,16 @@ public struct FieldWarnings: Sendable {
     public init() {}
 
     /// Counts the warnings of the row at `line`, keeping the first `keep` for the summary.
+    ///
+    /// Called for every valid row, and most have no warning: that test is inlined into the caller's loop, the
+    /// counting is not.
+    @inline(__always)
     public mutating func add(_ warnings: [FieldReject], line: Int, keep: Int) {
         guard !warnings.isEmpty else { return }
+        count(warnings, line: line, keep: keep)
+    }
+
+    private mutating func count(_ warnings: [FieldReject], line: Int, keep: Int) {
         rows += 1
         for warning in warnings {
             byReason["\(warning.field ?? "row"): \(warning.reason.rawValue)", default: 0] += 1

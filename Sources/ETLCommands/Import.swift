@@ -114,11 +114,14 @@ extension IntercomETL {
 
         private func importFile() async throws {
             let mappingFile = try loadMapping(mapping)
-            let opened = try input.open(file)
+            // NDJSON has no header to check the mapping against: its records are, before any call (standard input
+            // is read ahead, then again from what was kept).
+            let opened =
+                file == "-"
+                ? try input.opening { try NDJSONKeyCheck.verifyStandardInput(mappingFile, options: $0) }
+                : try input.open(file)
             let header = opened.reader.columns
             let mapper = try ContactMapper(mapping: mappingFile, header: header)
-            // NDJSON has no header to check the mapping against: its records are, before any call. (Standard input
-            // cannot be read twice; `validate` checks it as it reads.)
             if header == nil && file != "-" {
                 try NDJSONKeyCheck.verify(mappingFile, path: file, options: input.readerOptions)
             }

@@ -33,6 +33,16 @@ struct CSVFooterTests {
         let crlf = (text + Self.salesforceFooter).replacingOccurrences(of: "\n", with: "\r\n")
         let trimmed = try read(String(crlf.dropLast()), readSize: readSize)  // "\r\n" is one Character
         #expect(trimmed.records.count == 300 && trimmed.errors.isEmpty && trimmed.footer?.lines.count == 4)
+        // Salesforce's English reports: a blank line, then the notice and the copyright line.
+        let english = try read(
+            text + "\n\"Confidential Information - Do Not Distribute\"\n\"Copyright (c) 2000-2026 salesforce.com\"\n",
+            readSize: readSize)
+        #expect(english.records.count == 300 && english.errors.isEmpty)
+        #expect(english.footer?.line == 303 && english.footer?.lines.count == 2)
+        // A blank line among the footer's lines says the same.
+        let among = try read(text + "Confidential\n\nCopyright\n", readSize: readSize)
+        #expect(
+            among.records.count == 300 && among.errors.isEmpty && among.footer?.lines == ["Confidential", "Copyright"])
     }
 
     @Test(arguments: boundaryReadSizes)
@@ -41,6 +51,9 @@ struct CSVFooterTests {
         // A lone one-field row at the end, with nothing empty around it: a data row cut short.
         let cut = try read(header + "Ann,ann@x.com\nbob@x.com\n", readSize: readSize)
         #expect(cut.records.count == 1 && cut.errors.map(\.line) == [3] && cut.footer == nil)
+        // Blank lines after it, at the very end, make it no footer.
+        let trailing = try read(header + "Ann,ann@x.com\nbob@x.com\n\n\n", readSize: readSize)
+        #expect(trailing.records.count == 1 && trailing.errors.map(\.line) == [3] && trailing.footer == nil)
         // One-field rows followed by data: row errors, and every row after them is read.
         let middle = try read(header + "Ann,ann@x.com\n\"\"\nnote\nCy,cy@x.com\nDee,dee@x.com\n", readSize: readSize)
         #expect(middle.records.map(\.values) == [["Ann", "ann@x.com"], ["Cy", "cy@x.com"], ["Dee", "dee@x.com"]])

@@ -123,6 +123,30 @@ struct MappingDraftTests {
         #expect(yaml.contains("signed_up_at: {column: "), "\(yaml)")
     }
 
+    /// Attribute names keep the letters of accented headers (`Pays/Région` is `pays_region`, not `pays_r_gion`).
+    @Test func attributeNamesFoldAccents() {
+        #expect(MappingDraft.attributeName("Propriétaire du contact") == "proprietaire_du_contact")
+        #expect(MappingDraft.attributeName("Pays/Région") == "pays_region")
+        #expect(MappingDraft.attributeName("Straße (Büro)") == "strasse_buro")
+        #expect(MappingDraft.attributeName("Código postal") == "codigo_postal")
+        #expect(MappingDraft.attributeName("Ünïcødé!") == "unicode")
+    }
+
+    /// Id and reference-number columns stay strings though their sample is numbers; an amount does not.
+    @Test func idColumnsStayStrings() {
+        for name in ["organization_id", "LEID", "Order Number", "Kundennummer", "externalId", "Kunden-Nr", "Ref"] {
+            #expect(MappingDraft.isIDLike(name), "\(name)")
+        }
+        for name in ["Amount Paid", "Idle minutes", "Rapid", "Member Rating", "Invoices"] {
+            #expect(!MappingDraft.isIDLike(name), "\(name)")
+        }
+        let yaml = MappingDraft.make(
+            header: ["Email", "organization_id", "Amount Paid"],
+            samples: [["a@x.com", "9001", "12.5"], ["b@x.com", "9002", "30"]], source: "x.csv")
+        #expect(yaml.contains("organization_id: {column: organization_id, type: string"), "\(yaml)")
+        #expect(yaml.contains("amount_paid: {column: Amount Paid, type: float"), "\(yaml)")
+    }
+
     /// Postal codes and numbers with a leading zero stay strings; owner names never go into owner_id.
     @Test func codesStayStringsAndOwnerNamesAreNotAdminIDs() throws {
         let yaml = MappingDraft.make(
@@ -298,7 +322,7 @@ struct MappingDraftTests {
     /// Types come from every row, not only the sampled ones: a later value that does not fit widens the type, with
     /// the reason in a comment, so that the attribute does not refuse part of the file (issue #22).
     @Test func typesFitEveryRowNotOnlyTheSample() throws {
-        var csv = "Email,Seats,Score,Active,Customer Number,Count\n"
+        var csv = "Email,Seats,Score,Active,Quantity,Count\n"
         for index in 0..<1_200 {
             let seats = index == 1_100 ? "n/a" : String(index % 40)
             let score = index == 1_150 ? "2.5" : String(index % 7)
@@ -318,7 +342,8 @@ struct MappingDraftTests {
         #expect(yaml.contains("score: {column: Score, type: float, invalid: skip}   # not integer: '2.5'"), "\(yaml)")
         #expect(yaml.contains("active: {column: Active, type: string, invalid: skip}   # not boolean: 'maybe'"))
         #expect(
-            yaml.contains("customer_number: {column: Customer Number, type: string, invalid: skip}   # not integer"))
+            yaml.contains(
+                "quantity: {column: Quantity, type: string, invalid: skip}   # not integer: '0123' has a leading"))
         #expect(yaml.contains("count: {column: Count, type: integer, invalid: skip}\n"), "\(yaml)")
         // And the file validates with it: nothing rejected, no value left out.
         let mapping = try MappingFile.parse(yaml, path: "draft.yml")

@@ -101,6 +101,55 @@ struct NDJSONMappingTests {
         #expect(summary.valid == 51)
     }
 
+    /// `import -` reads standard input ahead until every key was seen, then reads it again from its first byte: the
+    /// records come out whole, a key in no record stops it before any call, and so does one not seen in the look
+    /// ahead (a stream cannot be read twice).
+    @Test(arguments: [false, true])
+    func aStreamIsCheckedAheadThenReadWhole(gzipped: Bool) throws {
+        var lines = (0..<3_000).map { #"{"email":"p\#($0)@x.com","name":"P \#($0)"}"# }
+        lines.append(#"{"email":"late@x.com","late":"yes"}"#)
+        let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let bytes = gzipped ? try Self.gzip(text) : text
+        func run(_ extra: String, lookahead: Int = 1 << 20) throws -> [String] {
+            let mapping = try MappingFile.parse(
+                "role: user\nmatch: email\nfields:\n  email: email\n  name: name\n" + extra, path: "m.yml")
+            let input = try NDJSONKeyCheck.verifyStream(
+                mapping, source: MemoryByteSource(bytes, readSize: 4_096), name: "<stdin>", lookahead: lookahead)
+            return try input.reader.readAll().records.map { $0.values.first ?? "" }
+        }
+        let whole = try run("custom_attributes:\n  late: {column: late, type: string}\n")
+        #expect(whole.count == 3_001 && whole.first == "p0@x.com" && whole.last == "late@x.com")
+        #expect {
+            _ = try run("custom_attributes:\n  late: {column: lat, type: string}\n")
+        } throws: { error in
+            (error as? MappingError)?.message.contains("'lat' is in no record of <stdin>") == true
+        }
+        #expect {
+            _ = try run("custom_attributes:\n  late: {column: late, type: string}\n", lookahead: 8_192)
+        } throws: { error in
+            (error as? MappingError)?.message.contains("the first 8192 bytes of <stdin> have no record with 'late'")
+                == true
+        }
+        // A CSV stream is not looked at: it is read whole.
+        let csv = try NDJSONKeyCheck.verifyStream(
+            try MappingFile.parse("role: user\nmatch: email\nfields:\n  email: email\n", path: "m.yml"),
+            source: MemoryByteSource(Array("email\na@x.com\n".utf8)), name: "<stdin>")
+        #expect(try csv.reader.readAll().records.map(\.values) == [["a@x.com"]])
+    }
+
+    static func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+        final class Collected: ByteSink {
+            var bytes: [UInt8] = []
+            func write(_ more: UnsafeRawBufferPointer) { bytes += more }
+            func finish() {}
+        }
+        let collected = Collected()
+        let gzip = try GzipSink(next: collected, name: "memory")
+        try gzip.write(bytes)
+        try gzip.finish()
+        return collected.bytes
+    }
+
     @Test func aSplitRunSeesTheKeysOfBothHalves() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ndjson-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -208,4 +208,36 @@ struct ImportRoughEdgesTests {
             #expect(try CommandRunner.run(["state", "show", state]).status == 0)
         }
     }
+
+    @Test("NDJSON on standard input: a mapped key in no record stops the import before any call (issue #22)")
+    func standardInputKeysAreCheckedBeforeSending() throws {
+        try withSandboxProcess { base in
+            let records = (0..<40).map { #"{"email":"s\#($0)@example.com","name":"S \#($0)","plan":"pro"}"# }
+            let stdin = Data((records.joined(separator: "\n") + "\n").utf8)
+            let directory = (try temporaryFile(named: "x.txt", contents: Data()) as NSString).deletingLastPathComponent
+            let typo = directory + "/typo.yml"
+            try Data(mapping.replacingOccurrences(of: "column: plan", with: "column: plna").utf8).write(
+                to: URL(fileURLWithPath: typo))
+            let refused = try CommandRunner.run(
+                ["import", "-", "--mapping", typo, "--base-url", base, "--create-attributes"], stdin: stdin,
+                environment: environment)
+            #expect(refused.status == 65, "\(refused.stdout)\(refused.stderr)")
+            #expect(
+                refused.stderr.contains("'plna' is in no record of <stdin> (did you mean 'plan'?)"), "\(refused.stderr)"
+            )
+            let none = try CommandRunner.run(
+                ["contacts", "list", "--email", "s0@example.com", "--base-url", base], environment: environment)
+            #expect(!none.stdout.contains("s0@example.com"), "\(none.stdout)")
+            // The right mapping: every record, the first ones (read ahead) included, lands with its plan.
+            let good = directory + "/good.yml"
+            try Data(mapping.utf8).write(to: URL(fileURLWithPath: good))
+            let imported = try CommandRunner.run(
+                ["import", "-", "--mapping", good, "--base-url", base, "--create-attributes"], stdin: stdin,
+                environment: environment)
+            #expect(imported.status == 0 && imported.stdout.contains("created:         40"), "\(imported.stdout)")
+            let first = try CommandRunner.run(
+                ["contacts", "list", "--email", "s0@example.com", "--base-url", base], environment: environment)
+            #expect(first.stdout.contains("\"plan\":\"pro\""), "\(first.stdout)")
+        }
+    }
 }

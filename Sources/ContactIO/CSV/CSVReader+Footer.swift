@@ -24,10 +24,10 @@ extension CSVReader {
     static let maxFooterLines = 10
 
     /// Whether the rest of the input, from the one-field record just read, is a report footer: at most
-    /// ``maxFooterLines`` records to the end of the input, each of one field (or blank), at least one of them empty.
-    /// Report exports (Salesforce's) end that way: `""`, `""`, a confidentiality notice, a copyright line. A data
-    /// row of one field at the very end, with no empty line around it, stays a row error. When it is a footer, the
-    /// input is consumed to its end and the footer returned.
+    /// ``maxFooterLines`` records to the end of the input, each of one field (or blank), at least one of them empty
+    /// or a blank line before or among them. Report exports (Salesforce's) end that way: `""`, `""` (or a blank
+    /// line), a confidentiality notice, a copyright line. A data row of one field at the very end, with no empty line
+    /// around it, stays a row error. When it is a footer, the input is consumed to its end and the footer returned.
     func trailingFooter() -> SkippedFooter? {
         let first = current.fieldCount == 1 ? String(decoding: current.valueBytes(0), as: UTF8.self) : nil
         guard let first else { return nil }
@@ -35,9 +35,9 @@ extension CSVReader {
         input.fill(atLeast: 1 << 16)
         guard input.atEnd, input.failure == nil else { return nil }
         let rest = UnsafeBufferPointer(start: input.bytes + input.start, count: input.available)
-        guard let records = Self.singleFieldRecords(rest, delimiter: delimiter),
+        guard let (records, blankLine) = Self.singleFieldRecords(rest, delimiter: delimiter),
             records.count < Self.maxFooterLines,
-            first.isEmpty || records.contains(where: \.isEmpty)
+            first.isEmpty || records.contains(where: \.isEmpty) || blankLine || recordLine > lineBeforeRecord
         else {
             return nil
         }
@@ -45,16 +45,26 @@ extension CSVReader {
         return SkippedFooter(line: recordLine, lines: [first] + records)
     }
 
-    /// The records of `bytes` when each has one field (blank lines are left out), their text unquoted; nil when one
-    /// has more, or when there are too many.
-    static func singleFieldRecords(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> [String]? {
+    /// The records of `bytes` when each has one field, their text unquoted, and whether a blank line came before one
+    /// of them (blank lines are left out); nil when one has more fields, or when there are too many.
+    static func singleFieldRecords(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) -> (
+        records: [String], blankLine: Bool
+    )? {
         var records: [String] = []
+        var blankLine = false
         var field: [UInt8] = []
         var inQuotes = false
         var quoted = false
         var index = 0
-        func endRecord() {
-            if quoted || !field.isEmpty { records.append(String(decoding: field, as: UTF8.self)) }
+        // A blank line counts only with a record after it: a file's extra line ending at the end says nothing.
+        var blankSeen = false
+        func endRecord(atLineEnd: Bool) {
+            if quoted || !field.isEmpty {
+                records.append(String(decoding: field, as: UTF8.self))
+                blankLine = blankLine || blankSeen
+            } else if atLineEnd {
+                blankSeen = true
+            }
             field.removeAll(keepingCapacity: true)
             quoted = false
         }
@@ -81,7 +91,7 @@ extension CSVReader {
             case delimiter:
                 return nil
             case UInt8(ascii: "\n"):
-                endRecord()
+                endRecord(atLineEnd: true)
                 if records.count > maxFooterLines { return nil }
             case UInt8(ascii: "\r"):
                 break
@@ -90,7 +100,7 @@ extension CSVReader {
             }
         }
         guard !inQuotes else { return nil }
-        endRecord()
-        return records
+        endRecord(atLineEnd: false)
+        return (records, blankLine)
     }
 }

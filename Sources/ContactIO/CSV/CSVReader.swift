@@ -61,6 +61,8 @@ public final class CSVReader: RecordReader {
     public private(set) var skippedFooter: SkippedFooter?
     /// The number of the last record of one field where the header has more (a row error, or a footer's start).
     private var lastOneFieldRecord = -1
+    /// The line where ``parseRecord()`` started: below ``recordLine`` when blank lines came before the record.
+    private(set) var lineBeforeRecord = 1
     public var bytesConsumed: Int { input.totalRead - input.available }
 
     /// Where the reader stands in the input (see ``InputSplit``): the offset of the next byte to parse, whether a
@@ -263,6 +265,7 @@ public final class CSVReader: RecordReader {
         unterminated = false
         oversized = false
         recordLine = line
+        lineBeforeRecord = line
         var state = State.fieldStart
         var fieldStart = 0
         var started = false

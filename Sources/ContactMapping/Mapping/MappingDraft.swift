@@ -22,7 +22,8 @@ public enum MappingDraft {
             "external_id",
             [
                 "externalid", "userid", "recordid", "contactid", "customerid", "crmid", "leadid", "personid",
-                "kundennummer", "kontaktid", "idcontact", "idcliente", "idcontacto",
+                "kundennummer", "kontaktid", "datensatzid", "idcontact", "iducontact", "idcliente", "idcontacto",
+                "iddecontacto", "iddefichedinformations", "idderegistro", "iddoregistro", "iddocontato",
             ]
         ),
         (
@@ -31,7 +32,8 @@ public enum MappingDraft {
                 "phone", "phonenumber", "mobile", "mobilephone", "mobilenumber", "telephone", "tel", "cellphone",
                 "personphonework", "personphonemobile", "personphone", "personphonehome", "personphoneother", "telefon",
                 "telefonnummer", "mobiltelefon",
-                "handy", "mobil", "numerodetelephone", "portable", "telefono", "movil", "celular", "telefone",
+                "handy", "mobil", "numerodetelephone", "telephonemobile", "portable", "telefono", "numerodetelefono",
+                "movil", "telefonomovil", "celular", "telefone", "numerodetelefone",
             ]
         ),
         (
@@ -49,7 +51,14 @@ public enum MappingDraft {
             ]
         ),
         ("last_seen_at", ["lastseenat", "lastseen", "lastactivitydate", "lastlogin", "lastloginat", "lastvisit"]),
-        ("owner_id", ["ownerid", "owner", "contactowner", "accountowner", "personowner", "besitzer", "proprietaire"]),
+        (
+            "owner_id",
+            [
+                "ownerid", "owner", "contactowner", "accountowner", "personowner", "besitzer", "kontaktinhaber",
+                "inhaber", "proprietaire", "proprietaireducontact", "propietario", "propietariodelcontacto",
+                "proprietario", "proprietariodocontato",
+            ]
+        ),
         (
             "unsubscribed_from_emails",
             [
@@ -67,15 +76,21 @@ public enum MappingDraft {
     ]
     static let firstNames = [
         "firstname", "first", "givenname", "fname", "personfirstname", "vorname", "prenom", "nombre", "primeironome",
+        "nome",
     ]
     static let lastNames = [
         "lastname", "last", "surname", "familyname", "lname", "personlastname", "nachname", "familienname", "nom",
         "apellido", "apellidos", "sobrenome", "ultimonome",
     ]
     /// Lifecycle columns (HubSpot, Salesforce, Pipedrive), for the role through a map.
-    static let lifecycleColumns = ["lifecyclestage", "lifecycle", "leadstatus", "persontype", "lebenszyklusphase"]
+    static let lifecycleColumns = [
+        "lifecyclestage", "lifecycle", "leadstatus", "persontype", "lebenszyklusphase", "phaseducycledevie",
+        "etapadelciclodevida", "fasedelciclodevida", "fasedociclodevida", "etapadociclodevida",
+    ]
     /// Lifecycle stages of contacts who are customers (users in Intercom), normalised.
-    static let customerStages: Set<String> = ["customer", "evangelist", "kunde", "client", "cliente", "user"]
+    static let customerStages: Set<String> = [
+        "customer", "evangelist", "kunde", "client", "cliente", "user", "evangeliste", "evangelista",
+    ]
 
     /// Whether a column's values are roles (user or lead), as Intercom's own export writes them in `Type`.
     static func isRoleColumn(_ values: [String]) -> Bool {
@@ -84,10 +99,42 @@ public enum MappingDraft {
 
     /// Columns whose numbers are codes, not quantities: kept as strings, so that `01067` keeps its zero.
     static let codeColumns = ["zip", "postal", "postcode", "plz", "postleitzahl", "codepostal", "cep", "phone", "tel"]
+    /// Last words of id and reference-number column names (`organization_id`, `Order Number`, `Kunden-Nr`).
+    static let idWords: Set<String> = ["id", "ids", "number", "nummer", "numero", "nr", "no", "ref", "code", "uuid"]
+
+    /// Whether a column name says it holds ids or reference numbers: its last word (`organization_id`, `Order No`,
+    /// `externalId`) is one of ``idWords``, or it is one upper-case word ending in `ID` (Mailchimp's `LEID`), or a
+    /// German compound ending in `nummer` (`Kundennummer`). `Amount Paid` is not.
+    static func isIDLike(_ name: String) -> Bool {
+        var words: [String] = []
+        var word = ""
+        var previousLower = false
+        for character in name {
+            if character.isLetter || character.isNumber {
+                // camelCase: a capital after a small letter starts a word.
+                if character.isUppercase && previousLower && !word.isEmpty {
+                    words.append(word)
+                    word = ""
+                }
+                word.append(character)
+                previousLower = character.isLowercase
+            } else {
+                if !word.isEmpty { words.append(word) }
+                word = ""
+                previousLower = false
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        guard let last = words.last else { return false }
+        let lowered = last.lowercased()
+        return idWords.contains(lowered) || (last == last.uppercased() && last.count > 2 && last.hasSuffix("ID"))
+            || lowered.hasSuffix("nummer")
+    }
     /// Columns that name each row's country, for the phone's `country_column`.
     static let countryColumns = [
         "country", "countrycode", "countryname", "mailingcountry", "billingcountry", "locationcountry",
-        "addresscountry", "land", "pays", "pais", "paisregiao",
+        "addresscountry", "land", "pays", "pais", "paisregiao", "paysregion", "paisregion", "paisdecorreo",
+        "paysdepublipostage", "cc",
     ]
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = [
@@ -426,9 +473,14 @@ public enum MappingDraft {
                 attribute = "\(base)_\(suffix)"
                 suffix += 1
             }
-            let isCode = codeColumns.contains { key.contains($0) }
-            let guessed =
-                isCode ? ("string", nil) : guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
+            var guessed = guessType(sample, dayFirst: dateOrders[name]?.isDayFirst ?? context.dayFirst)
+            // Codes and ids are strings even when their sample is numbers: a later one may have a leading zero or a
+            // letter, and nobody adds them up.
+            if codeColumns.contains(where: { key.contains($0) })
+                || (["integer", "float"].contains(guessed.0) && isIDLike(name))
+            {
+                guessed = ("string", nil)
+            }
             let (type, why) = evidence[name]?.refine(guessed) ?? (guessed, nil)
             var text = "{column: \(quote(name)), type: \(type.0)"
             if let formats = type.1 { text += ", date: [\(formats.map(quote).joined(separator: ", "))]" }
@@ -679,10 +731,16 @@ public enum MappingDraft {
         text.utf8.count == 24 && text.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
-    /// A custom attribute name Intercom accepts: letters, digits and underscores.
+    /// A custom attribute name Intercom accepts: letters, digits and underscores; accents folded first, so that
+    /// `Propriétaire` is `proprietaire`, not `propri_taire`.
     static func attributeName(_ column: String) -> String {
         var name = ""
-        for scalar in column.lowercased().unicodeScalars {
+        var folded = column.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+        // Letters that are no accented letter, so that folding leaves them.
+        for (letter, plain) in ["ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "þ": "th"] {
+            folded = folded.replacingOccurrences(of: letter, with: plain)
+        }
+        for scalar in folded.unicodeScalars {
             if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
                 name.unicodeScalars.append(scalar)
             } else if !name.isEmpty && !name.hasSuffix("_") {

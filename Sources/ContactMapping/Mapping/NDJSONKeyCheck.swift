@@ -120,6 +120,49 @@ public struct NDJSONKeyCheck: Sendable {
         try check.throwProblems(mappingPath: mapping.path, input: input.name)
     }
 
+    /// The most of standard input held in memory to check its keys before an import sends anything.
+    public static let standardInputLookahead = 64 << 20
+
+    /// Opens standard input for an import whose NDJSON records must first show every key of `mapping`: reads ahead
+    /// (keeping what it read, at most ``standardInputLookahead`` bytes) until every key has been seen, then returns
+    /// the input read again from its first byte. A CSV stream is returned at once (its header is checked by the
+    /// mapper).
+    /// - Throws: a ``MappingError`` when the stream ends, or the look ahead is full, before some key was seen.
+    public static func verifyStandardInput(_ mapping: MappingFile, options: ReaderOptions = ReaderOptions()) throws
+        -> OpenedInput
+    {
+        let stdin = try FileByteSource(path: "-")
+        return try verifyStream(mapping, source: stdin, name: stdin.name, options: options)
+    }
+
+    /// ``verifyStandardInput(_:options:)`` for any stream.
+    public static func verifyStream(
+        _ mapping: MappingFile, source: ByteSource, name: String, options: ReaderOptions = ReaderOptions(),
+        lookahead: Int = standardInputLookahead
+    ) throws -> OpenedInput {
+        let recording = RecordingByteSource(source, limit: lookahead)
+        let ahead = try InputOpener.open(source: recording, name: name, options: options)
+        if ahead.reader.columns == nil {
+            var check = NDJSONKeyCheck(mapping: mapping)
+            // A read failure at the limit is the look ahead's end, not the stream's: the import reads on from there.
+            while !check.isComplete, let result = try? ahead.reader.next() {
+                if case .record = result { check.note(ahead.reader.current) }
+            }
+            if !check.isComplete && recording.overflowed {
+                var error = MappingError(
+                    file: mapping.path, line: nil,
+                    message: "the first \(lookahead) bytes of \(name) have no record with ")
+                error.message +=
+                    check.missing.map { "'\($0.name)'" }.joined(separator: ", ")
+                    + ", and a key could be mistyped: nothing was sent. Import the file by its path (it is read to the "
+                    + "end before any call), or run validate on it first"
+                throw error
+            }
+            try check.throwProblems(mappingPath: mapping.path, input: name)
+        }
+        return try InputOpener.open(source: recording.replay(), name: name, options: options)
+    }
+
     /// Throws the first of ``problems(mappingPath:input:)``, with the others in its message.
     public func throwProblems(mappingPath: String, input: String) throws(MappingError) {
         let all = problems(mappingPath: mappingPath, input: input)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ContactIO
+import ContactMapping
 
 /// The flags that say how to read an input file, shared by every command that reads one.
 struct InputOptions: ParsableArguments {
@@ -67,8 +68,16 @@ struct InputOptions: ParsableArguments {
 
     /// Opens `file` with these options; an unreadable file is reported on stderr and ends the command (exit 2).
     func open(_ file: String) throws -> OpenedInput {
+        try opening { try InputOpener.open(file, options: $0) }
+    }
+
+    /// Opens an input with `open` and these options; an input that cannot be read is reported on stderr and ends the
+    /// command (exit 2), a mapping that does not fit it is thrown.
+    func opening(_ open: (ReaderOptions) throws -> OpenedInput) throws -> OpenedInput {
         do {
-            return try InputOpener.open(file, options: readerOptions)
+            return try open(readerOptions)
+        } catch let error as MappingError {
+            throw error
         } catch {
             StandardStreams.printError("error: \(error)")
             throw ETLExit.inputFailure

@@ -208,6 +208,7 @@ let package = Package(
                 "IntercomSandbox",
                 "JSONText",
                 "SandboxTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],

@@ -13,7 +13,7 @@ public struct IntercomETL: ParsableCommand {
         subcommands: [
             Inspect.self, Mapping.self, Validate.self, Import.self, State.self, Export.self, Contacts.self,
             Messages.self,
-            Whoami.self,
+            Whoami.self, Auth.self,
             Sandbox.self,
         ]
     )

@@ -37,8 +37,8 @@ extension IntercomETL.Messages {
         @Option(help: "plain or personal.")
         var template: Template = .plain
 
-        @Option(help: "The id of the admin sending it (see whoami).")
-        var from: String
+        @Option(help: "The id of the admin sending it (see whoami). Default: the token's own admin (GET /me).")
+        var from: String?
 
         @Option(help: "The Intercom id of the contact receiving it.")
         var to: String
@@ -59,15 +59,27 @@ extension IntercomETL.Messages {
             var message: JSONObject = [
                 "message_type": .string(type == .email ? "email" : "inapp"),
                 "body": .string(body), "template": .string(template.rawValue),
-                "from": .object([
-                    "type": .string("admin"), "id": Int(from).map { .number(String($0)) } ?? .string(from),
-                ]),
                 "to": .object(["type": .string(toRole.rawValue), "id": .string(to)]),
             ]
             if let subject, type == .email { message["subject"] = .string(subject) }
             let request = message
+            let from = self.from
             printJSON(
-                try await connection.withClient { client throws(IntercomError) in try await client.sendMessage(request)
+                try await connection.withClient { client throws(IntercomError) in
+                    var request = request
+                    // Without --from, the message is sent as the admin the token belongs to.
+                    let sender: String
+                    if let from {
+                        sender = from
+                    } else if let id = try await client.me()["id"]?.stringValue {
+                        sender = id
+                    } else {
+                        throw IntercomError(.configuration, message: "GET /me named no admin: pass --from ADMIN_ID")
+                    }
+                    request["from"] = .object([
+                        "type": .string("admin"), "id": Int(sender).map { .number(String($0)) } ?? .string(sender),
+                    ])
+                    return try await client.sendMessage(request)
                 })
         }
     }
@@ -83,6 +95,10 @@ extension IntercomETL {
 
         func run() async throws {
             printJSON(try await connection.withClient { client throws(IntercomError) in try await client.me() })
+            // Which credential answered, always: with several set, the wrong one must not go unnoticed.
+            if let credentials = try? connection.credentials(), credentials.unused.isEmpty {
+                StandardStreams.printError(credentials.description)
+            }
         }
     }
 }

@@ -60,6 +60,26 @@ extension IntercomETL {
                 valueName: "name-and-email"))
         var admin: [String] = []
 
+        @Option(
+            name: .customLong("oauth-client"),
+            help: ArgumentHelp(
+                "An OAuth app, as 'CLIENT_ID:SECRET' (sandbox values, never a real app's); repeat it for several.",
+                discussion: """
+                    GET /oauth approves it at once and redirects with a code and the state; POST /auth/eagle/token                     exchanges the code for a token every endpoint accepts (try: intercom-etl auth login --base-url).
+                    """,
+                valueName: "id:secret"))
+        var oauthClient: [String] = []
+
+        /// The `--oauth-client` values, client id to secret.
+        var oauthClients: [String: String] {
+            var clients: [String: String] = [:]
+            for text in oauthClient {
+                guard let colon = text.firstIndex(of: ":") else { continue }
+                clients[String(text[..<colon])] = String(text[text.index(after: colon)...])
+            }
+            return clients
+        }
+
         /// The `--admin` values, with ids counting up from 991267900.
         var admins: [SandboxAdmin]? {
             admin.isEmpty ? nil : admin.enumerated().compactMap { SandboxAdmin($1, id: 991_267_900 + $0) }
@@ -78,6 +98,12 @@ extension IntercomETL {
             for text in admin where SandboxAdmin(text, id: 0) == nil {
                 throw ValidationError("--admin takes 'Name <email>', got '\(text)'")
             }
+            for text in oauthClient {
+                let parts = text.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                    throw ValidationError("--oauth-client takes 'CLIENT_ID:SECRET'")
+                }
+            }
         }
 
         func run() async throws {
@@ -86,6 +112,7 @@ extension IntercomETL {
                 searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed,
                 preloadContacts: preloadContacts, dataPath: data)
             configuration.admins = admins
+            configuration.oauthClients = oauthClients
             let token = self.token
             let host = self.host
             let app = try buildApplication(configuration: configuration) { port in

@@ -39,10 +39,12 @@ public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock
     let store = try WorkspaceStore(settings: settings, clock: clock)
     store.preload(count: configuration.preloadContacts)
     let router = Router(context: BasicRequestContext.self)
+    let oauth = OAuthRegistry(clients: configuration.oauthClients)
     router.add(
         middleware: GatewayMiddleware(
             configuration: configuration, clock: clock, rateLimiter: RateLimiter(limit: configuration.windowLimit),
-            faults: FaultInjector(plan: configuration.faults, seed: configuration.seed)))
+            faults: FaultInjector(plan: configuration.faults, seed: configuration.seed), oauth: oauth))
     SandboxRoutes(store: store, clock: clock).register(on: router)
+    OAuthRoutes(registry: oauth, clock: clock).register(on: router)
     return router
 }

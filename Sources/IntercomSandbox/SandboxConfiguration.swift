@@ -28,6 +28,9 @@ public struct SandboxConfiguration: Sendable {
     /// The workspace's admins besides the token's own (``SandboxAdmin/owner``), as `GET /admins` lists them and
     /// `owner_id` accepts them; nil: a few of every kind of name that CRM exports hold (``SandboxAdmin/teammates``).
     public var admins: [SandboxAdmin]?
+    /// OAuth apps, client id to client secret: `GET /oauth` approves them at once and `POST /auth/eagle/token`
+    /// exchanges their codes for tokens that work on every endpoint.
+    public var oauthClients: [String: String] = [:]
 
     public init(
         host: String = "127.0.0.1",

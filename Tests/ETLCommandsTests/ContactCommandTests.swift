@@ -118,6 +118,9 @@ struct ContactCommandTests {
                 "--from", admin, "--to", contact,
             ])
             #expect(email["subject"] == .string("Hi"))
+            // Without --from, the token's own admin sends it (GET /me).
+            let asMe = try await cli.json(["messages", "send", "--type", "in-app", "--body", "Hi", "--to", contact])
+            #expect(asMe["owner"]?["id"] == .string(admin), "\(asMe.jsonText)")
             let stranger = try await cli.run([
                 "messages", "send", "--type", "in-app", "--body", "Hello", "--from", admin, "--to",
                 "000000000000000000000000",

@@ -7,8 +7,8 @@ import Logging
 
 /// Where the workspace is and how to authenticate, shared by every command that calls Intercom.
 struct ConnectionOptions: ParsableArguments {
-    @Option(help: "Intercom's region: us, eu or au.")
-    var region: IntercomConfiguration.Region = .us
+    @Option(help: "Intercom's region: us, eu or au. Default: the profile's, else us.")
+    var region: IntercomConfiguration.Region?
 
     @Option(
         name: .customLong("base-url"),
@@ -24,6 +24,14 @@ struct ConnectionOptions: ParsableArguments {
     )
     var tokenFile: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A stored connection (see auth login). Default: INTERCOM_PROFILE, else the profile named 'default'.",
+            discussion: """
+                Precedence: --token-file or --profile, then INTERCOM_ACCESS_TOKEN, then INTERCOM_PROFILE, then the                 profile 'default'. When several are set, the one used is named on stderr.
+                """))
+    var profile: String?
+
     @Option(name: .customLong("intercom-version"), help: "The Intercom-Version header to send.")
     var intercomVersion = "2.16"
 
@@ -33,10 +41,26 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Log every request, wait and retry to stderr (never the token).")
     var verbose = false
 
+    /// The token to use and where it comes from.
+    func credentials() throws(IntercomError) -> Credentials {
+        try Credentials.resolve(tokenFile: tokenFile, profile: profile)
+    }
+
+    /// The API root: `--base-url`, else the profile's, else the region's.
+    func apiBase(_ credentials: Credentials?) -> String {
+        if let baseURL { return baseURL }
+        if let profile = credentials?.profile, region == nil || region == profile.region { return profile.apiBase }
+        return (region ?? .us).baseURL
+    }
+
+    /// The client's configuration; names the credential used on stderr when others were set too.
     func configuration() throws(IntercomError) -> IntercomConfiguration {
-        let token = try AccessToken.fromEnvironmentOrFile(path: tokenFile)
+        let credentials = try credentials()
+        if let warning = credentials.warning { StandardStreams.printError(warning) }
+        if !credentials.unused.isEmpty { StandardStreams.printError("note: \(credentials.description)") }
         return try IntercomConfiguration(
-            baseURL: baseURL ?? region.baseURL, token: token, version: intercomVersion, requestTimeout: timeout)
+            baseURL: apiBase(credentials), token: credentials.token, version: intercomVersion,
+            requestTimeout: timeout)
     }
 
     var logger: Logger {

@@ -11,11 +11,17 @@ struct GatewayMiddleware<Context: RequestContext>: RouterMiddleware {
     let clock: SandboxClock
     let rateLimiter: RateLimiter
     let faults: FaultInjector
+    /// The OAuth apps and the tokens exchanged through them.
+    let oauth: OAuthRegistry
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        guard let token = bearerToken(request), token == configuration.token else {
+        // The OAuth pages and the code exchange are reached before there is a token.
+        if OAuthRoutes.paths.contains(request.uri.path) {
+            return try await respond(request, context: context, next: next)
+        }
+        guard let token = bearerToken(request), token == configuration.token || oauth.isToken(token) else {
             // Without valid credentials Intercom sends no rate-limit headers.
             return IntercomAPIError.unauthorized.makeResponse()
         }

@@ -16,16 +16,24 @@ struct CommandRunner {
             "intercom-etl")
     }
 
+    /// A config folder with no profiles in it.
+    static let emptyConfigHome = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "etl-config-\(UUID().uuidString)"
+    ).path
+
     static func run(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> Output {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
         if let environment {
-            var merged = ProcessInfo.processInfo.environment
             merged["INTERCOM_ACCESS_TOKEN"] = nil
+            merged["INTERCOM_PROFILE"] = nil
             merged.merge(environment) { $1 }
-            process.environment = merged
         }
+        // Never the profiles of the person running the tests (a default profile would stand in for a missing token).
+        if environment?["XDG_CONFIG_HOME"] == nil { merged["XDG_CONFIG_HOME"] = Self.emptyConfigHome }
+        process.environment = merged
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

@@ -169,10 +169,17 @@ struct AuthCommandTests {
         let mapping = (input as NSString).deletingLastPathComponent + "/m.yml"
         try Data("role: user\nmatch: email\nfields:\n  email: email\n  name: name\n".utf8).write(
             to: URL(fileURLWithPath: mapping))
+        let state = (input as NSString).deletingLastPathComponent + "/sync.state"
         let imported = try CommandRunner.run(
-            ["import", input, "--mapping", mapping, "--profile", "listened"], environment: environment)
+            ["import", input, "--mapping", mapping, "--profile", "listened", "--state", state], environment: environment
+        )
         outputs.append(imported)
         #expect(imported.status == 0 && imported.stdout.contains("created:         2"), "\(imported.stdout)")
+        // The state is bound to the workspace, not to the token: the other profile of the same workspace uses it.
+        let again = try CommandRunner.run(
+            ["import", input, "--mapping", mapping, "--profile", "pasted", "--state", state], environment: environment)
+        outputs.append(again)
+        #expect(again.status == 0 && again.stdout.contains("created:         0"), "\(again.stdout)\(again.stderr)")
         let found = try CommandRunner.run(
             ["contacts", "list", "--email", "bo@oauth.example", "--profile", "listened"], environment: environment)
         outputs.append(found)
@@ -188,6 +195,15 @@ struct AuthCommandTests {
             $0.text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         #expect(tokens.count == 2 && tokens.allSatisfy { $0.count > 10 } && Set(tokens).count == 2)
+        // Logging out forgets the profile and deletes its token file.
+        let logout = try CommandRunner.run(["auth", "logout", "--profile", "pasted"], environment: environment)
+        outputs.append(logout)
+        #expect(logout.status == 0 && !FileManager.default.fileExists(atPath: folder + "/tokens/pasted"))
+        let after = try CommandRunner.run(["auth", "status"], environment: environment)
+        outputs.append(after)
+        #expect(after.stdout.contains("listened:") && !after.stdout.contains("pasted:"), "\(after.stdout)")
+        let gone = try CommandRunner.run(["whoami", "--profile", "pasted"], environment: environment)
+        #expect(gone.status == 78 && gone.stderr.contains("no profile 'pasted'"), "\(gone.stderr)")
         for secret in tokens + [Self.secret] {
             for output in outputs {
                 #expect(!output.stdout.contains(secret) && !output.stderr.contains(secret))

@@ -5,7 +5,7 @@ RELEASE_BIN_DIR = .build/release
 SAMPLES = samples/hubspot-contacts.csv samples/salesforce-contacts.csv samples/mailchimp-members.csv.gz \
 	samples/contacts.ndjson
 
-.PHONY: build test demo fuzz fuzz-sandbox bench bench-io bench-sandbox bench-import bench-export fmt lint release clean
+.PHONY: build test demo fuzz fuzz-sandbox check-singer bench bench-io bench-sandbox bench-import bench-export fmt lint release clean
 
 build:
 	$(SWIFT) build
@@ -32,6 +32,12 @@ demo: build
 ## `pip install schemathesis==4.32.5` (.ci/run does it); the description's errata are listed in the script.
 fuzz-sandbox: build
 	python3 scripts/fuzz_sandbox.py $(BIN_DIR)/intercom-etl
+
+## check-singer: Singer's tap-intercom (PyPI), its base URL pointed at the sandbox, passes its token check (GET /tags)
+## and reads contacts, tags and companies back. Needs a Python with tap-intercom: SINGER_PYTHON (.ci/run makes one).
+SINGER_PYTHON ?= python3
+check-singer: build
+	$(SINGER_PYTHON) scripts/singer_tap_check.py $(BIN_DIR)/intercom-etl
 
 ## fuzz: coverage-guided fuzzing (libFuzzer) of the readers: csv, ndjson, text (detection: gzip, encodings, file
 ## signatures), zip and xlsx, each for FUZZ_SECONDS from its seeds in fuzz/corpus/TARGET; a crash, a hang or a memory

@@ -59,6 +59,19 @@ OPERATIONS = [
     ("GET", "/data_attributes"),
     ("POST", "/data_attributes"),
     ("POST", "/messages"),
+    ("GET", "/tags"),
+    ("POST", "/tags"),
+    ("GET", "/tags/{tag_id}"),
+    ("DELETE", "/tags/{tag_id}"),
+    ("POST", "/companies"),
+    ("GET", "/companies"),
+    ("GET", "/companies/{company_id}"),
+    ("GET", "/contacts/{contact_id}/tags"),
+    ("POST", "/contacts/{contact_id}/tags"),
+    ("DELETE", "/contacts/{contact_id}/tags/{tag_id}"),
+    ("GET", "/contacts/{contact_id}/companies"),
+    ("POST", "/contacts/{contact_id}/companies"),
+    ("DELETE", "/contacts/{contact_id}/companies/{company_id}"),
 ]
 
 CHECKS = ["not_a_server_error", "status_code_conformance", "content_type_conformance", "response_schema_conformance",
@@ -84,6 +97,11 @@ UNDOCUMENTED_ERRORS = [
      "a taken email or external_id answers 409 `conflict` (A contact matching those details already exists)"),
     ("400", ["GET /contacts"],
      "a bad per_page or starting_after (the parameters added below) answers 400, as search documents"),
+    ("404", ["POST /tags"],
+     "an unknown user or company answers 404 (User Not Found / Company Not Found): the request examples "
+     "`user_not_found` and `company_not_found` show the calls, their responses are not listed"),
+    ("400", ["POST /contacts/{contact_id}/tags"],
+     "a body without the tag's `id` (required by the request schema) answers 400 `parameter_not_found`"),
 ]
 
 
@@ -255,6 +273,13 @@ def write_config(path, scratch, admin_id, contacts):
         ("POST", "/data_attributes", {"body.name": bind("attribute_names", 0.3)}),
         ("POST", "/messages", {"body.from.id": bind("admin_id", 0.8), "body.to.id": bind("contact_ids", 0.8),
                                "body.to[*].id": bind("contact_ids", 0.8)}),
+        ("POST", "/tags", {"body.users[*].id": bind("contact_ids", 0.8)}),
+        ("GET", "/contacts/{contact_id}/tags", {"path.contact_id": bind("contact_ids")}),
+        ("POST", "/contacts/{contact_id}/tags", {"path.contact_id": bind("contact_ids")}),
+        ("DELETE", "/contacts/{contact_id}/tags/{tag_id}", {"path.contact_id": bind("contact_ids")}),
+        ("GET", "/contacts/{contact_id}/companies", {"path.contact_id": bind("contact_ids")}),
+        ("POST", "/contacts/{contact_id}/companies", {"path.contact_id": bind("contact_ids")}),
+        ("DELETE", "/contacts/{contact_id}/companies/{company_id}", {"path.contact_id": bind("contact_ids")}),
     ]
     lines = [f"[cache]\ndirectory = {json.dumps(str(scratch / 'cache'))}\n", "[checks]\nenabled = false"]
     lines += [f"{name} = {{ enabled = true }}" for name in CHECKS]

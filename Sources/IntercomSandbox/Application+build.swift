@@ -32,6 +32,7 @@ public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock
 {
     var settings = WorkspaceStore.Settings(searchLag: configuration.searchLagSeconds, seed: configuration.seed)
     settings.cursorSecret = configuration.cursorSecret
+    settings.tagBatchLimit = configuration.tagBatchLimit
     settings.admins = [.owner] + (configuration.admins ?? SandboxAdmin.teammates)
     if let path = configuration.dataPath {
         settings.database = try WorkspaceDatabase(path: path)

@@ -31,6 +31,9 @@ public struct SandboxConfiguration: Sendable {
     /// OAuth apps, client id to client secret: `GET /oauth` approves them at once and `POST /auth/eagle/token`
     /// exchanges their codes for tokens that work on every endpoint.
     public var oauthClients: [String: String] = [:]
+    /// The most contacts one `POST /tags` may tag (Intercom documents no limit; a larger batch is answered 400, so
+    /// that a client's halving can be tested).
+    public var tagBatchLimit = 1_000
 
     public init(
         host: String = "127.0.0.1",

@@ -21,6 +21,10 @@ struct Contact: Sendable, Equatable {
     var lastSeenAt: Int?
     var customAttributes = JSONObject()
     var archived = false
+    /// Its tags, in the order they were applied.
+    var tags: [AppliedTag] = []
+    /// The Intercom ids of its companies, in the order they were attached.
+    var companyIDs: [String] = []
 
     /// The part of the email after the `@`, as Intercom derives `email_domain`.
     var emailDomain: String? {

@@ -125,7 +125,7 @@ struct ContactChanges: Sendable {
         throw IntercomAPIError.invalid("\(field) must be a UNIX timestamp in seconds", field: field)
     }
 
-    private static func check(_ value: JSONValue, against attribute: DataAttribute) throws {
+    static func check(_ value: JSONValue, against attribute: DataAttribute) throws {
         let ok: Bool
         switch (attribute.dataType, value) {
         case (_, .null): ok = true

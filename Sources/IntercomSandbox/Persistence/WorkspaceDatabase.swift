@@ -24,6 +24,8 @@ final class WorkspaceDatabase: Sendable {
                     CREATE TABLE IF NOT EXISTS data_attribute (name TEXT PRIMARY KEY, position INTEGER NOT NULL,
                         json TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS tag (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS company (id TEXT PRIMARY KEY, json TEXT NOT NULL);
                     """)
         }
     }
@@ -33,6 +35,8 @@ final class WorkspaceDatabase: Sendable {
         var attributes: [DataAttribute]
         var sequenceCount: Int
         var nextAttributeID: Int?
+        var tags: [Tag] = []
+        var companies: [Company] = []
     }
 
     func load() throws -> Snapshot {
@@ -45,9 +49,16 @@ final class WorkspaceDatabase: Sendable {
             }
             let count = try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'sequence_count'") ?? 0
             let nextAttribute = try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'next_attribute_id'")
+            let tags = try Row.fetchAll(db, sql: "SELECT id, name FROM tag ORDER BY CAST(id AS INTEGER)").map {
+                Tag(id: $0["id"], name: $0["name"])
+            }
+            let companies = try String.fetchAll(db, sql: "SELECT json FROM company ORDER BY rowid").map {
+                try Company(storedJSON: $0)
+            }
             return Snapshot(
                 contacts: contacts, attributes: attributes,
-                sequenceCount: max(count, contacts.last?.sequence ?? 0), nextAttributeID: nextAttribute)
+                sequenceCount: max(count, contacts.last?.sequence ?? 0), nextAttributeID: nextAttribute, tags: tags,
+                companies: companies)
         }
     }
 
@@ -60,6 +71,26 @@ final class WorkspaceDatabase: Sendable {
                 sql: "INSERT INTO meta (key, value) VALUES ('sequence_count', ?) "
                     + "ON CONFLICT(key) DO UPDATE SET value = max(value, excluded.value)",
                 arguments: [contact.sequence])
+        }
+    }
+
+    func save(_ tag: Tag) throws {
+        try queue.write { db in
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO tag (id, name) VALUES (?, ?)", arguments: [tag.id, tag.name])
+        }
+    }
+
+    func deleteTag(id: String) throws {
+        try queue.write { db in try db.execute(sql: "DELETE FROM tag WHERE id = ?", arguments: [id]) }
+    }
+
+    func save(_ company: Company) throws {
+        try queue.write { db in
+            // An upsert keeps the row (and so the creation order a restart loads).
+            try db.execute(
+                sql: "INSERT INTO company (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                arguments: [company.id, company.storedJSON])
         }
     }
 
@@ -128,6 +159,8 @@ extension Contact {
             "updated_at": .number(String(updatedAt)), "signed_up_at": number(signedUpAt),
             "last_seen_at": number(lastSeenAt), "custom_attributes": .object(customAttributes),
             "archived": .bool(archived),
+            "tags": .array(tags.map { .array([.string($0.id), .number(String($0.appliedAt))]) }),
+            "companies": .array(companyIDs.map(JSONValue.string)),
         ]).jsonText
     }
 
@@ -151,6 +184,48 @@ extension Contact {
         lastSeenAt = json["last_seen_at"]?.int64Value.map(Int.init)
         if case .object(let custom)? = json["custom_attributes"] { customAttributes = custom }
         archived = json["archived"] == .bool(true)
+        if case .array(let applied)? = json["tags"] {
+            tags = applied.compactMap { pair in
+                guard case .array(let parts) = pair, parts.count == 2, let id = parts[0].stringValue,
+                    let at = parts[1].int64Value
+                else { return nil }
+                return AppliedTag(id: id, appliedAt: Int(at))
+            }
+        }
+        if case .array(let ids)? = json["companies"] { companyIDs = ids.compactMap(\.stringValue) }
+    }
+}
+
+extension Company {
+    var storedJSON: String {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func number(_ value: Int?) -> JSONValue { value.map { .number(String($0)) } ?? .null }
+        return JSONValue.object([
+            "id": .string(id), "company_id": .string(companyID), "name": text(name), "plan": text(plan),
+            "size": number(size), "website": text(website), "industry": text(industry),
+            "monthly_spend": number(monthlySpend), "remote_created_at": number(remoteCreatedAt),
+            "created_at": number(createdAt), "updated_at": number(updatedAt), "last_request_at": number(lastRequestAt),
+            "custom_attributes": .object(customAttributes), "tags": .array(tagIDs.map(JSONValue.string)),
+            "user_count": number(userCount),
+        ]).jsonText
+    }
+
+    init(storedJSON: String) throws {
+        let json = try JSONValue.parse(storedJSON)
+        guard let id = json["id"]?.stringValue, let remote = json["company_id"]?.stringValue,
+            let created = json["created_at"]?.int64Value, let updated = json["updated_at"]?.int64Value
+        else { throw CorruptWorkspaceRecord(detail: String(storedJSON.prefix(200))) }
+        self.init(id: id, companyID: remote, createdAt: Int(created), updatedAt: Int(updated))
+        name = json["name"]?.stringValue
+        plan = json["plan"]?.stringValue
+        size = json["size"]?.int64Value.map(Int.init)
+        website = json["website"]?.stringValue
+        industry = json["industry"]?.stringValue
+        monthlySpend = json["monthly_spend"]?.int64Value.map(Int.init) ?? 0
+        remoteCreatedAt = json["remote_created_at"]?.int64Value.map(Int.init)
+        lastRequestAt = json["last_request_at"]?.int64Value.map(Int.init)
+        if case .object(let custom)? = json["custom_attributes"] { customAttributes = custom }
+        if case .array(let ids)? = json["tags"] { tagIDs = ids.compactMap(\.stringValue) }
     }
 }
 

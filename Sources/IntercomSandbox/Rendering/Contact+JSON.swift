@@ -18,12 +18,28 @@ extension Contact {
         func number(_ value: Int?) {
             if let value { bytes.append(contentsOf: String(value).utf8) } else { raw("null") }
         }
-        func list(_ kind: StaticString) {
-            raw(#"{"type":"list","data":[],"url":"/contacts/"#)
+        /// A sub-resource list: at most 10 addressable items (`type`, `id`, `url`), the count, and whether more are
+        /// at the list's own url.
+        func list(_ kind: StaticString, _ type: StaticString = "", _ ids: [String] = []) {
+            raw(#"{"type":"list","data":["#)
+            for (index, item) in ids.prefix(10).enumerated() {
+                raw(index == 0 ? #"{"type":""# : #",{"type":""#)
+                raw(type)
+                raw(#"","id":"#)
+                appendJSONString(item, to: &bytes)
+                raw(#","url":"/"#)
+                raw(kind)
+                raw("/")
+                bytes.append(contentsOf: item.utf8)
+                raw(#""}"#)
+            }
+            raw(#"],"url":"/contacts/"#)
             bytes.append(contentsOf: id.utf8)
             raw("/")
             raw(kind)
-            raw(#"","total_count":0,"has_more":false}"#)
+            raw(#"","total_count":"#)
+            bytes.append(contentsOf: String(ids.count).utf8)
+            raw(ids.count > 10 ? #","has_more":true}"# : #","has_more":false}"#)
         }
         raw(#"{"type":"contact","id":"#)
         appendJSONString(id, to: &bytes)
@@ -82,11 +98,11 @@ extension Contact {
             """#)
         JSONValue.object(customAttributes).appendJSON(to: &bytes)
         raw(#","tags":"#)
-        list("tags")
+        list("tags", "tag", tags.map(\.id))
         raw(#","notes":"#)
         list("notes")
         raw(#","companies":"#)
-        list("companies")
+        list("companies", "company", companyIDs)
         raw(#","opted_out_subscription_types":"#)
         list("subscriptions")
         raw(#","opted_in_subscription_types":"#)

@@ -71,6 +71,8 @@ struct SandboxRoutes: Sendable {
         router.post("/messages") { request, _ in
             json(try message(try await body(request)))
         }
+        registerTags(on: router)
+        registerCompanies(on: router)
     }
 
     // MARK: Endpoint logic
@@ -179,12 +181,12 @@ struct SandboxRoutes: Sendable {
     // MARK: Helpers
 
     /// A path parameter as the client meant it: percent-decoded, so that `a%20b` finds the external id `a b`.
-    private func parameter(_ name: String, of context: BasicRequestContext) throws -> String {
+    func parameter(_ name: String, of context: BasicRequestContext) throws -> String {
         let raw = try context.parameters.require(name)
         return raw.removingPercentEncoding ?? raw
     }
 
-    private func body(_ request: Request) async throws -> JSONValue {
+    func body(_ request: Request) async throws -> JSONValue {
         var request = request
         let buffer: ByteBuffer
         do {

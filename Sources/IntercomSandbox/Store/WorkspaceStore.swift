@@ -19,6 +19,8 @@ final class WorkspaceStore: Sendable {
         var database: WorkspaceDatabase?
         /// The secret that seals paging cursors; nil takes the database's, or a random one without a database.
         var cursorSecret: [UInt8]?
+        /// The most contacts one `POST /tags` may tag.
+        var tagBatchLimit = 1_000
     }
 
     struct State: Sendable {
@@ -42,6 +44,17 @@ final class WorkspaceStore: Sendable {
         /// order since the lag is constant.
         var pendingIndex: [(Double, String, Contact?)] = []
         var pendingHead = 0
+        /// Tags by id, in creation order, and by lower-cased name (names are unique in any case).
+        var tags: [String: Tag] = [:]
+        var tagOrder: [String] = []
+        var tagIDByName: [String: String] = [:]
+        var nextTagID = 7_522_900
+        /// Companies by Intercom id, in creation order, and by the client's `company_id`.
+        var companies: [String: Company] = [:]
+        var companyOrder: [String] = []
+        var companyIDByRemoteID: [String: String] = [:]
+        /// Plan ids by plan name (a company's `plan` is a name on input, an object with an id on output).
+        var planIDs: [String: String] = [:]
     }
 
     let settings: Settings
@@ -70,13 +83,33 @@ final class WorkspaceStore: Sendable {
                 initial.add(attribute)
             }
             initial.nextAttributeID = snapshot.nextAttributeID ?? initial.nextAttributeID
+            for tag in snapshot.tags {
+                initial.tags[tag.id] = tag
+                initial.tagOrder.append(tag.id)
+                initial.tagIDByName[tag.name.lowercased()] = tag.id
+                initial.nextTagID = max(initial.nextTagID, (Int(tag.id) ?? 0) + 1)
+            }
+            for var company in snapshot.companies {
+                // The user count is the contacts' to say, not the stored one's.
+                company.userCount = 0
+                initial.ids.skip(past: company.id)
+                initial.companies[company.id] = company
+                initial.companyOrder.append(company.id)
+                initial.companyIDByRemoteID[company.companyID] = company.id
+                if let plan = company.plan, initial.planIDs[plan] == nil {
+                    initial.planIDs[plan] = String(initial.planIDs.count + 1)
+                }
+            }
+            for contact in initial.contacts.values {
+                for id in contact.companyIDs { initial.companies[id]?.userCount += 1 }
+            }
         }
         state = Mutex(initial)
         cursors = CursorSealer(secret: try settings.cursorSecret ?? settings.database?.cursorSecret())
     }
 
     /// Writes a change through to the database, if there is one; a failure is a 500, as a server's would be.
-    private func persist(_ write: (WorkspaceDatabase) throws -> Void) throws {
+    func persist(_ write: (WorkspaceDatabase) throws -> Void) throws {
         guard let database = settings.database else { return }
         do {
             try write(database)
@@ -156,6 +189,7 @@ final class WorkspaceStore: Sendable {
             guard state.contacts[id] != nil else { throw IntercomAPIError.contactNotFound }
             try persist { try $0.deleteContact(id: id) }
             let contact = state.contacts.removeValue(forKey: id)!
+            for companyID in contact.companyIDs { state.companies[companyID]?.userCount -= 1 }
             state.bySequence[contact.sequence - 1] = nil
             state.liveCount -= 1
             if contact.archived { state.archivedCount -= 1 }

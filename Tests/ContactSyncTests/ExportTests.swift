@@ -82,7 +82,9 @@ struct ExportTests {
             }
             let header = try String(contentsOfFile: path, encoding: .utf8).prefix { $0 != "\n" }
             #expect(header.hasPrefix("id,external_id,role,email,phone,name,avatar,owner_id,"))
-            #expect(header.hasSuffix(",location.city,custom_attributes.plan,custom_attributes.score"))
+            #expect(
+                header.hasSuffix(
+                    ",location.city,tags,companies,company_ids,custom_attributes.plan,custom_attributes.score"))
         }
     }
 

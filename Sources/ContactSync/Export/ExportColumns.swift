@@ -12,8 +12,10 @@ public struct ExportColumns: Sendable {
     public static let standard = [
         "id", "external_id", "role", "email", "phone", "name", "avatar", "owner_id", "unsubscribed_from_emails",
         "has_hard_bounced", "marked_email_as_spam", "created_at", "updated_at", "signed_up_at", "last_seen_at",
-        "location.country", "location.region", "location.city",
+        "location.country", "location.region", "location.city", "tags", "companies", "company_ids",
     ]
+    /// Columns made from the contact's tag and company lists: names (and the client's company ids) joined by `;`.
+    static let relationColumns: Set<String> = ["tags", "companies", "company_ids"]
     static let timestamps: Set<String> = ["created_at", "updated_at", "signed_up_at", "last_seen_at"]
     static let customPrefix = "custom_attributes."
 
@@ -59,8 +61,14 @@ public struct ExportColumns: Sendable {
     }
 
     /// The cells of one contact.
-    func cells(of contact: JSONValue, epoch: Bool, safe: Bool) -> [String] {
+    func cells(of contact: JSONValue, epoch: Bool, safe: Bool, relations: ExportRelations = ExportRelations())
+        -> [String]
+    {
         columns.map { column in
+            if Self.relationColumns.contains(column.name) {
+                let text = relations.cell(column.name, of: contact)
+                return safe ? Self.defused(text) : text
+            }
             var value: JSONValue? = contact
             for key in column.path { value = value?[key] }
             if column.name == "avatar", case .object? = value { value = value?["image_url"] }

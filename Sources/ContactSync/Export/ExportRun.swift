@@ -25,7 +25,8 @@ public enum ExportRun {
         summary.updatedSince = options.updatedSince
         summary.updatedSinceIsBareDate = options.updatedSinceIsBareDate
         let columns = try await columns(client: client, options: options)
-        let encoder = ContactEncoder(options: options, columns: columns)
+        let relations = try await ExportRelations.load(client: client, columns: columns)
+        let encoder = ContactEncoder(options: options, columns: columns, relations: relations)
         let file = try OutputFile(path: path)
         do {
             let sink: ByteSink =
@@ -104,11 +105,12 @@ public enum ExportRun {
         // created_at, which never changes) continues after the last contact of the page, so a contact created or
         // updated meanwhile cannot come twice.
         try await pages(control, output, &summary) { cursor in
-            options.role == nil
-                ? try await client.listContacts(perPage: options.perPage, startingAfter: cursor)
-                : try await client.searchContacts(
-                    query: roleFilter(options.role), perPage: options.perPage, startingAfter: cursor,
-                    sort: ("created_at", true))
+            try await encoder.relations.complete(
+                options.role == nil
+                    ? try await client.listContacts(perPage: options.perPage, startingAfter: cursor)
+                    : try await client.searchContacts(
+                        query: roleFilter(options.role), perPage: options.perPage, startingAfter: cursor,
+                        sort: ("created_at", true)), client: client)
         } each: { page, index, buffer, summary in
             encoder.append(page, at: index, to: &buffer)
             summary.contacts += 1
@@ -159,8 +161,10 @@ public enum ExportRun {
         let query = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", since - 86_400)])
         var seen = Set<String>()
         try await pages(control, output, &summary) { cursor in
-            try await client.searchContacts(
-                query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
+            try await encoder.relations.complete(
+                try await client.searchContacts(
+                    query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true)),
+                client: client)
         } each: { page, index, buffer, summary in
             let contact = page.contacts[index]
             guard contact.updatedAt >= since else {
@@ -226,8 +230,10 @@ public enum ExportRun {
         var written = 0
         repeat {
             try checkStopped(control)
-            let page = try await client.searchContacts(
-                query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true))
+            let page = try await encoder.relations.complete(
+                try await client.searchContacts(
+                    query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true)),
+                client: client)
             control.pageCount.add(1, ordering: .relaxed)
             buffer.removeAll(keepingCapacity: true)
             for index in page.contacts.indices { encoder.append(page, at: index, to: &buffer) }

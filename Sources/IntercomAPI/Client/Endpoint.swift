@@ -52,4 +52,11 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     public static let sendMessage = Endpoint(.POST, "/messages")
     public static let me = Endpoint(.GET, "/me")
     public static let listAdmins = Endpoint(.GET, "/admins")
+    public static let listTags = Endpoint(.GET, "/tags")
+    public static let tagContacts = Endpoint(.POST, "/tags")
+    public static let contactTags = Endpoint(.GET, "/contacts/{id}/tags")
+    public static let listCompanies = Endpoint(.GET, "/companies")
+    public static let upsertCompany = Endpoint(.POST, "/companies")
+    public static let contactCompanies = Endpoint(.GET, "/contacts/{id}/companies")
+    public static let attachCompany = Endpoint(.POST, "/contacts/{id}/companies")
 }

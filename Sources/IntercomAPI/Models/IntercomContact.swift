@@ -77,6 +77,8 @@ public struct ContactPage: Sendable {
     public var nextCursor: String?
     /// Each contact's JSON exactly as received, in the order of `contacts` (empty when not known).
     public var rawContacts: [ArraySlice<UInt8>] = []
+    /// Contacts to write as these values instead (an export's completed tag and company lists), by index.
+    public var replacements: [Int: JSONValue] = [:]
 
     public init(
         contacts: [IntercomContact], totalCount: Int?, nextCursor: String?, rawContacts: [ArraySlice<UInt8>] = []
@@ -90,7 +92,7 @@ public struct ContactPage: Sendable {
     /// The JSON text of the contact at `index` as received, when it is known and holds no line break (so that it can
     /// be one NDJSON line as it is).
     public func rawLine(at index: Int) -> ArraySlice<UInt8>? {
-        guard index < rawContacts.count else { return nil }
+        guard index < rawContacts.count, replacements[index] == nil else { return nil }
         let raw = rawContacts[index]
         let broken = raw.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress else { return false }

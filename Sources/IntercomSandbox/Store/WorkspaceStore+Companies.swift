@@ -112,6 +112,7 @@ extension WorkspaceStore {
             try persist { try $0.save(contact) }
             state.contacts[contactID] = contact
             state.companies[companyID] = company
+            scheduleSearchUpdate(contactID, now: clock.now(), in: &state)
             return company
         }
     }
@@ -130,6 +131,7 @@ extension WorkspaceStore {
             try persist { try $0.save(contact) }
             state.contacts[contactID] = contact
             state.companies[companyID] = company
+            scheduleSearchUpdate(contactID, now: clock.now(), in: &state)
             return company
         }
     }

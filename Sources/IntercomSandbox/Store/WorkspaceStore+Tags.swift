@@ -45,6 +45,7 @@ extension WorkspaceStore {
                 changed.tags.removeAll { $0.id == id }
                 try persist { try $0.save(changed) }
                 state.contacts[contactID] = changed
+                scheduleSearchUpdate(contactID, now: clock.now(), in: &state)
             }
             for (companyID, company) in state.companies where company.tagIDs.contains(id) {
                 var changed = company
@@ -149,6 +150,7 @@ extension WorkspaceStore {
         }
         try persist { try $0.save(contact) }
         state.contacts[contactID] = contact
+        scheduleSearchUpdate(contactID, now: Double(now), in: &state)
         return present ? contact.tags.last : nil
     }
 }

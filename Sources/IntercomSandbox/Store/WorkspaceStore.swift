@@ -366,7 +366,7 @@ final class WorkspaceStore: Sendable {
         throw IntercomAPIError(.conflict, "conflict", message)
     }
 
-    private func scheduleSearchUpdate(_ id: String, now: Double, in state: inout State) {
+    func scheduleSearchUpdate(_ id: String, now: Double, in state: inout State) {
         if settings.searchLag <= 0 {
             state.search.update(id: id, to: state.contacts[id])
         } else {

@@ -19,7 +19,8 @@ extension IntercomETL {
 
                 Paging: one page of 150 at a time with GET /contacts by default. --concurrency N splits the \
                 workspace into disjoint created_at ranges of whole days and pages N of them at once by search, \
-                writing them in order; the total is checked against Intercom's total_count.
+                writing them in order; the total is checked against Intercom's total_count. A workspace small \
+                enough to page in fewer calls than that is listed with one cursor instead (the summary says so).
 
                 Incremental: --updated-since TIME keeps exactly the contacts updated at or after TIME, which is one \
                 of: 2026-11-29T20:00:00Z (T or a space before the time, seconds and a fraction optional), \

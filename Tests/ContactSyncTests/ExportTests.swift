@@ -107,7 +107,8 @@ struct ExportTests {
                 let summary = try await ExportRun.run(
                     client: client,
                     options: Self.options {
-                        $0.concurrency = concurrency; $0.format = .ndjson
+                        // One contact a page: so many pages that partitioning pays even for 48 contacts.
+                        $0.concurrency = concurrency; $0.format = .ndjson; $0.perPage = 1
                     }, path: path)
                 let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
                 let ids = try lines.map { line -> String in
@@ -258,6 +259,30 @@ struct ExportTests {
             #expect(yaml.contains("match: id "))
             let calls = summary.statistics.calls.keys
             #expect(calls.allSatisfy { $0.hasSuffix("/search") || $0.hasPrefix("GET") }, "\(calls.sorted())")
+        }
+    }
+
+    /// A small workspace is never slower partitioned: the listing's first page says it pages in fewer calls than the
+    /// partitioning's own, and the export goes on from that page (issue #24).
+    @Test func aSmallWorkspaceIsListedNotPartitioned() async throws {
+        let clock = ManualSandboxClock()
+        try await withClient(clock: clock) { client, _ in
+            _ = try await Self.populate(client, clock: clock, count: 300, spacing: 3_600)
+            let path = try temporaryPath(named: "small.csv")
+            let summary = try await ExportRun.run(
+                client: client, options: Self.options { $0.concurrency = 8 }, path: path)
+            #expect(summary.contacts == 300 && summary.ranges == 0)
+            #expect(summary.sequentialBecause?.contains("300 contacts page in 2 calls") == true, "\(summary.text)")
+            // The calls of a sequential export (two pages), besides the attribute list: no probe, no range.
+            #expect(
+                summary.statistics.calls.keys.sorted() == [
+                    "GET /companies", "GET /contacts", "GET /data_attributes", "GET /tags",
+                ],
+                "\(summary.statistics.calls)")
+            #expect(summary.statistics.calls["GET /contacts"]?[200] == 2)
+            #expect(Set(try Self.csvRows(path).map { $0["id"] ?? "" }).count == 300)
+            #expect(ExportRun.partitioningPays(total: 60_000, Self.options { $0.concurrency = 8 }))
+            #expect(!ExportRun.partitioningPays(total: 1_000, Self.options { $0.concurrency = 8 }))
         }
     }
 }

@@ -38,7 +38,24 @@ public enum ExportRun {
                 try output.write(header)
             }
             if let since = options.updatedSince {
+                if options.concurrency > 1 {
+                    summary.sequentialBecause = "an incremental export pages one updated_at search"
+                }
                 try await incremental(client, options, since: since, encoder, output, control, &summary)
+            } else if options.concurrency > 1 && options.role == nil {
+                // The plain listing's first page says how many contacts there are: a workspace that pages in fewer
+                // rounds than partitioning costs is listed on from that page, so it is never slower than sequential.
+                let first = try await client.listContacts(perPage: options.perPage, startingAfter: nil)
+                if let total = first.totalCount, !partitioningPays(total: total, options) {
+                    summary.sequentialBecause =
+                        "\(total) contacts page in \(max(1, (total + options.perPage - 1) / options.perPage)) calls, "
+                        + "fewer than partitioning takes"
+                    try await sequential(
+                        client, options, encoder, output, control, &summary,
+                        first: try await encoder.relations.complete(first, client: client))
+                } else {
+                    try await partitioned(client, options, encoder, output, control, spoolNear: path, &summary)
+                }
             } else if options.concurrency > 1 {
                 try await partitioned(client, options, encoder, output, control, spoolNear: path, &summary)
             } else {
@@ -95,16 +112,26 @@ public enum ExportRun {
         combined("OR", [filter(field, "=", number(day)), filter(field, ">", number(day))])
     }
 
+    /// Whether paging `total` contacts in parallel ranges takes fewer rounds of calls than one cursor: partitioning
+    /// costs two probes, then at least one search per range besides the pages, `concurrency` at a time.
+    public static func partitioningPays(total: Int, _ options: ExportOptions) -> Bool {
+        let pages = max(1, (total + options.perPage - 1) / options.perPage)
+        let ranges = options.concurrency * options.rangesPerWorker
+        let partitionedRounds = 2 + (pages + ranges + options.concurrency - 1) / options.concurrency
+        return partitionedRounds < pages
+    }
+
     // MARK: Sequential
 
+    /// - Parameter first: the listing's first page, when it was fetched already.
     private static func sequential(
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
-        _ control: ExportControl, _ summary: inout ExportSummary
+        _ control: ExportControl, _ summary: inout ExportSummary, first: ContactPage? = nil
     ) async throws {
         // No set of ids here, so memory stays flat over a million contacts: the list cursor (and a search sorted by
         // created_at, which never changes) continues after the last contact of the page, so a contact created or
         // updated meanwhile cannot come twice.
-        try await pages(control, output, &summary) { cursor in
+        try await pages(control, output, &summary, first: first) { cursor in
             try await encoder.relations.complete(
                 options.role == nil
                     ? try await client.listContacts(perPage: options.perPage, startingAfter: cursor)
@@ -122,13 +149,14 @@ public enum ExportRun {
     /// The next page is asked for as soon as a page's cursor is known, and arrives while this one is encoded and
     /// written: one page in flight, but the two cores render, parse and write at the same time.
     private static func pages(
-        _ control: ExportControl, _ output: LockedSink, _ summary: inout ExportSummary,
+        _ control: ExportControl, _ output: LockedSink, _ summary: inout ExportSummary, first: ContactPage? = nil,
         fetch: @escaping @Sendable (String?) async throws -> ContactPage,
         each: (ContactPage, Int, inout [UInt8], inout ExportSummary) -> Void
     ) async throws {
         var buffer: [UInt8] = []
         try checkStopped(control)
-        var page = try await fetch(nil)
+        var page: ContactPage
+        if let first { page = first } else { page = try await fetch(nil) }
         while true {
             control.pageCount.add(1, ordering: .relaxed)
             if summary.totalCount == nil, let total = page.totalCount {

@@ -12,6 +12,8 @@ public struct ExportSummary: Sendable {
     public var pages = 0
     /// `created_at` ranges paged in parallel (0 for a sequential export).
     public var ranges = 0
+    /// Why `--concurrency` did not partition the export, when it was asked to and did not.
+    public var sequentialBecause: String?
     /// Intercom's `total_count` for the query when the export started.
     public var totalCount: Int?
     /// Contacts seen twice (a contact updated during an incremental export moves to a later page) and written once.
@@ -44,7 +46,9 @@ public struct ExportSummary: Sendable {
                     + "or deleted during the export)"
             lines[1] += " \(note)"
         }
-        lines.append("pages:           \(pages)" + (ranges > 0 ? " in \(ranges) created_at ranges" : ""))
+        lines.append(
+            "pages:           \(pages)" + (ranges > 0 ? " in \(ranges) created_at ranges" : "")
+                + (sequentialBecause.map { " (sequential: \($0))" } ?? ""))
         if let updatedSince {
             let note = updatedSinceIsBareDate ? " (a bare date, taken as midnight UTC)" : ""
             lines.append("updated since:   \(TimeArgument.iso8601(updatedSince))\(note)")
@@ -63,7 +67,9 @@ public struct ExportSummary: Sendable {
         func number(_ value: Int) -> JSONValue { .number(String(value)) }
         return .object([
             "output": .string(output), "format": .string(format.rawValue), "contacts": number(contacts),
-            "pages": number(pages), "ranges": number(ranges), "total_count": totalCount.map(number) ?? .null,
+            "pages": number(pages), "ranges": number(ranges),
+            "sequential_because": sequentialBecause.map(JSONValue.string) ?? .null,
+            "total_count": totalCount.map(number) ?? .null,
             "difference": difference.map(number) ?? .null, "duplicates_dropped": number(duplicatesDropped),
             "older_dropped": number(olderDropped), "updated_since": updatedSince.map(number) ?? .null,
             "newest_update": newestUpdate.map(number) ?? .null,

@@ -50,6 +50,19 @@ extension IntercomETL {
             help: "Create this many synthetic users at start (user<N>@example.com, external id ext-<N>).")
         var preloadContacts = 0
 
+        @Option(
+            help: ArgumentHelp(
+                "How the preloaded contacts are spread in time: spread, migration or recent.",
+                discussion: """
+                    spread: created_at evenly over --preload-days. migration: all created today, as one import \
+                    makes them, with sign-up dates over --preload-days, users and leads, and email domains of very \
+                    different sizes. recent: created_at over --preload-days, most of it recent.
+                    """))
+        var preloadShape: PreloadShape = .spread
+
+        @Option(help: "The days the preloaded contacts' dates are spread over.")
+        var preloadDays = 365
+
         @Option(help: "An SQLite file that keeps the workspace across restarts (created if missing). Default: memory.")
         var data: String?
 
@@ -87,6 +100,7 @@ extension IntercomETL {
 
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+            guard preloadDays >= 1 else { throw ValidationError("--preload-days must be at least 1") }
             guard rateLimit >= 0, latency >= 0, searchLag >= 0, preloadContacts >= 0 else {
                 throw ValidationError("--rate-limit, --latency and --search-lag cannot be negative")
             }
@@ -111,6 +125,8 @@ extension IntercomETL {
                 host: host, port: port, token: token, rateLimitPerMinute: rateLimit, latencyMilliseconds: latency,
                 searchLagSeconds: searchLag, faults: try FaultPlan(parsing: faults), seed: seed,
                 preloadContacts: preloadContacts, dataPath: data)
+            configuration.preloadShape = preloadShape
+            configuration.preloadDays = preloadDays
             configuration.admins = admins
             configuration.oauthClients = oauthClients
             let token = self.token
@@ -126,3 +142,5 @@ extension IntercomETL {
         }
     }
 }
+
+extension PreloadShape: ExpressibleByArgument {}

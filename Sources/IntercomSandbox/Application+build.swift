@@ -38,7 +38,8 @@ public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock
         settings.database = try WorkspaceDatabase(path: path)
     }
     let store = try WorkspaceStore(settings: settings, clock: clock)
-    store.preload(count: configuration.preloadContacts)
+    store.preload(
+        count: configuration.preloadContacts, shape: configuration.preloadShape, days: configuration.preloadDays)
     let router = Router(context: BasicRequestContext.self)
     let oauth = OAuthRegistry(clients: configuration.oauthClients)
     router.add(

@@ -20,6 +20,9 @@ public struct SandboxConfiguration: Sendable {
     public var seed: UInt64
     /// Synthetic contacts created at start (for benchmarks and rehearsals).
     public var preloadContacts: Int
+    /// How the preloaded contacts are spread in time (``PreloadShape``), over how many days.
+    public var preloadShape = PreloadShape.spread
+    public var preloadDays = 365
     /// An SQLite file that keeps the workspace across restarts; nil keeps it in memory.
     public var dataPath: String?
     /// The secret (at least 16 bytes) that seals paging cursors; nil uses the `dataPath` workspace's own, or a

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import JSONText
 import Synchronization
@@ -390,23 +391,60 @@ final class WorkspaceStore: Sendable {
 extension WorkspaceStore {
     /// Creates `count` synthetic users (`user<N>@example.com`, external id `ext-<N>`), created over the past year
     /// in order, visible to search at once: a workspace to benchmark and rehearse against.
-    func preload(count: Int) {
+    /// Makes `count` synthetic contacts, spread in time as `shape` says over `days` days.
+    func preload(count: Int, shape: PreloadShape = .spread, days: Int = 365) {
         guard count > 0 else { return }
         let now = clock.now()
-        let span = 365.0 * 86_400
+        let span = Double(max(1, days)) * 86_400
+        let today = (Int(now) / 86_400) * 86_400
+        var random = PreloadRandom(seed: settings.seed)
         state.withLock { state in
             state.bySequence.reserveCapacity(state.bySequence.count + count)
             for index in 0..<count {
-                let created = Int(now - span + span * Double(index) / Double(count))
-                let contact = Contact(
-                    id: state.ids.next(time: Double(created)), sequence: state.bySequence.count + 1, role: "user",
-                    externalID: "ext-\(index)", email: "user\(index)@example.com", name: "User \(index)",
-                    createdAt: created, updatedAt: created, signedUpAt: created)
+                let fraction = Double(index) / Double(count)
+                var contact: Contact
+                switch shape {
+                case .spread, .recent:
+                    // Recent: the cube root puts most of the contacts near the end of the span.
+                    let position = shape == .spread ? fraction : cbrt(fraction)
+                    let created = Int(now - span + span * position)
+                    contact = Contact(
+                        id: state.ids.next(time: Double(created)), sequence: state.bySequence.count + 1,
+                        role: "user", externalID: "ext-\(index)", email: "user\(index)@example.com",
+                        name: "User \(index)", createdAt: created, updatedAt: created, signedUpAt: created)
+                case .migration:
+                    // One import: created within the day, in file order; what came from the old system varies.
+                    let created = min(today + Int(fraction * 86_000), Int(now))
+                    let lead = random.next() % 5 == 0
+                    // Domain sizes fall off like a power law: a few big ones, a long tail of small ones.
+                    let domain = Int(Double(300) * pow(Double(random.next() % 10_000) / 10_000, 3))
+                    let signedUp = random.next() % 10 == 0 ? nil : Int(now) - Int(random.next() % UInt64(span))
+                    contact = Contact(
+                        id: state.ids.next(time: Double(created)), sequence: state.bySequence.count + 1,
+                        role: lead ? "lead" : "user", externalID: "ext-\(index)",
+                        email: "user\(index)@domain\(domain).example", name: "User \(index)", createdAt: created,
+                        updatedAt: created, signedUpAt: lead ? nil : signedUp)
+                }
                 guard state.idByExternalID[contact.externalID!] == nil else { continue }
                 state.insert(contact)
                 state.search.update(id: contact.id, to: contact)
             }
         }
+    }
+}
+
+/// SplitMix64: the preload's variety, the same for the same seed.
+struct PreloadRandom {
+    var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
     }
 }
 

@@ -223,39 +223,75 @@ public enum ExportRun {
         summary.totalCount = first.totalCount
         control.expected.store(first.totalCount ?? -1, ordering: .relaxed)
         guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else { return }
-        let ranges = DayRanges(oldest: oldest, newest: newest, count: options.concurrency * options.rangesPerWorker)
-        summary.ranges = ranges.count
+        // Ten minutes of margin for a server clock ahead of ours (what the catch-up writes again is dropped by id).
+        let started = Int(client.now) - 600
+        let total = first.totalCount ?? 0
+        let planner = PartitionPlanner(
+            client: client, role: chosenRole(options.role), concurrency: options.concurrency,
+            target: max(options.perPage, total / max(1, options.concurrency * options.rangesPerWorker)))
+        let partitions = try await planner.plan(oldest: oldest, newest: newest, total: total)
+        summary.ranges = partitions.count
+        // A contact can move between partitions split by signed_up_at (it can change): those are written once, by
+        // id, and a catch-up search for contacts updated since the start finds one that moved past its partition.
+        let movable = partitions.contains(where: \.canMove)
+        let written = WrittenIDs()
         let directory = path == "-" || !path.contains("/") ? "." : String(path[..<path.lastIndex(of: "/")!])
-        let merger = RangeMerger(count: ranges.count, output: output, directory: directory)
+        let merger = RangeMerger(count: partitions.count, output: output, directory: directory)
         defer { merger.removeSpools() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<min(options.concurrency, ranges.count) {
+            for _ in 0..<min(options.concurrency, partitions.count) {
                 group.addTask {
                     while let index = merger.claim() {
-                        let query = combined(
-                            "AND", chosenRole(options.role) + ranges.filters(index, everything: everything))
+                        let filters = chosenRole(options.role) + partitions[index].filters
+                        let query = filters.isEmpty ? everything : combined("AND", filters)
                         let spool = try merger.spool(index)
-                        let written = try await page(
-                            client, query: query, options: options, encoder: encoder, into: spool, control: control)
-                        try merger.complete(index, contacts: written)
+                        let count = try await page(
+                            client, query: query, options: options, encoder: encoder, into: spool, control: control,
+                            written: movable ? written : nil)
+                        try merger.complete(index, contacts: count)
                     }
                 }
             }
             try await group.waitForAll()
         }
         summary.contacts = merger.contacts
+        guard movable else { return }
+        // Contacts updated since the start (day-granular search, then exact): one that moved from a partition not
+        // paged yet into one paged already is written here; one written already is not written again.
+        let catchUp = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", started - 86_400)])
+        var cursor: String?
+        var buffer: [UInt8] = []
+        repeat {
+            try checkStopped(control)
+            let page = try await encoder.relations.complete(
+                try await client.searchContacts(
+                    query: catchUp, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true)),
+                client: client)
+            control.pageCount.add(1, ordering: .relaxed)
+            buffer.removeAll(keepingCapacity: true)
+            for (index, contact) in page.contacts.enumerated()
+            where contact.updatedAt >= started && written.insert(contact.id) {
+                encoder.append(page, at: index, to: &buffer)
+                summary.contacts += 1
+            }
+            try output.write(buffer)
+            cursor = page.nextCursor
+        } while cursor != nil
+        summary.duplicatesDropped = written.duplicates
     }
 
     /// Pages one range into its spool, sorted by `created_at`, which never changes: the cursor continues after the
     /// page's last contact, so no contact comes twice and no set of ids is needed (eight ranges in flight over a
     /// million contacts held 40 MB of them).
+    /// - Parameter written: the ids written so far, when contacts can move between partitions: a contact already
+    ///   written is not written again.
     private static func page(
         _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
-        into spool: SpoolFile, control: ExportControl
+        into spool: SpoolFile, control: ExportControl, written: WrittenIDs? = nil
     ) async throws -> Int {
         var cursor: String?
         var buffer: [UInt8] = []
-        var written = 0
+        var total = 0
         repeat {
             try checkStopped(control)
             let page = try await encoder.relations.complete(
@@ -264,13 +300,17 @@ public enum ExportRun {
                 client: client)
             control.pageCount.add(1, ordering: .relaxed)
             buffer.removeAll(keepingCapacity: true)
-            for index in page.contacts.indices { encoder.append(page, at: index, to: &buffer) }
+            var count = 0
+            for index in page.contacts.indices where written?.insert(page.contacts[index].id) ?? true {
+                encoder.append(page, at: index, to: &buffer)
+                count += 1
+            }
             try spool.write(buffer)
-            written += page.contacts.count
-            control.written.add(page.contacts.count, ordering: .relaxed)
+            total += count
+            control.written.add(count, ordering: .relaxed)
             cursor = page.nextCursor
         } while cursor != nil
-        return written
+        return total
     }
 
     private static func checkStopped(_ control: ExportControl) throws {

@@ -16,6 +16,9 @@ public final class IntercomClient: Sendable {
     private let http: HTTPClient
     private let logger: Logger
     private let clock: PacingClock
+
+    /// Now, on the client's clock (epoch seconds): what an export takes as its start.
+    public var now: Double { clock.now() }
     private let pacer: RateLimitPacer
     private let recorder = StatisticsRecorder()
     /// Whether the server has answered once: before that, a failure to connect ends the call at once (a wrong

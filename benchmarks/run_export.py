@@ -8,6 +8,8 @@ Every case starts a fresh `intercom-etl sandbox` on 127.0.0.1 (port 0) with synt
               (the baseline) and CSV.gz paged with the list cursor, and NDJSON with --concurrency 8
   latency     sandbox latency 100 ms: sequential cursor paging (baseline, capped near 150 per 100 ms) against
               --concurrency 8 (target >= 5x the baseline)
+  shapes      issue #24: sequential against --concurrency 8 at 100 ms latency on a migration-shaped workspace (one
+              created_at day), a year of spread contacts and 300 contacts, alternating runs
   budget      the sandbox's default rate limit (10,000 calls/min, in 10-second windows), with the list cursor and with
               --concurrency 8, then 2,000/min: calls per minute over the run / the limit (target >= 90 %), and the
               lower bound that counts every window the run touched whole
@@ -85,6 +87,37 @@ def case_latency(args):
     return lines
 
 
+def case_shapes(args):
+    """Issue #24: --concurrency 8 against the sequential cursor at 100 ms latency on the workspaces people have:
+    one migration (every created_at on one day, varied sign-up dates, roles and domains), a year of spread
+    contacts, and a small workspace. Runs alternate (sequential, parallel, sequential, parallel); medians."""
+    shapes = [("migration (one created_at day)", "migration", args.latency_contacts),
+              ("spread over a year", "spread", args.latency_contacts),
+              ("small workspace", "spread", 300)]
+    lines = ["### Partitions that follow the data (sandbox latency 100 ms on every call)", "",
+             "| workspace | contacts | sequential | --concurrency 8 | × sequential | partitions | calls (seq / par) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for title, shape, count in shapes:
+        with Sandbox("--rate-limit", "0", "--latency", "100", "--preload-contacts", str(count),
+                     "--preload-shape", shape) as sandbox:
+            walls = {"seq": [], "par": []}
+            summaries = {}
+            for _ in range(args.pairs):
+                for kind, flags in (("seq", []), ("par", ["--concurrency", "8"])):
+                    summary, wall, _, _ = run_export(sandbox.base, "-o", "{scratch}/contacts.ndjson", *flags)
+                    if summary["contacts"] != count:
+                        sys.exit(f"{title}: {kind} wrote {summary['contacts']} of {count} contacts")
+                    walls[kind].append(wall)
+                    summaries[kind] = summary
+        seq = sorted(walls["seq"])[len(walls["seq"]) // 2]
+        par = sorted(walls["par"])[len(walls["par"]) // 2]
+        lines.append(f"| {title} | {count:,} | {seq:.1f} s | {par:.1f} s | {seq / par:.2f} | "
+                     f"{summaries['par']['ranges']} | {summaries['seq']['api_calls']} / {summaries['par']['api_calls']} |")
+    lines += ["", f"Medians of {args.pairs} alternating pairs. Targets: >= 5x on the migration and the spread year; "
+              "the small workspace no slower than 1.1x sequential (it is listed sequentially)."]
+    return lines
+
+
 def case_budget(args):
     lines = [f"### Rate-limit budget ({args.budget_contacts:,} contacts, pages of 150)", "",
              "| sandbox limit | paging | per 10-s window | elapsed | calls | 429s | calls/min | used over the run | "
@@ -118,13 +151,14 @@ def main():
     parser.add_argument("--contacts", type=int, default=1_000_000)
     parser.add_argument("--latency-contacts", type=int, default=60_000)
     parser.add_argument("--budget-contacts", type=int, default=1_000_000)
-    parser.add_argument("--only", help="comma-separated cases: throughput,latency,budget")
+    parser.add_argument("--only", help="comma-separated cases: throughput,latency,budget,shapes")
+    parser.add_argument("--pairs", type=int, default=2, help="alternating pairs per shape (shapes)")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if not args.skip_build:
         results.build_release()
-    cases = {"throughput": case_throughput, "latency": case_latency, "budget": case_budget}
+    cases = {"throughput": case_throughput, "latency": case_latency, "budget": case_budget, "shapes": case_shapes}
     chosen = args.only.split(",") if args.only else list(cases)
     cpu = results.cpu_model()
     lines = [f"## Export from the sandbox ({date.today().isoformat()})", "",

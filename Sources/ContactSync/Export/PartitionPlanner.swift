@@ -27,7 +27,7 @@ struct PartitionPlanner: Sendable {
 
     /// The partitions of the contacts created from `oldest` to `newest` (epoch seconds), `total` of them.
     func plan(oldest: Int, newest: Int, total: Int) async throws -> [Partition] {
-        let initial = DayRanges(oldest: oldest, newest: newest, count: max(2, 2 * total / max(1, target)))
+        let initial = DayRanges(oldest: oldest, newest: newest, count: max(2, total / max(1, target)))
         var partitions: [Partition] = []
         for range in try await sized(initial.intervals(newest: newest), field: "created_at", base: []) {
             if range.count > 2 * target && range.days == 1, let pieces = try await bySignUp(range) {
@@ -82,9 +82,20 @@ struct PartitionPlanner: Sendable {
     /// of the day's (the day is then paged as one).
     private func bySignUp(_ range: CountedInterval) async throws -> [Partition]? {
         let dayFilters = range.interval.filters("created_at")
-        // Sign-up dates lie before the end of the day the contacts were created (the last piece is open above).
-        let candidates = DayRanges(oldest: Self.earliestSignUp, newest: range.interval.high, count: 8)
-            .intervals(newest: range.interval.high)
+        // The day's earliest and latest sign-up dates (`>` a date long past leaves out the contacts without one),
+        // then ranges of about equal days between them, sized by their counts like created_at's.
+        let known = dayFilters + [ExportRun.filter("signed_up_at", ">", ExportRun.number(Self.earliestSignUp))]
+        let role = self.role
+        func edge(_ ascending: Bool) async throws -> Int? {
+            let query = ExportRun.combined("AND", role + known)
+            let page = try await client.searchContacts(query: query, perPage: 1, sort: ("signed_up_at", ascending))
+            return page.contacts.first?.signedUpAt
+        }
+        let earliest = try await edge(true) ?? Self.earliestSignUp
+        let latest = try await edge(false) ?? range.interval.high
+        let candidates = DayRanges(
+            oldest: earliest, newest: max(earliest, latest), count: max(2, 2 * range.count / max(1, target))
+        ).intervals(newest: max(earliest, latest))
         let pieces = try await sized(candidates, field: "signed_up_at", base: dayFilters)
         let nullFilters = dayFilters + [ExportRun.filter("signed_up_at", "=", .null)]
         let nulls = try await counts([nullFilters])[0]

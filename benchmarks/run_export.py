@@ -9,7 +9,8 @@ Every case starts a fresh `intercom-etl sandbox` on 127.0.0.1 (port 0) with synt
   latency     sandbox latency 100 ms: sequential cursor paging (baseline, capped near 150 per 100 ms) against
               --concurrency 8 (target >= 5x the baseline)
   shapes      issue #24: sequential against --concurrency 8 at 100 ms latency on a migration-shaped workspace (one
-              created_at day), a year of spread contacts and 300 contacts, alternating runs
+              created_at day), a year of spread contacts, incremental exports where a fifth changed, 300 contacts,
+              and a migration exported as it ends; alternating runs
   budget      the sandbox's default rate limit (10,000 calls/min, in 10-second windows), with the list cursor and with
               --concurrency 8, then 2,000/min: calls per minute over the run / the limit (target >= 90 %), and the
               lower bound that counts every window the run touched whole
@@ -89,32 +90,51 @@ def case_latency(args):
 
 def case_shapes(args):
     """Issue #24: --concurrency 8 against the sequential cursor at 100 ms latency on the workspaces people have:
-    one migration (every created_at on one day, varied sign-up dates, roles and domains), a year of spread
-    contacts, and a small workspace. Runs alternate (sequential, parallel, sequential, parallel); medians."""
-    shapes = [("migration (one created_at day)", "migration", args.latency_contacts),
-              ("spread over a year", "spread", args.latency_contacts),
-              ("small workspace", "spread", 300)]
+    one migration (every created_at on one day, varied sign-up dates, roles and domains) exported days later and
+    just after it, a year of spread contacts, an incremental export where a fifth changed, and a small workspace.
+    Runs alternate (sequential, parallel, sequential, parallel); medians."""
+    n = args.latency_contacts
+    since = str(int(time.time()) - 7 * 3600)
+    shapes = [("migration (one created_at day, 3 days ago)", ["--preload-shape", "migration",
+                                                              "--preload-imported-days-ago", "3"], n, []),
+              ("spread over a year", ["--preload-shape", "spread"], n, []),
+              ("incremental, 20 % changed in the last 6 h (spread year)",
+               ["--preload-shape", "spread", "--preload-changed", "20"], n, ["--updated-since", since]),
+              ("incremental, 20 % changed (migration 3 days ago)",
+               ["--preload-shape", "migration", "--preload-imported-days-ago", "3", "--preload-changed", "20"], n,
+               ["--updated-since", since]),
+              ("small workspace", ["--preload-shape", "spread"], 300, []),
+              ("migration exported as it ends (all updated < 10 min ago)", ["--preload-shape", "migration"], n, [])]
     lines = ["### Partitions that follow the data (sandbox latency 100 ms on every call)", "",
-             "| workspace | contacts | sequential | --concurrency 8 | × sequential | partitions | calls (seq / par) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
-    for title, shape, count in shapes:
+             "| workspace | contacts | exported | sequential | --concurrency 8 | × sequential | partitions | "
+             "calls (seq / par) |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for title, sandbox_flags, count, export_flags in shapes:
         with Sandbox("--rate-limit", "0", "--latency", "100", "--preload-contacts", str(count),
-                     "--preload-shape", shape) as sandbox:
+                     *sandbox_flags) as sandbox:
             walls = {"seq": [], "par": []}
             summaries = {}
             for _ in range(args.pairs):
                 for kind, flags in (("seq", []), ("par", ["--concurrency", "8"])):
-                    summary, wall, _, _ = run_export(sandbox.base, "-o", "{scratch}/contacts.ndjson", *flags)
-                    if summary["contacts"] != count:
+                    summary, wall, _, _ = run_export(sandbox.base, "-o", "{scratch}/contacts.ndjson", *flags,
+                                                     *export_flags)
+                    if not export_flags and summary["contacts"] != count:
                         sys.exit(f"{title}: {kind} wrote {summary['contacts']} of {count} contacts")
+                    if kind == "par" and summary["contacts"] != summaries["seq"]["contacts"]:
+                        sys.exit(f"{title}: --concurrency 8 wrote {summary['contacts']}, sequential "
+                                 f"{summaries['seq']['contacts']}")
                     walls[kind].append(wall)
                     summaries[kind] = summary
         seq = sorted(walls["seq"])[len(walls["seq"]) // 2]
         par = sorted(walls["par"])[len(walls["par"]) // 2]
-        lines.append(f"| {title} | {count:,} | {seq:.1f} s | {par:.1f} s | {seq / par:.2f} | "
-                     f"{summaries['par']['ranges']} | {summaries['seq']['api_calls']} / {summaries['par']['api_calls']} |")
-    lines += ["", f"Medians of {args.pairs} alternating pairs. Targets: >= 5x on the migration and the spread year; "
-              "the small workspace no slower than 1.1x sequential (it is listed sequentially)."]
+        lines.append(f"| {title} | {count:,} | {summaries['par']['contacts']:,} | {seq:.1f} s | {par:.1f} s | "
+                     f"{seq / par:.2f} | {summaries['par']['ranges']} | "
+                     f"{summaries['seq']['api_calls']} / {summaries['par']['api_calls']} |")
+    lines += ["", f"Medians of {args.pairs} alternating pairs (the upper one of two). Targets (#24): >= 5x on the "
+              "migration, the spread year and the incremental export; the small workspace no slower than 1.1x "
+              "sequential (it is listed sequentially). The last row is not a target: an export that starts within "
+              "ten minutes of the import reads the import twice (the catch-up for contacts that moved between "
+              "partitions covers ten minutes of search-index lag)."]
     return lines
 
 

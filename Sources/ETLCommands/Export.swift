@@ -18,9 +18,13 @@ extension IntercomETL {
                 interrupted export leaves nothing there and exits non-zero.
 
                 Paging: one page of 150 at a time with GET /contacts by default. --concurrency N splits the \
-                workspace into disjoint created_at ranges of whole days and pages N of them at once by search, \
-                writing them in order; the total is checked against Intercom's total_count. A workspace small \
-                enough to page in fewer calls than that is listed with one cursor instead (the summary says so).
+                workspace into partitions of about equal numbers of contacts (created_at days sized by their \
+                counts; a day too big, as a migration makes, by signed_up_at days) and pages N of them at once by \
+                search, writing them in order; the total is checked against Intercom's total_count. A contact that \
+                changes and moves between partitions is written once (a last search reads the contacts updated \
+                since the start). An incremental export splits its updated_at window the same way (updated_at, then \
+                created_at and signed_up_at days). A workspace or window small enough to page in fewer calls than \
+                that is paged with one cursor instead (the summary says so).
 
                 Incremental: --updated-since TIME keeps exactly the contacts updated at or after TIME, which is one \
                 of: 2026-11-29T20:00:00Z (T or a space before the time, seconds and a fraction optional), \
@@ -62,7 +66,7 @@ extension IntercomETL {
             help: "Read --updated-since from this file, and write the next value there when the export is complete.")
         var bookmark: String?
 
-        @Option(help: "created_at ranges paged at once (1 to 64); 1 pages the workspace with one cursor.")
+        @Option(help: "Partitions paged at once (1 to 64); 1 pages the workspace with one cursor.")
         var concurrency = 1
 
         @Flag(help: "CSV timestamps as epoch seconds instead of ISO 8601.")

@@ -54,14 +54,25 @@ extension IntercomETL {
             help: ArgumentHelp(
                 "How the preloaded contacts are spread in time: spread, migration or recent.",
                 discussion: """
-                    spread: created_at evenly over --preload-days. migration: all created today, as one import \
-                    makes them, with sign-up dates over --preload-days, users and leads, and email domains of very \
-                    different sizes. recent: created_at over --preload-days, most of it recent.
+                    spread: created_at evenly over --preload-days. migration: all created by one import (about 150 \
+                    a second, ending now or --preload-imported-days-ago days ago), with sign-up dates over \
+                    --preload-days before it, users and leads, and email domains of very different sizes. recent: \
+                    created_at over --preload-days, most of it recent.
                     """))
         var preloadShape: PreloadShape = .spread
 
         @Option(help: "The days the preloaded contacts' dates are spread over.")
         var preloadDays = 365
+
+        @Option(help: "Migration shape: the import ran on the day this many days ago (0: it has just ended).")
+        var preloadImportedDaysAgo = 0
+
+        @Option(
+            help: """
+                This share of the preloaded contacts (percent, 0 to 100) were updated in the last six hours, as a \
+                nightly incremental export finds them.
+                """)
+        var preloadChanged = 0
 
         @Option(help: "An SQLite file that keeps the workspace across restarts (created if missing). Default: memory.")
         var data: String?
@@ -101,6 +112,10 @@ extension IntercomETL {
         func validate() throws {
             guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
             guard preloadDays >= 1 else { throw ValidationError("--preload-days must be at least 1") }
+            guard preloadImportedDaysAgo >= 0, (0...100).contains(preloadChanged) else {
+                throw ValidationError(
+                    "--preload-imported-days-ago must be 0 or more and --preload-changed a percent from 0 to 100")
+            }
             guard rateLimit >= 0, latency >= 0, searchLag >= 0, preloadContacts >= 0 else {
                 throw ValidationError("--rate-limit, --latency and --search-lag cannot be negative")
             }
@@ -127,6 +142,8 @@ extension IntercomETL {
                 preloadContacts: preloadContacts, dataPath: data)
             configuration.preloadShape = preloadShape
             configuration.preloadDays = preloadDays
+            configuration.preloadImportedDaysAgo = preloadImportedDaysAgo
+            configuration.preloadChangedPercent = preloadChanged
             configuration.admins = admins
             configuration.oauthClients = oauthClients
             let token = self.token

@@ -39,7 +39,8 @@ public func buildRouter(configuration: SandboxConfiguration, clock: SandboxClock
     }
     let store = try WorkspaceStore(settings: settings, clock: clock)
     store.preload(
-        count: configuration.preloadContacts, shape: configuration.preloadShape, days: configuration.preloadDays)
+        count: configuration.preloadContacts, shape: configuration.preloadShape, days: configuration.preloadDays,
+        importedDaysAgo: configuration.preloadImportedDaysAgo, changedPercent: configuration.preloadChangedPercent)
     let router = Router(context: BasicRequestContext.self)
     let oauth = OAuthRegistry(clients: configuration.oauthClients)
     router.add(

@@ -23,6 +23,10 @@ public struct SandboxConfiguration: Sendable {
     /// How the preloaded contacts are spread in time (``PreloadShape``), over how many days.
     public var preloadShape = PreloadShape.spread
     public var preloadDays = 365
+    /// Migration shape: the import ran on the day this many days ago (0: it has just ended).
+    public var preloadImportedDaysAgo = 0
+    /// The share of the preloaded contacts (percent) updated in the last six hours.
+    public var preloadChangedPercent = 0
     /// An SQLite file that keeps the workspace across restarts; nil keeps it in memory.
     public var dataPath: String?
     /// The secret (at least 16 bytes) that seals paging cursors; nil uses the `dataPath` workspace's own, or a

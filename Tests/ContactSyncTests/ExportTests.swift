@@ -117,8 +117,9 @@ struct ExportTests {
                 }
                 #expect(ids.sorted() == created.sorted(), "concurrency \(concurrency)")
                 #expect(summary.difference == 0 && summary.ranges > 1)
-                // Written in range order, which is created_at order.
-                #expect(ids == created, "concurrency \(concurrency)")
+                // Written in range order, which is created_at order while partitions are whole days (at 48, a day
+                // of four contacts is split further, by the ids' last digits).
+                if concurrency < 48 { #expect(ids == created, "concurrency \(concurrency)") }
             }
         }
     }

@@ -6,8 +6,12 @@ public final class ExportControl: Sendable {
     let written = Atomic<Int>(0)
     let pageCount = Atomic<Int>(0)
     let expected = Atomic<Int>(-1)
+    /// Runs when every partition is paged, before the catch-up search: tests change contacts up to that point.
+    let partitionsDone: (@Sendable () async -> Void)?
 
-    public init() {}
+    public init(partitionsDone: (@Sendable () async -> Void)? = nil) {
+        self.partitionsDone = partitionsDone
+    }
 
     /// Stops paging; the export then fails and leaves no file.
     public func stop() { stopFlag.store(true, ordering: .releasing) }

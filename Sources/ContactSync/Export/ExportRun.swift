@@ -38,10 +38,8 @@ public enum ExportRun {
                 try output.write(header)
             }
             if let since = options.updatedSince {
-                if options.concurrency > 1 {
-                    summary.sequentialBecause = "an incremental export pages one updated_at search"
-                }
-                try await incremental(client, options, since: since, encoder, output, control, &summary)
+                try await incremental(
+                    client, options, since: since, encoder, output, control, spoolNear: path, &summary)
             } else if options.concurrency > 1 && options.role == nil {
                 // The plain listing's first page says how many contacts there are: a workspace that pages in fewer
                 // rounds than partitioning costs is listed on from that page, so it is never slower than sequential.
@@ -181,18 +179,40 @@ public enum ExportRun {
 
     // MARK: Incremental
 
+    /// Contacts updated at or after `since`: one search on `updated_at` from the day before (the search matches whole
+    /// days in the workspace's time zone, which may be behind UTC), or, with `--concurrency` and enough of them, that
+    /// window partitioned by `updated_at`, then `created_at` and `signed_up_at` days.
     private static func incremental(
         _ client: IntercomClient, _ options: ExportOptions, since: Int, _ encoder: ContactEncoder,
-        _ output: LockedSink, _ control: ExportControl, _ summary: inout ExportSummary
+        _ output: LockedSink, _ control: ExportControl, spoolNear path: String, _ summary: inout ExportSummary
     ) async throws {
-        // From the day before: the search matches whole days in the workspace's time zone, which may be behind UTC.
-        let query = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", since - 86_400)])
+        let window = onOrAfterDay("updated_at", since - 86_400)
+        let query = combined("AND", chosenRole(options.role) + [window])
+        let fetch: @Sendable (String?) async throws -> ContactPage = { cursor in
+            try await client.searchContacts(
+                query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
+        }
+        // The first page says how many contacts the window holds; one that pages in fewer rounds than partitioning
+        // costs is paged on from it.
+        var first = try await fetch(nil)
+        if options.concurrency > 1, let total = first.totalCount {
+            if partitioningPays(total: total, options), let oldest = first.contacts.first?.updatedAt {
+                let last = try await client.searchContacts(query: query, perPage: 1, sort: ("updated_at", false))
+                control.pageCount.add(2, ordering: .relaxed)
+                let scope = PartitionScope(
+                    base: [window], fields: [.updated, .created, .signedUp], oldest: oldest,
+                    newest: last.contacts.first?.updatedAt ?? oldest, total: total, since: since)
+                try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
+                return
+            }
+            summary.sequentialBecause =
+                "\(total) contacts updated since the day before page in "
+                + "\(max(1, (total + options.perPage - 1) / options.perPage)) calls, fewer than partitioning takes"
+        }
+        first = try await encoder.relations.complete(first, client: client)
         var seen = Set<String>()
-        try await pages(control, output, &summary) { cursor in
-            try await encoder.relations.complete(
-                try await client.searchContacts(
-                    query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true)),
-                client: client)
+        try await pages(control, output, &summary, first: first) { cursor in
+            try await encoder.relations.complete(try await fetch(cursor), client: client)
         } each: { page, index, buffer, summary in
             let contact = page.contacts[index]
             guard contact.updatedAt >= since else {
@@ -212,86 +232,171 @@ public enum ExportRun {
 
     // MARK: Partitioned
 
+    /// What a partitioned export covers and how it is split.
+    struct PartitionScope: Sendable {
+        /// Filters every partition has (the incremental window).
+        var base: [JSONValue] = []
+        var fields: [SplitField] = [.created, .signedUp]
+        /// The first field's oldest and newest values, and the contacts in scope.
+        var oldest: Int
+        var newest: Int
+        var total: Int
+        /// Incremental: contacts updated before this are left out.
+        var since: Int?
+    }
+
+    /// What paging a partition did.
+    struct PartitionCounts: Sendable {
+        var written = 0
+        var older = 0
+        var newest: Int?
+
+        mutating func add(_ other: PartitionCounts) {
+            written += other.written
+            older += other.older
+            newest = [newest, other.newest].compactMap { $0 }.max()
+        }
+    }
+
+    /// Every contact, split by `created_at` days (then `signed_up_at` days for a day too big).
     private static func partitioned(
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
         _ control: ExportControl, spoolNear path: String, _ summary: inout ExportSummary
     ) async throws {
         let everything = roleFilter(options.role)
-        let first = try await client.searchContacts(query: everything, perPage: 1, sort: ("created_at", true))
-        let last = try await client.searchContacts(query: everything, perPage: 1, sort: ("created_at", false))
+        async let firstPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", true))
+        async let lastPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", false))
+        let (first, last) = try await (firstPage, lastPage)
         control.pageCount.add(2, ordering: .relaxed)
-        summary.totalCount = first.totalCount
-        control.expected.store(first.totalCount ?? -1, ordering: .relaxed)
-        guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else { return }
-        // Ten minutes of margin for a server clock ahead of ours (what the catch-up writes again is dropped by id).
-        let started = Int(client.now) - 600
-        let total = first.totalCount ?? 0
+        guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else {
+            summary.totalCount = first.totalCount
+            return
+        }
+        let scope = PartitionScope(oldest: oldest, newest: newest, total: first.totalCount ?? 0)
+        try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
+    }
+
+    /// Pages the partitions of `scope` in parallel, each into a spool appended to the output in order.
+    ///
+    /// Where a contact can move between partitions (a split by a field that can change), writes are de-duplicated by
+    /// id and a catch-up search for contacts updated since the start writes one that moved past its partition.
+    private static func partitioned(
+        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
+        _ control: ExportControl, spoolNear path: String, _ scope: PartitionScope, _ summary: inout ExportSummary
+    ) async throws {
+        summary.totalCount = scope.total
+        control.expected.store(scope.total, ordering: .relaxed)
+        // Ten minutes of margin for search-index lag and a server clock ahead of ours (the catch-up reads the
+        // contacts updated since, newest first, and drops by id what was written already).
+        let started = Int(client.now) - ExportBookmark.lag
         let planner = PartitionPlanner(
             client: client, role: chosenRole(options.role), concurrency: options.concurrency,
-            target: max(options.perPage, total / max(1, options.concurrency * options.rangesPerWorker)))
-        let partitions = try await planner.plan(oldest: oldest, newest: newest, total: total)
+            target: max(options.perPage, scope.total / max(1, options.concurrency * options.rangesPerWorker)),
+            base: scope.base, fields: scope.fields, perPage: options.perPage)
+        let partitions = try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
         summary.ranges = partitions.count
-        // A contact can move between partitions split by signed_up_at (it can change): those are written once, by
-        // id, and a catch-up search for contacts updated since the start finds one that moved past its partition.
         let movable = partitions.contains(where: \.canMove)
         let written = WrittenIDs()
         let directory = path == "-" || !path.contains("/") ? "." : String(path[..<path.lastIndex(of: "/")!])
         let merger = RangeMerger(count: partitions.count, output: output, directory: directory)
         defer { merger.removeSpools() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let counts = try await withThrowingTaskGroup(of: PartitionCounts.self) { group in
             for _ in 0..<min(options.concurrency, partitions.count) {
                 group.addTask {
+                    var counts = PartitionCounts()
                     while let index = merger.claim() {
                         let filters = chosenRole(options.role) + partitions[index].filters
-                        let query = filters.isEmpty ? everything : combined("AND", filters)
+                        let query = filters.isEmpty ? roleFilter(nil) : combined("AND", filters)
                         let spool = try merger.spool(index)
-                        let count = try await page(
+                        let paged = try await page(
                             client, query: query, options: options, encoder: encoder, into: spool, control: control,
-                            written: movable ? written : nil)
-                        try merger.complete(index, contacts: count)
+                            since: scope.since, written: movable ? written : nil)
+                        try merger.complete(index, contacts: paged.written)
+                        counts.add(paged)
                     }
+                    return counts
                 }
             }
-            try await group.waitForAll()
+            var total = PartitionCounts()
+            for try await counts in group { total.add(counts) }
+            return total
         }
         summary.contacts = merger.contacts
+        summary.olderDropped = counts.older
+        summary.newestUpdate = counts.newest
         guard movable else { return }
-        // Contacts updated since the start (day-granular search, then exact): one that moved from a partition not
-        // paged yet into one paged already is written here; one written already is not written again.
-        let catchUp = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", started - 86_400)])
-        var cursor: String?
-        var buffer: [UInt8] = []
-        repeat {
-            try checkStopped(control)
-            let page = try await encoder.relations.complete(
-                try await client.searchContacts(
-                    query: catchUp, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true)),
-                client: client)
-            control.pageCount.add(1, ordering: .relaxed)
-            buffer.removeAll(keepingCapacity: true)
-            for (index, contact) in page.contacts.enumerated()
-            where contact.updatedAt >= started && written.insert(contact.id) {
-                encoder.append(page, at: index, to: &buffer)
-                summary.contacts += 1
-            }
-            try output.write(buffer)
-            cursor = page.nextCursor
-        } while cursor != nil
+        await control.partitionsDone?()
+        let caught = try await catchUp(
+            client, options, encoder, output, control, written: written, updatedSince: started, since: scope.since)
+        summary.contacts += caught.written
+        summary.newestUpdate = [summary.newestUpdate, caught.newest].compactMap { $0 }.max()
         summary.duplicatesDropped = written.duplicates
     }
 
-    /// Pages one range into its spool, sorted by `created_at`, which never changes: the cursor continues after the
-    /// page's last contact, so no contact comes twice and no set of ids is needed (eight ranges in flight over a
-    /// million contacts held 40 MB of them).
-    /// - Parameter written: the ids written so far, when contacts can move between partitions: a contact already
-    ///   written is not written again.
+    /// Writes the contacts updated at or after `updatedSince` that no partition wrote: one that moved from a
+    /// partition not paged yet into one paged already.
+    ///
+    /// Newest first, stopping at the first one older than `updatedSince` (the date filter alone matches whole days,
+    /// and a workspace imported today would be read again whole). A contact updated while a pass pages jumps ahead
+    /// of its cursor, so a pass of more than one page is followed by one for contacts updated at or after the
+    /// newest it saw (one call when there are none).
+    private static func catchUp(
+        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
+        _ control: ExportControl, written: WrittenIDs, updatedSince: Int, since: Int?
+    ) async throws -> PartitionCounts {
+        var counts = PartitionCounts()
+        var threshold = updatedSince
+        var buffer: [UInt8] = []
+        for _ in 0..<8 {
+            let query = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", threshold - 86_400)])
+            var cursor: String?
+            var pages = 0
+            var newest = threshold
+            repeat {
+                try checkStopped(control)
+                let page = try await encoder.relations.complete(
+                    try await client.searchContacts(
+                        query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", false)),
+                    client: client)
+                control.pageCount.add(1, ordering: .relaxed)
+                pages += 1
+                cursor = page.nextCursor
+                buffer.removeAll(keepingCapacity: true)
+                let before = counts.written
+                for (index, contact) in page.contacts.enumerated() {
+                    guard contact.updatedAt >= threshold else {
+                        cursor = nil
+                        break
+                    }
+                    newest = max(newest, contact.updatedAt)
+                    guard contact.updatedAt >= since ?? Int.min, written.insert(contact.id) else { continue }
+                    encoder.append(page, at: index, to: &buffer)
+                    counts.written += 1
+                    counts.newest = max(counts.newest ?? contact.updatedAt, contact.updatedAt)
+                }
+                try output.write(buffer)
+                control.written.add(counts.written - before, ordering: .relaxed)
+            } while cursor != nil
+            guard pages > 1 else { break }
+            threshold = newest
+        }
+        return counts
+    }
+
+    /// Pages one partition into its spool, sorted by `created_at`, which never changes: the cursor continues after
+    /// the page's last contact, so no contact comes twice within it and no set of ids is needed for partitions that
+    /// contacts cannot leave (eight ranges in flight over a million contacts held 40 MB of them).
+    /// - Parameters:
+    ///   - since: incremental: contacts updated before it are counted and left out.
+    ///   - written: the ids written so far, when contacts can move between partitions: a contact already written is
+    ///     not written again.
     private static func page(
         _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
-        into spool: SpoolFile, control: ExportControl, written: WrittenIDs? = nil
-    ) async throws -> Int {
+        into spool: SpoolFile, control: ExportControl, since: Int?, written: WrittenIDs?
+    ) async throws -> PartitionCounts {
         var cursor: String?
         var buffer: [UInt8] = []
-        var total = 0
+        var counts = PartitionCounts()
         repeat {
             try checkStopped(control)
             let page = try await encoder.relations.complete(
@@ -301,16 +406,22 @@ public enum ExportRun {
             control.pageCount.add(1, ordering: .relaxed)
             buffer.removeAll(keepingCapacity: true)
             var count = 0
-            for index in page.contacts.indices where written?.insert(page.contacts[index].id) ?? true {
+            for (index, contact) in page.contacts.enumerated() {
+                if let since, contact.updatedAt < since {
+                    counts.older += 1
+                    continue
+                }
+                guard written?.insert(contact.id) ?? true else { continue }
                 encoder.append(page, at: index, to: &buffer)
                 count += 1
+                counts.newest = max(counts.newest ?? contact.updatedAt, contact.updatedAt)
             }
             try spool.write(buffer)
-            total += count
+            counts.written += count
             control.written.add(count, ordering: .relaxed)
             cursor = page.nextCursor
         } while cursor != nil
-        return total
+        return counts
     }
 
     private static func checkStopped(_ control: ExportControl) throws {

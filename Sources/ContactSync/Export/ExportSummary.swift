@@ -10,7 +10,7 @@ public struct ExportSummary: Sendable {
     public var format: ExportFormat
     public var contacts = 0
     public var pages = 0
-    /// `created_at` ranges paged in parallel (0 for a sequential export).
+    /// Partitions paged in parallel (0 for a sequential export).
     public var ranges = 0
     /// Why `--concurrency` did not partition the export, when it was asked to and did not.
     public var sequentialBecause: String?
@@ -47,7 +47,7 @@ public struct ExportSummary: Sendable {
             lines[1] += " \(note)"
         }
         lines.append(
-            "pages:           \(pages)" + (ranges > 0 ? " in \(ranges) created_at ranges" : "")
+            "pages:           \(pages)" + (ranges > 0 ? " in \(ranges) partitions" : "")
                 + (sequentialBecause.map { " (sequential: \($0))" } ?? ""))
         if let updatedSince {
             let note = updatedSinceIsBareDate ? " (a bare date, taken as midnight UTC)" : ""

@@ -1,5 +1,6 @@
 import IntercomAPI
 import JSONText
+import Synchronization
 
 /// One piece of a partitioned export: the filters of its search, and whether a contact can move into or out of it
 /// while the export runs (a split by `signed_up_at`, which can change; `created_at` never does).
@@ -9,35 +10,162 @@ struct Partition: Sendable {
     var canMove: Bool
 }
 
+/// A date field a partitioned export splits by, in whole days.
+struct SplitField: Sendable {
+    var name: String
+    /// Whether a contact's value can change while the export runs (`created_at` cannot).
+    var canMove: Bool
+    /// Whether contacts can lack a value (they get a partition `= null` of their own).
+    var hasNulls: Bool
+
+    static let created = SplitField(name: "created_at", canMove: false, hasNulls: false)
+    static let updated = SplitField(name: "updated_at", canMove: true, hasNulls: false)
+    static let signedUp = SplitField(name: "signed_up_at", canMove: true, hasNulls: true)
+}
+
 /// Splits a workspace into partitions of about equal numbers of contacts, by what it holds rather than by the
-/// calendar (issue #24): `created_at` day ranges sized by their `total_count` (a search with `per_page: 1`), split
-/// where a range holds too many and merged where neighbours hold few; a single day that still holds too many (a
-/// migration creates every contact on one day) is split by `signed_up_at` day ranges plus `signed_up_at = null`,
-/// which Intercom's search expresses exactly (dates match whole days; at most two levels and 15 filters a group).
+/// calendar (issue #24): day ranges of the first field sized by their `total_count` (a search with `per_page: 1`),
+/// split where a range holds too many and merged where neighbours hold few; a single day that still holds too many
+/// (a migration creates every contact on one day; a nightly import updates them on one day) is split the same way
+/// by the next field, and so on. Dates match whole days and at most two levels and 15 filters a group are allowed,
+/// so every query is one Intercom's documented search expresses exactly.
 struct PartitionPlanner: Sendable {
     let client: IntercomClient
     let role: [JSONValue]
     let concurrency: Int
     /// Contacts a partition should hold, about.
     let target: Int
+    /// Filters every partition has (an incremental export's `updated_at` window).
+    var base: [JSONValue] = []
+    /// The fields to split by: days of the first, then each day too big by the next.
+    var fields: [SplitField] = [.created, .signedUp]
+    /// Contacts a page holds.
+    var perPage = 150
+    /// Whether search takes `$` on `id`, once asked.
+    let idSuffixes = Answer()
+
+    /// An answer found once and kept for the run.
+    final class Answer: Sendable {
+        private let stored = Mutex<Bool?>(nil)
+        var value: Bool? {
+            get { stored.withLock { $0 } }
+            set { stored.withLock { $0 = newValue } }
+        }
+    }
 
     static let day = 86_400
-    /// `signed_up_at` candidates reach back this far (2000-01-01).
-    static let earliestSignUp = 946_684_800
+    /// Edges of a field are searched above this time (2000-01-01), which also leaves out contacts without a value.
+    static let earliest = 946_684_800
 
-    /// The partitions of the contacts created from `oldest` to `newest` (epoch seconds), `total` of them.
+    /// The partitions of the `total` contacts whose first field lies from `oldest` to `newest` (epoch seconds).
     func plan(oldest: Int, newest: Int, total: Int) async throws -> [Partition] {
         let initial = DayRanges(oldest: oldest, newest: newest, count: max(2, total / max(1, target)))
-        var partitions: [Partition] = []
-        for range in try await sized(initial.intervals(newest: newest), field: "created_at", base: []) {
-            if range.count > 2 * target && range.days == 1, let pieces = try await bySignUp(range) {
-                partitions += pieces
+        let ranges = try await sized(initial.intervals(newest: newest), field: fields[0].name, base: base)
+        return try await partitions(of: ranges, level: 0, base: base, moved: false)
+    }
+
+    /// Each range as a partition, or, for a single day that holds too many, as its pieces by the next field (by the
+    /// ids' last digits after the last field).
+    private func partitions(of ranges: [CountedInterval], level: Int, base: [JSONValue], moved: Bool) async throws
+        -> [Partition]
+    {
+        let canMove = moved || fields[level].canMove
+        var result: [Partition] = []
+        for range in ranges {
+            let filters = base + range.interval.filters(fields[level].name)
+            if range.count > 2 * target && range.days == 1 && level + 1 < fields.count,
+                let pieces = try await split(filters, count: range.count, level: level + 1, moved: canMove)
+            {
+                result += pieces
+            } else if range.count > 2 * target && range.days == 1 {
+                result += try await byID(filters, count: range.count, canMove: canMove)
             } else {
-                partitions.append(
-                    Partition(filters: range.interval.filters("created_at"), count: range.count, canMove: false))
+                result.append(Partition(filters: filters, count: range.count, canMove: canMove))
             }
         }
-        return partitions
+        return result
+    }
+
+    /// A partition that no date splits any further (every contact of one day, or all without a sign-up date), split by
+    /// the last hex digits of the contacts' ids (`id $ "3"`; Intercom's ids end in a counter, so the digits are about
+    /// even, and an id never changes): about `count / target` pieces, each an OR of at most 15 suffixes. Unsplit
+    /// when the workspace's search refuses `$` on `id` (asked once, with a count).
+    private func byID(_ filters: [JSONValue], count: Int, canMove: Bool) async throws -> [Partition] {
+        // Pieces of at least two pages: a smaller one costs a call for what paging would fetch anyway.
+        let wanted = min(256, count / max(target, 2 * perPage))
+        guard wanted >= 2, try await idSuffixesWork() else {
+            return [Partition(filters: filters, count: count, canMove: canMove)]
+        }
+        // One hex digit gives up to 16 pieces; two give 256 suffixes, at least 18 pieces so that each holds 15.
+        let (digits, classes, pieces) = wanted <= 16 ? (1, 16, wanted) : (2, 256, max(18, wanted))
+        return (0..<pieces).map { piece in
+            let suffixes = stride(from: piece, to: classes, by: pieces).map {
+                ExportRun.filter("id", "$", .string(String($0, radix: 16).leftPadded(to: digits)))
+            }
+            return Partition(
+                filters: filters + [ExportRun.combined("OR", suffixes)], count: count / pieces, canMove: canMove)
+        }
+    }
+
+    /// Whether search takes `$` on `id` (one count, asked once a run).
+    private func idSuffixesWork() async throws -> Bool {
+        if let known = idSuffixes.value { return known }
+        let query = ExportRun.combined("AND", role + [ExportRun.filter("id", "$", .string("0"))])
+        do {
+            _ = try await client.searchContacts(query: query, perPage: 1)
+            idSuffixes.value = true
+        } catch {
+            // Refused as a query (400, 422): not this workspace's search; anything else stops the export as usual.
+            guard case .validation = error.kind else { throw error }
+            idSuffixes.value = false
+        }
+        return idSuffixes.value ?? false
+    }
+
+    /// The `count` contacts of `filters` (one day of the previous field) by day ranges of `fields[level]` between
+    /// their earliest and latest values (and `= null`); nil when the pieces' counts fall well short of the day's
+    /// (the day is then paged as one).
+    private func split(_ filters: [JSONValue], count: Int, level: Int, moved: Bool) async throws -> [Partition]? {
+        let field = fields[level]
+        let known = filters + [ExportRun.filter(field.name, ">", ExportRun.number(Self.earliest))]
+        let query = ExportRun.combined("AND", role + known)
+        let client = self.client
+        async let first = client.searchContacts(query: query, perPage: 1, sort: (field.name, true))
+        async let last = client.searchContacts(query: query, perPage: 1, sort: (field.name, false))
+        let edges = (try await first.contacts.first, try await last.contacts.first)
+        var pieces: [CountedInterval] = []
+        if let low = edges.0.flatMap({ Self.value(field.name, of: $0) }),
+            let high = edges.1.flatMap({ Self.value(field.name, of: $0) })
+        {
+            let candidates = DayRanges(oldest: low, newest: max(low, high), count: max(2, count / max(1, target)))
+            pieces = try await sized(candidates.intervals(newest: max(low, high)), field: field.name, base: filters)
+        }
+        let nullFilters = filters + [ExportRun.filter(field.name, "=", .null)]
+        let nulls = field.hasNulls ? try await counts([nullFilters])[0] : 0
+        // Contacts that change while the pieces are counted make the sums differ a little; a large gap would mean
+        // that the search does not cover the day this way, and the day is paged as one.
+        guard !pieces.isEmpty, pieces.reduce(0, { $0 + $1.count }) + nulls >= count - max(10, count / 50) else {
+            return nil
+        }
+        var result = try await partitions(of: pieces, level: level, base: filters, moved: moved)
+        if field.hasNulls {
+            // Contacts without the field (leads have no sign-up date) can be many: split by id when they are.
+            let canMove = moved || field.canMove
+            result +=
+                nulls > 2 * target
+                ? try await byID(nullFilters, count: nulls, canMove: canMove)
+                : [Partition(filters: nullFilters, count: nulls, canMove: canMove)]
+        }
+        return result
+    }
+
+    /// A contact's value of one of the split fields.
+    static func value(_ field: String, of contact: IntercomContact) -> Int? {
+        switch field {
+        case "created_at": return contact.createdAt
+        case "updated_at": return contact.updatedAt
+        default: return contact.signedUpAt
+        }
     }
 
     /// `intervals` of `field` (with the filters `base`), counted, split in halves where one holds too many and spans
@@ -76,40 +204,6 @@ struct PartitionPlanner: Sendable {
             }
         }
         return merged
-    }
-
-    /// A single day's contacts by `signed_up_at` day ranges and `= null`; nil when the pieces' counts fall well short
-    /// of the day's (the day is then paged as one).
-    private func bySignUp(_ range: CountedInterval) async throws -> [Partition]? {
-        let dayFilters = range.interval.filters("created_at")
-        // The day's earliest and latest sign-up dates (`>` a date long past leaves out the contacts without one),
-        // then ranges of about equal days between them, sized by their counts like created_at's.
-        let known = dayFilters + [ExportRun.filter("signed_up_at", ">", ExportRun.number(Self.earliestSignUp))]
-        let role = self.role
-        func edge(_ ascending: Bool) async throws -> Int? {
-            let query = ExportRun.combined("AND", role + known)
-            let page = try await client.searchContacts(query: query, perPage: 1, sort: ("signed_up_at", ascending))
-            return page.contacts.first?.signedUpAt
-        }
-        let earliest = try await edge(true) ?? Self.earliestSignUp
-        let latest = try await edge(false) ?? range.interval.high
-        let candidates = DayRanges(
-            oldest: earliest, newest: max(earliest, latest), count: max(2, 2 * range.count / max(1, target))
-        ).intervals(newest: max(earliest, latest))
-        let pieces = try await sized(candidates, field: "signed_up_at", base: dayFilters)
-        let nullFilters = dayFilters + [ExportRun.filter("signed_up_at", "=", .null)]
-        let nulls = try await counts([nullFilters])[0]
-        // Contacts that change while the pieces are counted make the sums differ a little; a large gap would mean
-        // that the search does not cover the day this way, and the day is paged as one.
-        guard pieces.reduce(0, { $0 + $1.count }) + nulls >= range.count - max(10, range.count / 50) else {
-            return nil
-        }
-        return pieces.map { piece(dayFilters, $0.interval, $0.count) }
-            + [Partition(filters: nullFilters, count: nulls, canMove: true)]
-    }
-
-    private func piece(_ dayFilters: [JSONValue], _ interval: DayInterval, _ count: Int) -> Partition {
-        Partition(filters: dayFilters + interval.filters("signed_up_at"), count: count, canMove: true)
     }
 
     private func counted(_ intervals: [DayInterval], field: String, base: [JSONValue]) async throws
@@ -194,5 +288,12 @@ extension DayRanges {
                 from: index == 0 ? nil : starts[index], to: index + 1 < starts.count ? starts[index + 1] : nil,
                 low: starts[index], high: high)
         }
+    }
+}
+
+extension String {
+    /// The string with leading zeros up to `length` characters.
+    func leftPadded(to length: Int) -> String {
+        count >= length ? self : String(repeating: "0", count: length - count) + self
     }
 }

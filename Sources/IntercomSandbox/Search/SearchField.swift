@@ -22,10 +22,21 @@ struct SearchField: Sendable {
         }
     }
 
+    /// Which of the contact's values the field is, decided once when the query is parsed (not for every contact a
+    /// search tests).
+    enum Key: Sendable, Equatable {
+        case id, role, name, avatar, email, emailDomain, phone, externalID, ownerID
+        case createdAt, updatedAt, signedUpAt, lastSeenAt
+        case unsubscribed, markedSpam, hardBounced
+        case custom(String)
+        case unset
+    }
+
     let name: String
     let type: FieldType
+    let key: Key
     /// Email matching ignores case (Intercom does not document it; the CLI lower-cases emails anyway).
-    var caseInsensitive: Bool { name == "email" || name == "email_domain" }
+    let caseInsensitive: Bool
 
     private static let standard: [String: FieldType] = [
         "id": .string, "role": .string, "name": .string, "avatar": .string, "email": .string,
@@ -41,6 +52,8 @@ struct SearchField: Sendable {
 
     init?(name: String, customAttributes: [String: DataAttribute]) {
         self.name = name
+        caseInsensitive = name == "email" || name == "email_domain"
+        key = Self.key(name)
         if let type = SearchField.standard[name] {
             self.type = type
         } else if name.hasPrefix("custom_attributes."),
@@ -58,32 +71,59 @@ struct SearchField: Sendable {
         }
     }
 
+    private static func key(_ name: String) -> Key {
+        switch name {
+        case "id": .id
+        case "role": .role
+        case "name": .name
+        case "avatar": .avatar
+        case "email": .email
+        case "email_domain": .emailDomain
+        case "phone", "formatted_phone": .phone
+        case "external_id": .externalID
+        case "owner_id": .ownerID
+        case "created_at": .createdAt
+        case "updated_at": .updatedAt
+        case "signed_up_at": .signedUpAt
+        case "last_seen_at": .lastSeenAt
+        case "unsubscribed_from_emails": .unsubscribed
+        case "marked_email_as_spam": .markedSpam
+        case "has_hard_bounced": .hardBounced
+        default:
+            name.hasPrefix("custom_attributes.") ? .custom(String(name.dropFirst("custom_attributes.".count))) : .unset
+        }
+    }
+
     /// The contact's value of this field; nil when unset.
     func value(of contact: Contact) -> SearchValue? {
+        withUnsafePointer(to: contact) { value(of: $0) }
+    }
+
+    /// The value of this field of the contact at `contact`, read where it lies.
+    func value(of pointer: UnsafePointer<Contact>) -> SearchValue? {
         func text(_ value: String?) -> SearchValue? { value.map(SearchValue.text) }
         func number(_ value: Int?) -> SearchValue? { value.map { .number(Double($0)) } }
-        switch name {
-        case "id": return .text(contact.id)
-        case "role": return .text(contact.role)
-        case "name": return text(contact.name)
-        case "avatar": return text(contact.avatar)
-        case "email": return text(contact.email)
-        case "email_domain": return text(contact.emailDomain)
-        case "phone", "formatted_phone": return text(contact.phone)
-        case "external_id": return text(contact.externalID)
-        case "owner_id": return number(contact.ownerID)
-        case "created_at": return number(contact.createdAt)
-        case "updated_at": return number(contact.updatedAt)
-        case "signed_up_at": return number(contact.signedUpAt)
-        case "last_seen_at": return number(contact.lastSeenAt)
-        case "unsubscribed_from_emails": return .flag(contact.unsubscribedFromEmails)
-        case "marked_email_as_spam": return .flag(contact.markedEmailAsSpam)
-        case "has_hard_bounced": return .flag(contact.hasHardBounced)
-        default:
-            guard name.hasPrefix("custom_attributes.") else { return nil }
-            let key = String(name.dropFirst("custom_attributes.".count))
-            guard let value = contact.customAttributes[key] else { return nil }
+        switch key {
+        case .id: return .text(pointer.pointee.id)
+        case .role: return .text(pointer.pointee.role)
+        case .name: return text(pointer.pointee.name)
+        case .avatar: return text(pointer.pointee.avatar)
+        case .email: return text(pointer.pointee.email)
+        case .emailDomain: return text(pointer.pointee.emailDomain)
+        case .phone: return text(pointer.pointee.phone)
+        case .externalID: return text(pointer.pointee.externalID)
+        case .ownerID: return number(pointer.pointee.ownerID)
+        case .createdAt: return number(pointer.pointee.createdAt)
+        case .updatedAt: return number(pointer.pointee.updatedAt)
+        case .signedUpAt: return number(pointer.pointee.signedUpAt)
+        case .lastSeenAt: return number(pointer.pointee.lastSeenAt)
+        case .unsubscribed: return .flag(pointer.pointee.unsubscribedFromEmails)
+        case .markedSpam: return .flag(pointer.pointee.markedEmailAsSpam)
+        case .hardBounced: return .flag(pointer.pointee.hasHardBounced)
+        case .custom(let key):
+            guard let value = pointer.pointee.customAttributes[key] else { return nil }
             return SearchValue(value, as: type)
+        case .unset: return nil
         }
     }
 }

@@ -1,7 +1,9 @@
 /// What search sees: snapshots of contacts as of `searchLag` ago, with hash indexes for exact lookups.
 struct SearchIndex: Sendable {
-    /// Snapshots by sequence - 1 (nil: never visible, deleted or archived).
-    private var snapshots: [Contact?] = []
+    /// Snapshots by sequence - 1, where ``visible`` says so (otherwise never visible, deleted or archived). Not an
+    /// array of optionals: a scan lends each contact to the query, where unwrapping one copied it.
+    private var snapshots: [Contact] = []
+    private var visible: [Bool] = []
     private var sequenceByID: [String: Int] = [:]
     private var byEmail: [String: Set<Int>] = [:]
     private var byExternalID: [String: Set<Int>] = [:]
@@ -9,18 +11,27 @@ struct SearchIndex: Sendable {
     /// sorted by it continue from the cursor instead of scanning the workspace. Deleted ones stay, and are skipped.
     private var byCreated: [(createdAt: Int, sequence: Int)] = []
 
+    /// What stands where no contact is visible.
+    private static let placeholder = Contact(id: "", sequence: 0, role: "user", createdAt: 0, updatedAt: 0)
+
     /// Makes `contact` (or its absence) what search sees for `id`.
     mutating func update(id: String, to contact: Contact?) {
-        if let sequence = sequenceByID[id], let old = snapshots[sequence - 1] {
+        if let sequence = sequenceByID[id], visible[sequence - 1] {
+            let old = snapshots[sequence - 1]
             if let email = old.email?.lowercased() { byEmail[email]?.remove(sequence) }
             if let externalID = old.externalID { byExternalID[externalID]?.remove(sequence) }
-            snapshots[sequence - 1] = nil
+            visible[sequence - 1] = false
+            snapshots[sequence - 1] = Self.placeholder
         }
         guard let contact, !contact.archived else { return }
         if sequenceByID[id] == nil { insertCreated(contact) }
         sequenceByID[id] = contact.sequence
-        while snapshots.count < contact.sequence { snapshots.append(nil) }
+        while snapshots.count < contact.sequence {
+            snapshots.append(Self.placeholder)
+            visible.append(false)
+        }
         snapshots[contact.sequence - 1] = contact
+        visible[contact.sequence - 1] = true
         if let email = contact.email?.lowercased() { byEmail[email, default: []].insert(contact.sequence) }
         if let externalID = contact.externalID { byExternalID[externalID, default: []].insert(contact.sequence) }
     }
@@ -43,8 +54,9 @@ struct SearchIndex: Sendable {
         var remaining = 0
         var best: [(key: (SearchValue?, Int), contact: Contact)] = []
         best.reserveCapacity(perPage + 1)
+        // Called for a contact that matches: the test itself is made where the contact lies, so that the many that do
+        // not match are never copied.
         func consider(_ contact: Contact) {
-            guard request.query.matches(contact) else { return }
             total += 1
             let key = (field?.value(of: contact), contact.sequence)
             if let cursorKey, !before(cursorKey, key) { return }
@@ -59,19 +71,29 @@ struct SearchIndex: Sendable {
             best.insert((key, contact), at: low)
             if best.count > perPage { best.removeLast() }
         }
-        if let sequences = candidates(request.query) {
-            for sequence in sequences.sorted() {
-                if let contact = snapshots[sequence - 1] { consider(contact) }
+        let query = request.query
+        // Through a pointer, whose subscript lends the contact where it lies (a buffer's copies it: a retain and a
+        // release of each of its fields for every contact tested, most of a search's time).
+        snapshots.withUnsafeBufferPointer { buffer in
+            guard let contacts = buffer.baseAddress else { return }
+            if let sequences = candidates(request.query) {
+                for sequence in sequences.sorted() where visible[sequence - 1] && query.matches(contacts + sequence - 1)
+                {
+                    consider(contacts[sequence - 1])
+                }
+            } else if let bounds = Self.createdBounds(request.query) {
+                // A created_at range (a partitioned export's): only the contacts created near it are tested.
+                var index = firstCreated { $0.createdAt < bounds.lowerBound }
+                while index < byCreated.count && byCreated[index].createdAt <= bounds.upperBound {
+                    let position = byCreated[index].sequence - 1
+                    if visible[position] && query.matches(contacts + position) { consider(contacts[position]) }
+                    index += 1
+                }
+            } else {
+                for position in buffer.indices where visible[position] && query.matches(contacts + position) {
+                    consider(contacts[position])
+                }
             }
-        } else if let bounds = Self.createdBounds(request.query) {
-            // A created_at range (a partitioned export's): only the contacts created near it are tested.
-            var index = firstCreated { $0.createdAt < bounds.lowerBound }
-            while index < byCreated.count && byCreated[index].createdAt <= bounds.upperBound {
-                if let contact = snapshots[byCreated[index].sequence - 1] { consider(contact) }
-                index += 1
-            }
-        } else {
-            for case let contact? in snapshots { consider(contact) }
         }
         let page = best.map(\.contact)
         let pageNumber = request.cursor?.page ?? 1
@@ -120,15 +142,19 @@ struct SearchIndex: Sendable {
         if !request.ascending, index >= 0, (byCreated[index].createdAt, byCreated[index].sequence) == key { index -= 1 }
         var page: [Contact] = []
         var more = false
-        while index >= 0 && index < byCreated.count {
-            if let contact = snapshots[byCreated[index].sequence - 1], request.query.matches(contact) {
-                if page.count == request.perPage {
-                    more = true
-                    break
+        snapshots.withUnsafeBufferPointer { buffer in
+            guard let contacts = buffer.baseAddress else { return }
+            while index >= 0 && index < byCreated.count {
+                let position = byCreated[index].sequence - 1
+                if visible[position], request.query.matches(contacts + position) {
+                    if page.count == request.perPage {
+                        more = true
+                        break
+                    }
+                    page.append(contacts[position])
                 }
-                page.append(contact)
+                index += request.ascending ? 1 : -1
             }
-            index += request.ascending ? 1 : -1
         }
         var next: SearchCursor?
         if more, let last = page.last {

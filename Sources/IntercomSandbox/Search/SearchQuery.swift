@@ -40,7 +40,9 @@ indirect enum SearchQuery: Sendable {
         return .filter(try SearchFilter(object, operator: op, customAttributes: customAttributes))
     }
 
-    func matches(_ contact: Contact) -> Bool {
+    /// Whether the contact at `contact` matches: read field by field where it lies (passing the contact itself
+    /// copied it, a retain and a release of each of its fields, for every contact a search tests).
+    func matches(_ contact: UnsafePointer<Contact>) -> Bool {
         switch self {
         case .filter(let filter): filter.matches(contact)
         case .group(true, let children): children.allSatisfy { $0.matches(contact) }
@@ -108,7 +110,7 @@ struct SearchFilter: Sendable {
         }
     }
 
-    func matches(_ contact: Contact) -> Bool {
+    func matches(_ contact: UnsafePointer<Contact>) -> Bool {
         let actual = field.value(of: contact)
         switch op {
         case .equal: return equals(actual, values[0])

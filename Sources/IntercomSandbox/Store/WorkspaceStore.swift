@@ -389,14 +389,23 @@ final class WorkspaceStore: Sendable {
 }
 
 extension WorkspaceStore {
-    /// Creates `count` synthetic users (`user<N>@example.com`, external id `ext-<N>`), created over the past year
-    /// in order, visible to search at once: a workspace to benchmark and rehearse against.
-    /// Makes `count` synthetic contacts, spread in time as `shape` says over `days` days.
-    func preload(count: Int, shape: PreloadShape = .spread, days: Int = 365) {
+    /// Makes `count` synthetic contacts (`user<N>@…`, external id `ext-<N>`), spread in time as `shape` says over
+    /// `days` days, visible to search at once: a workspace to benchmark and rehearse against.
+    /// - Parameters:
+    ///   - importedDaysAgo: migration: the import ran on the day this many days ago (0: it has just ended).
+    ///   - changedPercent: this share of the contacts were updated in the last six hours (what a nightly
+    ///     incremental export finds).
+    func preload(
+        count: Int, shape: PreloadShape = .spread, days: Int = 365, importedDaysAgo: Int = 0, changedPercent: Int = 0
+    ) {
         guard count > 0 else { return }
         let now = clock.now()
         let span = Double(max(1, days)) * 86_400
-        let today = (Int(now) / 86_400) * 86_400
+        // One import runs at about 150 contacts a second; one that ran days ago ran in the morning of its day.
+        let importDuration = max(60, count / 150)
+        let importEnd =
+            importedDaysAgo == 0
+            ? Int(now) : (Int(now) / 86_400 - importedDaysAgo) * 86_400 + 9 * 3_600 + importDuration
         var random = PreloadRandom(seed: settings.seed)
         state.withLock { state in
             state.bySequence.reserveCapacity(state.bySequence.count + count)
@@ -413,17 +422,20 @@ extension WorkspaceStore {
                         role: "user", externalID: "ext-\(index)", email: "user\(index)@example.com",
                         name: "User \(index)", createdAt: created, updatedAt: created, signedUpAt: created)
                 case .migration:
-                    // One import: created within the day, in file order; what came from the old system varies.
-                    let created = min(today + Int(fraction * 86_000), Int(now))
+                    // One import, in file order; what came from the old system varies.
+                    let created = importEnd - Int(Double(importDuration) * (1 - fraction))
                     let lead = random.next() % 5 == 0
                     // Domain sizes fall off like a power law: a few big ones, a long tail of small ones.
                     let domain = Int(Double(300) * pow(Double(random.next() % 10_000) / 10_000, 3))
-                    let signedUp = random.next() % 10 == 0 ? nil : Int(now) - Int(random.next() % UInt64(span))
+                    let signedUp = random.next() % 10 == 0 ? nil : created - Int(random.next() % UInt64(span))
                     contact = Contact(
                         id: state.ids.next(time: Double(created)), sequence: state.bySequence.count + 1,
                         role: lead ? "lead" : "user", externalID: "ext-\(index)",
                         email: "user\(index)@domain\(domain).example", name: "User \(index)", createdAt: created,
                         updatedAt: created, signedUpAt: lead ? nil : signedUp)
+                }
+                if changedPercent > 0, random.next() % 100 < UInt64(changedPercent) {
+                    contact.updatedAt = max(contact.createdAt, Int(now) - Int(random.next() % 21_600))
                 }
                 guard state.idByExternalID[contact.externalID!] == nil else { continue }
                 state.insert(contact)

@@ -37,33 +37,38 @@ public enum AttributePreflight {
     /// - Throws: ``PreflightError`` listing every missing (unless created) and mismatched attribute, or the
     ///   client's ``IntercomError``.
     public static func run(mapping: MappingFile, client: IntercomClient, createMissing: Bool) async throws -> [String] {
-        let custom = mapping.rules.filter(\.isCustomAttribute)
-        guard !custom.isEmpty else { return [] }
-        var existing: [String: String] = [:]
-        for attribute in try await client.dataAttributes(model: "contact") where attribute["custom"] == .bool(true) {
-            if let name = attribute["name"]?.stringValue {
-                existing[name] = attribute["data_type"]?.stringValue ?? "string"
-            }
-        }
-        var missing: [(String, String)] = []
+        var missing: [(String, String, String)] = []
         var mismatched: [(String, String, String)] = []
-        for rule in custom {
-            guard let type = existing[rule.name] else {
-                missing.append((rule.name, rule.type.rawValue))
-                continue
+        // The contact's custom attributes, then the company's (a model of their own in Intercom).
+        for (model, target) in [("contact", MappingFile.Target.contact), ("company", .company)] {
+            let custom = mapping.rules.filter { $0.isCustomAttribute && $0.target == target }
+            guard !custom.isEmpty else { continue }
+            var existing: [String: String] = [:]
+            for attribute in try await client.dataAttributes(model: model) where attribute["custom"] == .bool(true) {
+                if let name = attribute["name"]?.stringValue {
+                    existing[name] = attribute["data_type"]?.stringValue ?? "string"
+                }
             }
-            if !compatible(rule.type, type) {
-                mismatched.append((rule.name, rule.type.rawValue, type))
+            let label = { (name: String) in model == "company" ? "company." + name : name }
+            for rule in custom {
+                guard let type = existing[rule.name] else {
+                    missing.append((rule.name, rule.type.rawValue, model))
+                    continue
+                }
+                if !compatible(rule.type, type) {
+                    mismatched.append((label(rule.name), rule.type.rawValue, type))
+                }
             }
         }
         if !mismatched.isEmpty || (!missing.isEmpty && !createMissing) {
-            throw PreflightError(missing: createMissing ? [] : missing, mismatched: mismatched)
+            let listed = missing.map { (name: $0.2 == "company" ? "company." + $0.0 : $0.0, type: $0.1) }
+            throw PreflightError(missing: createMissing ? [] : listed, mismatched: mismatched)
         }
         var created: [String] = []
-        for (name, type) in missing {
+        for (name, type, model) in missing {
             _ = try await client.createDataAttribute(
-                name: name, dataType: type, description: "Created by intercom-etl from \(mapping.path)")
-            created.append(name)
+                name: name, dataType: type, model: model, description: "Created by intercom-etl from \(mapping.path)")
+            created.append(model == "company" ? "company." + name : name)
         }
         return created
     }

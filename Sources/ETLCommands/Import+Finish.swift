@@ -38,7 +38,7 @@ extension IntercomETL.Import {
             StandardStreams.printError("error: \(failure)")
             throw ETLExit.inputFailure
         }
-        if summary.failed > 0 { throw ETLExit.rowProblems }
+        if summary.failed > 0 || (summary.relations?.failureCount ?? 0) > 0 { throw ETLExit.rowProblems }
         if summary.rejected > 0 {
             guard let allowance = allowRejects.flatMap(MaxErrors.init),
                 allowance.admits(summary.rejected, of: summary.read)

@@ -87,6 +87,7 @@ extension IntercomETL {
 
         @OptionGroup var input: InputOptions
         @OptionGroup var threads: ReadThreadsOption
+        @OptionGroup var tags: TagOptions
         @OptionGroup var connection: ConnectionOptions
 
         func validate() throws {
@@ -190,7 +191,7 @@ extension IntercomETL {
             options.lookupBatch = lookupBatch
             options.maxErrors = maxErrors.flatMap(MaxErrors.init)
             options.full = full
-            return options
+            return tags.applied(to: options)
         }
     }
 }

@@ -111,7 +111,7 @@ extension ContactMapper {
     public func fields(of payload: JSONObject) -> UInt64 {
         let custom = payload["custom_attributes"]
         var bits: UInt64 = 0
-        for (index, rule) in mapping.rules.prefix(64).enumerated() {
+        for (index, rule) in mapping.rules.prefix(64).enumerated() where rule.target == .contact {
             let member = rule.isCustomAttribute ? custom?[rule.name] : payload[rule.name]
             if member != nil { bits |= 1 << UInt64(index) }
         }

@@ -77,7 +77,13 @@ extension ContactMapper {
             text += ":default=\(rule.defaultValue ?? "\u{0}"):\(canonical(rule.valueMap))"
             text += ":phone=\(rule.region?.code ?? ""):\(rule.regionColumn ?? "\u{0}"):\(rule.takesExtension)"
             text += ":invalid=\(rule.skipsInvalid ? "skip" : "reject"):zone=\(rule.timeZone ?? "")"
-            text += ":dates=\(rule.dateFormats.map(\.description).joined(separator: ","))|"
+            text += ":dates=\(rule.dateFormats.map(\.description).joined(separator: ","))"
+            // Only tag and company rules say more, so that the fingerprints of mappings without them stay as they were
+            // (a sync state would otherwise see every row as changed).
+            if rule.target != .contact {
+                text += ":target=\(rule.target.rawValue):list=\(rule.listSeparator ?? "\u{0}"):slug=\(rule.slug)"
+            }
+            text += "|"
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }

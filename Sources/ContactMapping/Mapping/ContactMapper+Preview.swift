@@ -47,10 +47,22 @@ extension ContactMapper {
         let problems = reject?.problems ?? []
         var fields: [RowPreview.Field] = []
         for (index, rule) in mapping.rules.enumerated() {
+            var name = rule.isCustomAttribute ? "custom_attributes." + rule.name : rule.name
+            if rule.target == .company { name = "company." + name }
             var field = RowPreview.Field(
-                name: rule.isCustomAttribute ? "custom_attributes." + rule.name : rule.name, sent: nil,
-                sources: sources(of: index, rule, in: record), note: nil)
-            if let contact {
+                name: name, sent: nil, sources: sources(of: index, rule, in: record), note: nil)
+            if let contact, rule.target != .contact {
+                // Tags and companies are sent by calls of their own: every one the row names is shown.
+                let values: [String] =
+                    rule.target == .tag
+                    ? contact.tags
+                    : contact.companies.compactMap { company in
+                        (rule.isCustomAttribute
+                            ? company.payload["custom_attributes"]?[rule.name]
+                            : company.payload[rule.name])?.jsonText
+                    }
+                field.sent = values.isEmpty ? nil : values.joined(separator: rule.target == .tag ? "; " : ", ")
+            } else if let contact {
                 let value =
                     rule.isCustomAttribute
                     ? contact.payload["custom_attributes"]?[rule.name] : contact.payload[rule.name]

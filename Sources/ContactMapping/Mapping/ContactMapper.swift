@@ -15,6 +15,10 @@ public enum RejectReason: String, Sendable, CaseIterable {
     case missingIdentity = "missing_email_or_external_id"
     case missingMatchKey = "missing_match_key"
     case duplicateKey = "duplicate_key"
+    /// A company name without a company id (Intercom needs one to create a company).
+    case missingCompanyID = "company_without_id"
+    /// A cell of company ids and one of names that name different numbers of companies.
+    case companyListMismatch = "company_ids_and_names_differ"
     /// Not a reject: a phone's extension that is not sent (no `extension_to`), counted as a warning.
     case extensionDropped = "phone_extension_not_sent"
 }
@@ -59,6 +63,16 @@ public struct MappedContact: Sendable, Equatable {
     public var payload: JSONObject
     /// What was left out of the payload: values refused by a rule with `invalid: skip`, phone extensions not sent.
     public var warnings: [FieldReject] = []
+    /// The tags the row gives the contact (each once, in the mapping's order; Intercom's names ignore case).
+    public var tags: [String] = []
+    /// The companies the row attaches the contact to.
+    public var companies: [CompanyInput] = []
+}
+
+/// A company a row names: its `company_id` and the body of `POST /companies` (an upsert by `company_id`).
+public struct CompanyInput: Sendable, Equatable {
+    public var companyID: String
+    public var payload: JSONObject
 }
 
 /// The outcome of mapping one record.
@@ -157,13 +171,18 @@ public struct ContactMapper: Sendable {
             var identity = false
             var identityRejected = false
             var warnings: [FieldReject] = []
+            var companyPieces = CompanyPieces()
+            var lists = ListValues()
             for position in 0..<program.count {
                 let step = program.steps[position]
                 switch program.evaluate(position, record, &scratch) {
                 case .blank:
-                    if buildsPayload && mapping.empty == .clear && !step.isID {
+                    if buildsPayload && mapping.empty == .clear && !step.isID && step.target == .contact {
                         append(.null, for: step, position, to: &payload, custom: &custom)
                     }
+                case .value(let value) where step.target != .contact:
+                    if case .text(let text) = value { companyPieces.add(position, text, program) }
+                    if buildsPayload { lists.add(position, value, program) }
                 case .value(let value):
                     if step.isMatch, case .text(let key) = value {
                         matchKey = String(decoding: key, as: UTF8.self)
@@ -198,6 +217,9 @@ public struct ContactMapper: Sendable {
                         message:
                             "the match key '\(mapping.match.rawValue)' is empty, so the contact cannot be looked up"))
             }
+            if let reason = companyPieces.problem {
+                problems.append(companyProblem(reason, companyPieces))
+            }
             if var first = problems.first {
                 // The values an `invalid: skip` rule left out are listed after the problems that reject the row, so
                 // that the file can be fixed in one round.
@@ -208,8 +230,10 @@ public struct ContactMapper: Sendable {
             if !custom.members.isEmpty {
                 payload.members.append(JSONObject.Member(key: "custom_attributes", value: .object(custom)))
             }
-            return .contact(
-                MappedContact(role: role ?? "user", matchKey: matchKey ?? "", payload: payload, warnings: warnings))
+            var contact = MappedContact(
+                role: role ?? "user", matchKey: matchKey ?? "", payload: payload, warnings: warnings)
+            if buildsPayload { (contact.tags, contact.companies) = lists.finish() }
+            return .contact(contact)
         }
     }
 

@@ -136,6 +136,24 @@ public enum MappingDraft {
         "addresscountry", "land", "pays", "pais", "paisregiao", "paysregion", "paisregion", "paisdecorreo",
         "paysdepublipostage", "cc",
     ]
+    /// Tag columns (normalised names): HubSpot's and Zendesk's `Tags`, Pipedrive's labels, ours, in five languages.
+    static let tagColumns: Set<String> = [
+        "tags", "tag", "labels", "label", "contacttags", "persontags", "personlabels", "personlabel", "schlagworter",
+        "etiketten", "etiquettes", "etiquetas", "marcadores",
+    ]
+    /// Company name columns: HubSpot's, Salesforce's account, Pipedrive's organization, ours, in five languages.
+    static let companyNameColumns: [String] = [
+        "companyname", "company", "associatedcompany", "accountname", "organizationname", "organization",
+        "organisationname", "organisation", "personorganization", "companies", "firma", "firmenname", "unternehmen",
+        "kontoname", "accountnamede", "entreprise", "nomdelentreprise", "societe", "nomducompte", "empresa",
+        "nombredelaempresa", "nombredelacuenta", "nomedaempresa", "nomedaconta",
+    ]
+    /// Company id columns (the company's id in the system the file comes from, or ours).
+    static let companyIDColumns: [String] = [
+        "companyid", "companyids", "associatedcompanyid", "accountid", "organizationid", "organisationid",
+        "personorganizationid", "firmenid", "kontoid", "identreprise", "iddelaempresa", "iddaempresa",
+    ]
+
     /// Intercom's own export columns that are read-only or ours; they are left out with a comment.
     static let ignored = [
         "id", "role", "createdat", "updatedat", "workspaceid", "hashardbounced", "markedemailasspam",
@@ -450,6 +468,42 @@ public enum MappingDraft {
         }
         if let roleColumn { used.insert(roleColumn) }
         if let lifecycleColumn { used.insert(lifecycleColumn) }
+        // Tags and the company (issue #25): applied by calls of their own, only where a contact lacks them.
+        func unused(_ names: [String]) -> Int? {
+            names.lazy.compactMap { name in
+                keys.indices.first { !used.contains($0) && keys[$0] == name && !values($0).isEmpty }
+            }.first
+        }
+        func separator(_ columns: [Int]) -> String? {
+            let all = columns.flatMap(values)
+            return all.contains { $0.contains(";") } ? ";" : nil
+        }
+        var relationLines: [String] = []
+        if let tags = unused(tagColumns.sorted()) {
+            used.insert(tags)
+            let all = values(tags)
+            let split = all.contains { $0.contains(";") } ? ";" : all.contains { $0.contains(",") } ? "," : ";"
+            relationLines.append(
+                "tags: [{column: \(quote(header[tags])), separator: \(quote(split))}]   # added, never removed "
+                    + "(import --sync-tags makes the file the truth for the tags it names)")
+        }
+        let companyName = unused(companyNameColumns)
+        if let companyName { used.insert(companyName) }
+        let companyID = companyName == nil ? nil : unused(companyIDColumns)
+        if let companyID { used.insert(companyID) }
+        if let companyName {
+            relationLines.append("company:                    # created once, attached to contacts that lack it")
+            if let companyID {
+                relationLines.append("  company_id: \(quote(header[companyID]))")
+            } else {
+                relationLines.append(
+                    "  company_id: {from: name, slug: true}   # made from the name: the same name, the same company")
+            }
+            relationLines.append("  name: \(quote(header[companyName]))")
+            if let split = separator([companyName] + (companyID.map { [$0] } ?? [])) {
+                relationLines.append("  separator: \(quote(split))   # a cell names several companies")
+            }
+        }
         var custom: [(String, String)] = []
         for (column, name) in header.enumerated() where !used.contains(column) {
             let key = keys[column]
@@ -542,6 +596,7 @@ public enum MappingDraft {
                 "custom_attributes:         # each must exist in Intercom (import --create-attributes makes them)")
             lines += custom.map { "  \($0.0): \($0.1)" }
         }
+        lines += relationLines
         if !notes.isEmpty {
             lines.append("")
             lines += notes

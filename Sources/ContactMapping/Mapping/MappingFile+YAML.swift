@@ -84,31 +84,154 @@ extension MappingFile {
                     mapping.rules.append(
                         try parseRule(name, type: type, custom: true, ruleNode, line: nameNode.mark?.line, fail: fail))
                 }
+            case "tags":
+                mapping.rules += try parseTags(value, fail: fail)
+            case "company":
+                mapping.rules += try parseCompany(value, fail: fail)
             default:
-                throw fail(keyNode, "unknown key '\(key)' (known: role, match, empty, fields, custom_attributes)")
+                throw fail(
+                    keyNode,
+                    "unknown key '\(key)' (known: role, match, empty, fields, custom_attributes, tags, company)")
             }
         }
         guard sawFields else { throw MappingError(file: path, line: nil, message: "the mapping has no 'fields:'") }
         try addExtensionRules(&mapping)
         let matchField = mapping.match.rawValue
-        if let key = mapping.rules.first(where: { !$0.isCustomAttribute && $0.name == matchField }), key.skipsInvalid {
+        let contactFields = mapping.contactRules
+        if let key = contactFields.first(where: { !$0.isCustomAttribute && $0.name == matchField }), key.skipsInvalid {
             throw MappingError(
                 file: path, line: key.line,
                 message:
                     "'\(matchField)' is the match key: a row without a valid one cannot be imported (invalid: skip)")
         }
-        guard mapping.rules.contains(where: { !$0.isCustomAttribute && $0.name == matchField }) else {
+        guard contactFields.contains(where: { !$0.isCustomAttribute && $0.name == matchField }) else {
             throw MappingError(
                 file: path, line: nil, message: "match is '\(matchField)' but no field '\(matchField)' is mapped")
         }
         return mapping
     }
 
+    /// `tags:`: a list of tag names and of `{column: NAME, separator: ";"}` (with the usual keys).
+    private static func parseTags(_ node: Node, fail: (Node?, String) -> MappingError) throws(MappingError) -> [Rule] {
+        let items: [Node]
+        if case .sequence(let sequence) = node { items = Array(sequence) } else { items = [node] }
+        var rules: [Rule] = []
+        for item in items {
+            var rule: Rule
+            if let constant = item.string {
+                guard !constant.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw fail(item, "tags: a tag name cannot be blank")
+                }
+                rule = Rule(
+                    name: "tags", isCustomAttribute: false, type: .string, source: .constant(constant),
+                    line: item.mark?.line)
+            } else {
+                rule = try parseRule("tags", type: .string, custom: false, item, line: item.mark?.line, fail: fail)
+                if case .mapping(let spec) = item, let separator = spec["separator"] {
+                    guard let text = separator.string, !text.isEmpty else {
+                        throw fail(separator, "tags: separator must be one or more characters")
+                    }
+                    rule.listSeparator = text
+                }
+            }
+            rule.target = .tag
+            rules.append(rule)
+        }
+        return rules
+    }
+
+    /// `company:`: the company fields from columns, a `company_id` that may come from the name, company custom
+    /// attributes, and a separator for cells that name several companies.
+    private static func parseCompany(_ node: Node, fail: (Node?, String) -> MappingError)
+        throws(MappingError) -> [Rule]
+    {
+        guard case .mapping(let spec) = node else {
+            throw fail(
+                node,
+                "company must be a mapping: company_id, name, plan, size, website, industry, "
+                    + "monthly_spend, custom_attributes, separator")
+        }
+        var rules: [Rule] = []
+        var separator: String?
+        var derivedID: Node?
+        for (keyNode, value) in spec {
+            let key = keyNode.string ?? ""
+            if key == "separator" {
+                guard let text = value.string, !text.isEmpty else {
+                    throw fail(value, "company: separator must be one or more characters")
+                }
+                separator = text
+            } else if key == "custom_attributes" {
+                guard case .mapping(let attributes) = value else {
+                    throw fail(value, "company: custom_attributes must be a mapping of attribute: rule")
+                }
+                for (nameNode, ruleNode) in attributes {
+                    let name = nameNode.string ?? ""
+                    var typeName = "string"
+                    if case .mapping(let ruleMapping) = ruleNode, let typeNode = ruleMapping["type"] {
+                        typeName = typeNode.string ?? ""
+                    }
+                    guard !name.isEmpty, let type = ValueType(rawValue: typeName),
+                        [.string, .integer, .float, .boolean, .date].contains(type)
+                    else {
+                        throw fail(
+                            ruleNode,
+                            "company custom attribute '\(name)': type must be string, integer, "
+                                + "float, boolean or date")
+                    }
+                    var rule = try parseRule(
+                        name, type: type, custom: true, ruleNode, line: nameNode.mark?.line, fail: fail)
+                    rule.target = .company
+                    rules.append(rule)
+                }
+            } else if let type = companyFields[key] {
+                if key == "company_id", case .mapping(let idSpec) = value, let from = idSpec["from"] {
+                    guard from.string == "name", idSpec["slug"]?.string == "true" || idSpec["slug"] == nil else {
+                        throw fail(value, "company: company_id: {from: name, slug: true} makes the id from the name")
+                    }
+                    derivedID = value
+                    continue
+                }
+                var rule = try parseRule(key, type: type, custom: false, value, line: keyNode.mark?.line, fail: fail)
+                rule.target = .company
+                rules.append(rule)
+            } else {
+                let known = (companyFields.keys.sorted() + ["custom_attributes", "separator"]).joined(separator: ", ")
+                throw fail(keyNode, "company: unknown key '\(key)' (known: \(known))")
+            }
+        }
+        if let derivedID {
+            guard var id = rules.first(where: { !$0.isCustomAttribute && $0.name == "name" }) else {
+                throw fail(derivedID, "company: company_id comes from the name, but no name is mapped")
+            }
+            id.name = "company_id"
+            id.slug = true
+            id.line = derivedID.mark?.line
+            rules.insert(id, at: 0)
+        }
+        guard rules.contains(where: { !$0.isCustomAttribute && $0.name == "company_id" }) else {
+            throw fail(
+                node,
+                "company: Intercom needs a company_id for each company: map a column, or "
+                    + "company_id: {from: name, slug: true}")
+        }
+        if let separator {
+            if let other = rules.first(where: { $0.isCustomAttribute || !["company_id", "name"].contains($0.name) }) {
+                throw fail(
+                    node,
+                    "company: with a separator (several companies in a cell) only company_id and name can be "
+                        + "mapped; '\(other.name)' cannot say which company it belongs to")
+            }
+            for index in rules.indices { rules[index].listSeparator = separator }
+        }
+        return rules
+    }
+
     /// A custom attribute rule for each phone rule's `extension_to`: the same source and region, giving the extension.
     private static func addExtensionRules(_ mapping: inout MappingFile) throws(MappingError) {
         for rule in mapping.rules {
             guard let attribute = rule.extensionTo else { continue }
-            guard !mapping.rules.contains(where: { $0.isCustomAttribute && $0.name == attribute }) else {
+            guard !mapping.contactRules.contains(where: { $0.isCustomAttribute && $0.name == attribute }) else {
                 throw MappingError(
                     file: mapping.path, line: rule.line,
                     message: "extension_to: '\(attribute)' is also mapped under custom_attributes; map it once")

@@ -15,6 +15,12 @@
 /// custom_attributes:
 ///   plan: {column: Plan, type: string, transforms: [lower], default: free}
 ///   seats: {column: Seats, type: integer}
+/// tags: [imported-2026-12, {column: Tags, separator: ";"}]
+/// company:
+///   company_id: {from: name, slug: true}   # or a column
+///   name: {column: Company Name}
+///   size: {column: Employees}
+///   separator: ";"                        # a cell may name several companies (company_id and name only)
 /// ```
 public struct MappingFile: Sendable {
     /// The standard contact fields a mapping can fill, with the type each must have.
@@ -23,6 +29,22 @@ public struct MappingFile: Sendable {
         "signed_up_at": .date, "last_seen_at": .date, "owner_id": .integer, "unsubscribed_from_emails": .boolean,
         "id": .string,
     ]
+
+    /// The company fields a mapping's `company:` can fill (Intercom's `POST /companies`), with their types.
+    public static let companyFields: [String: ValueType] = [
+        "company_id": .string, "name": .string, "plan": .string, "size": .integer, "website": .url,
+        "industry": .string, "monthly_spend": .float,
+    ]
+
+    /// Where a rule's value goes.
+    public enum Target: String, Sendable {
+        /// The contact's payload (a standard field, or a custom attribute).
+        case contact
+        /// A tag name (or several, split at the rule's separator) for the contact.
+        case tag
+        /// A field of the contact's company (or companies) (`company_id`, `name`, …, or a company custom attribute).
+        case company
+    }
 
     /// What a value must be to be sent.
     public enum ValueType: String, Sendable, CaseIterable {
@@ -107,6 +129,14 @@ public struct MappingFile: Sendable {
         public var dateFormats: [DateFormat] = [.iso8601, .epoch]
         /// The line of the rule in the mapping file, for messages.
         public var line: Int?
+        /// Where the value goes: the contact, its tags or its companies.
+        public var target = Target.contact
+        /// Tags and companies: a cell names several, split at this separator (each piece trimmed; blank ones
+        /// ignored).
+        public var listSeparator: String?
+        /// A company id made from the name (`company_id: {from: name, slug: true}`): the same name always gives the
+        /// same id.
+        public var slug = false
     }
 
     /// How the role is chosen.
@@ -120,6 +150,9 @@ public struct MappingFile: Sendable {
     public var match: MatchKey = .email
     public var empty: EmptyCells = .skip
     public var rules: [Rule] = []
+
+    /// The rules of the contact's own fields and custom attributes (not its tags and companies).
+    public var contactRules: [Rule] { rules.filter { $0.target == .contact } }
 
     /// The columns the mapping reads, for checking them against a header.
     public var columns: [(String, Int?)] {

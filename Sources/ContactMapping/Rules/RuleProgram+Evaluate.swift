@@ -97,8 +97,18 @@ extension RuleProgram {
         switch type {
         case .string:
             // Intercom counts characters: bytes beyond 255 can still be few enough of them.
-            if text.count > ContactMapper.maxStringLength && Self.characters(text) > ContactMapper.maxStringLength {
-                return .rejected(.tooLong, text)
+            if text.count > ContactMapper.maxStringLength {
+                if steps[index].isList {
+                    // Each tag or company of a list is one value: each piece is held to the limit.
+                    for piece in Self.pieces(text, listSeparators[index])
+                    where piece.count > ContactMapper.maxStringLength
+                        && Self.characters(piece) > ContactMapper.maxStringLength
+                    {
+                        return .rejected(.tooLong, piece)
+                    }
+                } else if Self.characters(text) > ContactMapper.maxStringLength {
+                    return .rejected(.tooLong, text)
+                }
             }
             return .value(.text(text))
         case .email:
@@ -299,13 +309,18 @@ extension RuleProgram {
             var keyHash: Int?
             var bits: UInt64 = 0
             var refused: RejectReason?
+            var companies = CompanyPieces()
             let first = matchRule ?? 0
             for step in 0..<count {
                 let index = step == 0 ? first : step <= first ? step - 1 : step
                 let rule = steps[index]
                 switch evaluate(index, record, &scratch, verdictOnly: true) {
                 case .blank:
-                    if clearsBlanks && !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    if clearsBlanks && !rule.isID && rule.target == .contact && index < 64 {
+                        bits |= 1 << UInt64(index)
+                    }
+                case .value(let value) where rule.target == .company:
+                    if case .text(let text) = value { companies.add(index, text, self) }
                 case .value(let value):
                     if rule.isEmail || rule.isExternalID { identity = true }
                     if rule.isMatch, case .text(let key) = value {
@@ -313,7 +328,7 @@ extension RuleProgram {
                         keyHash = hash
                         onKeyHash(hash)
                     }
-                    if !rule.isID && index < 64 { bits |= 1 << UInt64(index) }
+                    if !rule.isID && rule.target == .contact && index < 64 { bits |= 1 << UInt64(index) }
                     if case .phone(_, true) = value, !rule.extensionMapped { warned = true }
                 case .rejected where rule.skipsInvalid:
                     warned = true
@@ -328,7 +343,7 @@ extension RuleProgram {
                     return .rejected(firstRefusal(before: first, record, &scratch) ?? reason)
                 }
             }
-            guard let keyHash, !isUser || identity else { return .incomplete }
+            guard let keyHash, !isUser || identity, companies.problem == nil else { return .incomplete }
             return .valid(ScanResult(keyHash: keyHash, fields: bits, warned: warned))
         }
     }
@@ -347,6 +362,38 @@ extension RuleProgram {
     }
 
     static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
+
+    /// The trimmed, non-blank pieces of a list rule's value (tags, companies) split at `separator` (the whole value
+    /// when the separator is empty): the one split behind both the check and the values sent.
+    /// - Parameter keepBlanks: keep blank pieces, so that positions pair up (company ids with their names, one of
+    ///   which may have none).
+    static func pieces(
+        _ text: UnsafeBufferPointer<UInt8>, _ separator: UnsafeBufferPointer<UInt8>, keepBlanks: Bool = false
+    ) -> [UnsafeBufferPointer<UInt8>] {
+        guard !separator.isEmpty, text.count >= separator.count else {
+            return isBlank(text) ? [] : [trimmed(text)]
+        }
+        var result: [UnsafeBufferPointer<UInt8>] = []
+        var start = 0
+        var index = 0
+        func add(_ end: Int) {
+            let piece = trimmed(UnsafeBufferPointer(rebasing: text[start..<end]))
+            if keepBlanks || !isBlank(piece) { result.append(piece) }
+        }
+        while index + separator.count <= text.count {
+            if text[index] == separator[0]
+                && (separator.count == 1 || text[index..<(index + separator.count)].elementsEqual(separator))
+            {
+                add(index)
+                index += separator.count
+                start = index
+            } else {
+                index += 1
+            }
+        }
+        add(text.count)
+        return result
+    }
 
     /// Without leading and trailing spaces and tabs (U+0020, U+0009: the bytes, whatever follows them).
     @inline(__always)
@@ -509,5 +556,37 @@ extension RuleProgram {
         let cell = Self.trimmed(ContactMapper.cellBytes(column, in: record))
         guard !cell.isEmpty else { return regions[index] }
         return PhoneRegion.named(String(decoding: cell, as: UTF8.self)) ?? regions[index]
+    }
+}
+
+/// Which positions of a row's company id and name lists are filled (one position without a separator), and what is
+/// wrong with them: the one statement of that check, for ``RuleProgram/scan(_:isUser:onKeyHash:)`` and
+/// ``ContactMapper/map(_:)``.
+struct CompanyPieces {
+    var idsFilled: [Bool] = []
+    var namesFilled: [Bool] = []
+
+    mutating func add(_ index: Int, _ text: UnsafeBufferPointer<UInt8>, _ program: RuleProgram) {
+        guard !program.steps[index].isCustomAttribute else { return }
+        let filled = {
+            RuleProgram.pieces(text, program.listSeparators[index], keepBlanks: true).map { !RuleProgram.isBlank($0) }
+        }
+        switch program.names[index] {
+        case "company_id": idsFilled = filled()
+        case "name": namesFilled = filled()
+        default: break
+        }
+    }
+
+    var ids: Int { idsFilled.filter { $0 }.count }
+    var names: Int { namesFilled.filter { $0 }.count }
+
+    /// A company named without an id, or ids and names that do not pair up.
+    var problem: RejectReason? {
+        guard namesFilled.contains(true) else { return nil }
+        if !idsFilled.contains(true) { return .missingCompanyID }
+        if idsFilled.count != namesFilled.count { return .companyListMismatch }
+        if zip(idsFilled, namesFilled).contains(where: { !$0 && $1 }) { return .missingCompanyID }
+        return nil
     }
 }

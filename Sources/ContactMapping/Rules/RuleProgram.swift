@@ -44,6 +44,10 @@ final class RuleProgram: @unchecked Sendable {
         /// Where the rule's date formats are in ``formats``, and how many.
         var formatStart: Int32
         var formatCount: Int32
+        /// Where the value goes: the contact's payload, its tags or its companies.
+        var target: MappingFile.Target
+        /// The cell names several (tags, companies), split at ``RuleProgram/listSeparators``: each piece is checked.
+        var isList: Bool
     }
 
     enum SourceKind: Sendable {
@@ -64,6 +68,10 @@ final class RuleProgram: @unchecked Sendable {
     let constants: [UnsafeBufferPointer<UInt8>]
     let separators: [UnsafeBufferPointer<UInt8>]
     let defaults: [UnsafeBufferPointer<UInt8>]
+    /// The separators of list rules (tags, companies), empty for others.
+    let listSeparators: [UnsafeBufferPointer<UInt8>]
+    /// Company id rules made from the name (``MappingFile/Rule/slug``).
+    let slugs: [Bool]
     /// Value maps by their exact keys.
     let valueMaps: [[String: [UInt8]]]
     /// The CSV column of every rule's every source, and every rule's date formats, one rule after another in memory
@@ -102,7 +110,10 @@ final class RuleProgram: @unchecked Sendable {
             case .concat(_, let text): source = .concat; separator = text
             case .coalesce: source = .coalesce
             }
-            texts += [Array(constant.utf8), Array(separator.utf8), Array((rule.defaultValue ?? "").utf8)]
+            texts += [
+                Array(constant.utf8), Array(separator.utf8), Array((rule.defaultValue ?? "").utf8),
+                Array((rule.listSeparator ?? "").utf8),
+            ]
             var codes: UInt64 = 0
             let kept = rule.transforms.prefix(Self.maxTransforms)
             for (position, transform) in kept.enumerated() {
@@ -116,7 +127,7 @@ final class RuleProgram: @unchecked Sendable {
             }
             var column = -1
             if source == .column, case .index(let index)? = ruleColumns.first { column = index }
-            let standard = !rule.isCustomAttribute
+            let standard = !rule.isCustomAttribute && rule.target == .contact
             var columnStart: Int32 = -1
             let indexes = ruleColumns.compactMap { reference -> Int? in
                 if case .index(let index) = reference { return index } else { return nil }
@@ -144,7 +155,8 @@ final class RuleProgram: @unchecked Sendable {
                     takesExtension: rule.takesExtension, extensionMapped: rule.extensionTo != nil,
                     skipsInvalid: rule.skipsInvalid, columnStart: columnStart,
                     columnCount: Int32(ruleColumns.count), formatStart: formatStart,
-                    formatCount: Int32(rule.dateFormats.count)))
+                    formatCount: Int32(rule.dateFormats.count), target: rule.target,
+                    isList: rule.listSeparator != nil))
         }
         storage = .allocate(capacity: max(1, texts.reduce(0) { $0 + $1.count }))
         var offset = 0
@@ -154,9 +166,10 @@ final class RuleProgram: @unchecked Sendable {
             slices.append(UnsafeBufferPointer(rebasing: storage[offset..<(offset + text.count)]))
             offset += text.count
         }
-        constants = stride(from: 0, to: slices.count, by: 3).map { slices[$0] }
-        separators = stride(from: 1, to: slices.count, by: 3).map { slices[$0] }
-        defaults = stride(from: 2, to: slices.count, by: 3).map { slices[$0] }
+        constants = stride(from: 0, to: slices.count, by: 4).map { slices[$0] }
+        separators = stride(from: 1, to: slices.count, by: 4).map { slices[$0] }
+        defaults = stride(from: 2, to: slices.count, by: 4).map { slices[$0] }
+        listSeparators = stride(from: 3, to: slices.count, by: 4).map { slices[$0] }
         self.steps = .allocate(capacity: max(1, steps.count))
         _ = self.steps.initialize(from: steps)
         columnIndexes = .allocate(capacity: max(1, flatColumns.count))
@@ -164,6 +177,7 @@ final class RuleProgram: @unchecked Sendable {
         formats = .allocate(capacity: max(1, flatFormats.count))
         _ = formats.initialize(from: flatFormats)
         names = mapping.rules.map(\.name)
+        slugs = mapping.rules.map(\.slug)
         self.columns = columns
         // Copies, not the mapping's own arrays, so that the programs of two threads share no reference count.
         valueMaps = mapping.rules.map { $0.valueMap.mapValues { Array($0.utf8) } }

@@ -36,6 +36,10 @@ public struct ImportOptions: Sendable {
     /// With a sync state: ignore the stored fingerprints and ids for this run, compare every row with Intercom, and
     /// record what it finds (`--full`).
     public var full = false
+    /// Contacts tagged by one `POST /tags` (halved when Intercom refuses a batch).
+    public var tagBatch = 100
+    /// The file is the truth for the tags it names: a contact of the file loses such a tag its row does not have.
+    public var syncTags = false
 
     public init() {}
 }

@@ -62,6 +62,8 @@ public enum ImportRun {
         control.bytes.store(input.reader.bytesRead, ordering: .relaxed)
         for worker in workers { worker.queue.finish() }
         group.wait()
+        // The last tag batches, before the journal: their rows are confirmed when they are sent.
+        let relations = context.relations.flatMap { sync in try? waitFor { await sync.finish() } }
         context.journal?.flush()
 
         var summary = recorder.current
@@ -74,6 +76,7 @@ public enum ImportRun {
         summary.statistics = client.statistics.since(before)
         summary.elapsed = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
         summary.workers = options.concurrency
+        summary.relations = relations
         return summary
     }
 
@@ -109,9 +112,11 @@ public enum ImportRun {
             }
         return ImportContext(
             client: client, options: options, match: mapping.match, recorder: recorder,
-            control: control, standardFields: mapping.rules.filter { !$0.isCustomAttribute }.map(\.name),
-            customFields: mapping.rules.filter(\.isCustomAttribute).map(\.name),
-            memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter(), journal: journal)
+            control: control, standardFields: mapping.contactRules.filter { !$0.isCustomAttribute }.map(\.name),
+            customFields: mapping.contactRules.filter(\.isCustomAttribute).map(\.name),
+            memory: SharedKeyMemory(capacity: options.rememberedKeys), router: KeyRouter(), journal: journal,
+            relations: options.dryRun || !mapping.rules.contains(where: { $0.target != .contact })
+                ? nil : RelationSync(client: client, batch: options.tagBatch, syncTags: options.syncTags))
     }
 
     static func exceeded(_ limit: MaxErrors, problems: Int, read: Int) -> String? {

@@ -46,6 +46,8 @@ public struct ImportSummary: Sendable {
     public var stoppedEarly: String?
     /// The input could not be read to its end (corrupt gzip); counts cover the rows before the damage.
     public var inputFailure: String?
+    /// What the run did to tags and companies, when the mapping has them.
+    public var relations: RelationCounts?
 
     public init(file: String) {
         self.file = file
@@ -84,6 +86,20 @@ public struct ImportSummary: Sendable {
             lines.append("repeated keys:   \(repeatedKeys) (applied to the same contact in file order)")
         }
         if let state { lines += state.lines }
+        if let relations {
+            lines.append(
+                "companies:       \(relations.companiesCreated) created, \(relations.companiesUpdated) updated, "
+                    + "\(relations.companiesUnchanged) as in the file; \(relations.attachments) attached to contacts")
+            lines.append(
+                "tags:            \(relations.tagsApplied) applied in \(relations.tagCalls) calls of up to "
+                    + "\(relations.tagBatch) contacts"
+                    + (relations.tagsRemoved > 0 ? ", \(relations.tagsRemoved) removed" : ""))
+            if relations.failureCount > 0 {
+                lines.append(
+                    "not applied:     \(relations.failureCount) tag or company problems (the contacts were written)")
+                lines += relations.failures.map { "                 \($0)" }
+            }
+        }
         if !createdAttributes.isEmpty {
             lines.append("attributes made: \(createdAttributes.joined(separator: ", "))\(dryRun ? " (would be)" : "")")
         }
@@ -152,6 +168,16 @@ public struct ImportSummary: Sendable {
             "stopped_early": stoppedEarly.map(JSONValue.string) ?? .null,
             "input_failure": inputFailure.map(JSONValue.string) ?? .null,
             "state": state?.json ?? .null, "reconciles": .bool(reconciles),
+            "relations": relations.map { relations in
+                .object([
+                    "companies_created": number(relations.companiesCreated),
+                    "companies_updated": number(relations.companiesUpdated),
+                    "companies_unchanged": number(relations.companiesUnchanged),
+                    "attachments": number(relations.attachments), "tags_applied": number(relations.tagsApplied),
+                    "tag_calls": number(relations.tagCalls), "tags_removed": number(relations.tagsRemoved),
+                    "tag_batch": number(relations.tagBatch), "failures": number(relations.failureCount),
+                ])
+            } ?? .null,
         ])
     }
 

@@ -17,7 +17,7 @@ extension ImportWorker {
                 }
             }
             remember(row, id: contact.id, state: self.state(of: contact))
-            confirm(row, id: contact.id)
+            settle(row, id: contact.id, current: .none)
             recorder.created(row, id: contact.id)
         } catch {
             guard case .conflict(let id?, let archived) = error.kind else {
@@ -51,7 +51,7 @@ extension ImportWorker {
             act(row, .other(id: id, email: existing.email, externalID: existing.externalID))
             return
         }
-        act(row, .found(id: existing.id, state: state(of: existing)))
+        act(row, .found(id: existing.id, state: state(of: existing)), relations: ContactRelations(existing))
     }
 
     func unarchiveAndUpdate(_ row: ImportRow, id: String, fields: JSONObject) {
@@ -75,7 +75,7 @@ extension ImportWorker {
         do throws(IntercomError) {
             let contact = try waitFor { try await client.updateContact(id: id, fields) }
             remember(row, id: contact.id, state: self.state(of: contact))
-            confirm(row, id: contact.id)
+            settle(row, id: contact.id, current: ContactRelations(contact))
             recorder.updated(row, id: contact.id, fields: fields, unarchived: unarchived, byStoredID: byStoredID)
         } catch {
             if error.kind == .notFound && byStoredID {

@@ -21,12 +21,15 @@ extension ImportWorker {
             // bounded): look it up now rather than create it again and meet a 409.
             lookUpAndAct(row)
         } else {
-            act(row, found.map { .found(id: $0.id, state: state(of: $0)) } ?? .absent)
+            act(
+                row, found.map { .found(id: $0.id, state: state(of: $0)) } ?? .absent,
+                relations: found.map(ContactRelations.init))
         }
     }
 
     /// Carries out the decision for `row` whose contact is `contact`.
-    func act(_ row: ImportRow, _ contact: RowDecision.Contact) {
+    /// - Parameter relations: the tags and companies the contact object showed, when the row found one.
+    func act(_ row: ImportRow, _ contact: RowDecision.Contact, relations: ContactRelations? = nil) {
         let rules = RowDecision.Rules(
             mode: options.mode, dryRun: options.dryRun, match: context.match, unarchive: options.unarchive)
         let facts = RowDecision.Row(
@@ -49,7 +52,7 @@ extension ImportWorker {
         case .unchanged(let id):
             // Nothing new to remember about a contact that search finds as it is, unless later rows will ask.
             if row.hasLater || values == nil { remember(row, id: id, state: values) }
-            if !options.dryRun { confirm(row, id: id) }
+            if !options.dryRun { settle(row, id: id, current: relations ?? .unknown) }
             recorder.unchanged(row, id: id)
         case .skip(let reason):
             recorder.unchanged(row, id: contact.id, skipped: reason)
@@ -71,7 +74,9 @@ extension ImportWorker {
         do throws(IntercomError) {
             let found = try waitFor { () async throws(IntercomError) in try await search.find([key], roles: [key: role])
             }
-            act(row, found[key].map { .found(id: $0.id, state: state(of: $0)) } ?? .absent)
+            act(
+                row, found[key].map { .found(id: $0.id, state: state(of: $0)) } ?? .absent,
+                relations: found[key].map(ContactRelations.init))
         } catch {
             fail(row, error)
         }
@@ -84,6 +89,24 @@ extension ImportWorker {
         journal.add(
             key: SyncStateStore.rowKey(row.contact.matchKey, ordinal: row.ordinal), id: id, payloadHash: row.stateHash,
             sequence: row.line)
+    }
+
+    /// Confirms the row once its contact `id` holds its tags and companies too (at once without them): a row whose
+    /// tags wait for their batch is confirmed when the batch is sent; one whose companies failed is not confirmed,
+    /// so that the next run with the sync state tries it again.
+    func settle(_ row: ImportRow, id: String, current: ContactRelations) {
+        guard let relations = context.relations, !id.isEmpty,
+            !row.contact.tags.isEmpty || !row.contact.companies.isEmpty || relations.syncTags
+        else {
+            confirm(row, id: id)
+            return
+        }
+        let (tags, companies, line) = (row.contact.tags, row.contact.companies, row.line)
+        try? waitFor {
+            try await relations.settle(
+                contactID: id, line: line, tags: tags, companies: companies, current: current
+            ) { [self] in self.confirm(row, id: id) }
+        }
     }
 
     /// Remembers the row's key; the contact's state only while later rows of the key are to come.

@@ -17,6 +17,8 @@ struct ImportContext: Sendable {
     var router: KeyRouter
     /// Where confirmed writes go, with a sync state (never in a dry run).
     var journal: StateJournal?
+    /// Applies the rows' tags and companies, when the mapping has them (never in a dry run).
+    var relations: RelationSync?
 }
 
 /// One of the import's Dispatch workers: it applies the rows routed to it in order, in batches that share a lookup.

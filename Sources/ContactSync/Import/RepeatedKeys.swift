@@ -282,7 +282,7 @@ struct FieldBits: Sendable {
     init(_ mapping: MappingFile) {
         var standard: [String: Int] = [:]
         var custom: [String: Int] = [:]
-        for (index, rule) in mapping.rules.enumerated() where index < 64 {
+        for (index, rule) in mapping.rules.enumerated() where index < 64 && rule.target == .contact {
             if rule.isCustomAttribute { custom[rule.name] = index } else { standard[rule.name] = index }
         }
         self.standard = standard

@@ -13,6 +13,8 @@ extension IntercomClient {
         public var id: String
         public var companyID: String
         public var name: String?
+        /// The company object as received (its plan, size, custom attributes…).
+        public var raw: JSONValue = .null
     }
 
     /// `GET /tags`: every tag of the workspace.
@@ -83,7 +85,7 @@ extension IntercomClient {
         return items.compactMap { item in
             guard let id = item["id"]?.stringValue else { return nil }
             return Company(
-                id: id, companyID: item["company_id"]?.stringValue ?? "", name: item["name"]?.stringValue)
+                id: id, companyID: item["company_id"]?.stringValue ?? "", name: item["name"]?.stringValue, raw: item)
         }
     }
 }

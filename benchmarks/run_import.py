@@ -16,6 +16,10 @@ made by gen_contacts.py, reads the import's --summary-json, and stops the sandbo
             concurrency / latency (target >= 0.85)
   memory    --dry-run of the 1M-row file: peak RSS of the import (target <= 64 MB), against `validate` of the
             same file as the baseline
+  relations issue #25: the calls case's file with an account column (2,000 distinct companies) and a constant tag:
+            tag calls per tagged contact (target <= 0.02), company calls against distinct companies + attachments
+            (target <=), then a rerun (target: 0 tag and company writes); and 20,000 such rows at 10,000/min
+            (targets: >= 95 % of the budget, <= 1 % 429s)
   state     nightly runs with --state over the 1M-row file (issue #8): everything unchanged (target <= 5 s, 0 calls,
             peak RSS <= 64 MB) and 1 % of the rows changed (target: calls = changed rows, no lookups), against a
             re-import of the same file without a state in the same run. The first import that builds the state and
@@ -59,11 +63,11 @@ class Sandbox:
             self.process.kill()
 
 
-def run_import(base, path, *flags, timeout=900):
+def run_import(base, path, *flags, timeout=900, mapping=MAPPING):
     """Runs one import; returns (summary dict, wall seconds, peak RSS MB, exit code)."""
     with tempfile.TemporaryDirectory() as scratch:
         summary_path = os.path.join(scratch, "summary.json")
-        command = [BIN, "import", path, "--mapping", MAPPING, "--base-url", base, "--create-attributes",
+        command = [BIN, "import", path, "--mapping", mapping, "--base-url", base, "--create-attributes",
                    "--summary-json", summary_path, *flags]
         env = dict(os.environ, INTERCOM_ACCESS_TOKEN=TOKEN)
         started = time.monotonic()
@@ -285,6 +289,68 @@ def change_rows(source, target, every):
     return changed
 
 
+RELATIONS_MAPPING = open(MAPPING).read() + """tags: [bench-import]
+company:
+  company_id: {from: name, slug: true}
+  name: {column: account}
+"""
+
+
+def with_accounts(source, target, rows, companies=2_000):
+    """The first `rows` rows of `source` with an `account` column naming one of `companies` companies."""
+    with open(source, newline="") as inp, open(target, "w", newline="") as out:
+        reader, writer = csv.reader(inp), csv.writer(out)
+        writer.writerow(next(reader) + ["account"])
+        for index, row in enumerate(reader):
+            if index >= rows:
+                break
+            writer.writerow(row + [f"Account {index * 7919 % companies:04d} Ltd."])
+    return target
+
+
+def case_relations(args, data):
+    source = generate(args.rows, os.path.join(data, f"rows-{args.rows}"))
+    mapping = os.path.join(data, "relations.mapping.yml")
+    with open(mapping, "w") as out:
+        out.write(RELATIONS_MAPPING)
+    path = with_accounts(source, os.path.join(data, "relations.csv"), args.rows)
+    lines = [f"### Tags and companies ({args.rows:,} rows, one constant tag, 2,000 companies, no rate limit)", "",
+             "| run | rows/s | tags applied | tag calls | per tagged contact | companies made | attachments | "
+             "company calls | distinct + attachments | tag and company writes |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    with Sandbox("--rate-limit", "0") as sandbox:
+        for run in ("first import", "the same file again"):
+            summary, _, _, code = run_import(sandbox.base, path, "--concurrency", "8", mapping=mapping)
+            if code != 0:
+                sys.exit(f"relations: {run} exited {code}")
+            rel = summary["relations"]
+            calls = summary["calls_by_endpoint"]
+            company_calls = calls.get("POST /companies", 0) + calls.get("POST /contacts/{id}/companies", 0)
+            written = company_calls + calls.get("POST /tags", 0)
+            lines.append(
+                f"| {run} | {summary['rows_per_second']:.0f} | {rel['tags_applied']:,} | {rel['tag_calls']:,} | "
+                f"{rel['tag_calls'] / max(1, rel['tags_applied']):.4f} | "
+                f"{rel['companies_created'] + rel['companies_updated']:,} | {rel['attachments']:,} | "
+                f"{company_calls:,} | {2_000 + rel['attachments']:,} | {written:,} |")
+    budget_rows = 20_000
+    budget_path = with_accounts(source, os.path.join(data, "relations-budget.csv"), budget_rows)
+    with Sandbox("--rate-limit", "10000") as sandbox:
+        started = time.time()
+        summary, wall, _, _ = run_import(sandbox.base, budget_path, "--concurrency", "16", mapping=mapping)
+        ended = time.time()
+    windows = int(ended) // 10 - int(started) // 10 + 1
+    allowed = windows * math.ceil(10_000 / 6)
+    calls = summary["api_calls"]
+    lines += ["", f"Rate-limit budget: {budget_rows:,} rows with tags and companies at 10,000/min, --concurrency 16: "
+              f"{calls:,} calls in {wall:.0f} s over {windows} windows ({allowed:,} allowed), "
+              f"used {calls / allowed:.1%}, 429s {summary['rate_limited']} ({summary['rate_limited'] / max(calls, 1):.2%}),"
+              f" failed rows {summary['failed']}, relation problems {summary['relations']['failures']}.", "",
+              "Targets (#25): tag calls per tagged contact <= 0.02; company calls <= distinct companies + attachments; "
+              "a rerun writes no tag or company; the budget run uses >= 95 % (a lower bound: the first and last windows "
+              "count whole) with <= 1 % 429s."]
+    return lines
+
+
 def case_state(args, data):
     source = os.path.join(ROOT, "benchmarks/data/contacts.csv")
     if not os.path.exists(source):
@@ -336,14 +402,14 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000, help="rows for the calls case (default 100000)")
     parser.add_argument("--budget-seconds", type=int, default=60)
     parser.add_argument("--latency-seconds", type=int, default=20, help="about how long each latency run takes")
-    parser.add_argument("--only", help="comma-separated cases: calls,reimport,budget,latency,memory,state")
+    parser.add_argument("--only", help="comma-separated cases: calls,reimport,budget,latency,memory,state,relations")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--write-results", action="store_true")
     args = parser.parse_args()
     if not args.skip_build:
         results.build_release()
     cases = {"calls": case_calls, "reimport": case_reimport, "budget": case_budget, "latency": case_latency, "memory": case_memory,
-             "state": case_state}
+             "state": case_state, "relations": case_relations}
     chosen = args.only.split(",") if args.only else list(cases)
     data = os.path.join(ROOT, "benchmarks/data/import")
     cpu = results.cpu_model()

@@ -91,7 +91,8 @@ public struct ImportSummary: Sendable {
                 "companies:       \(relations.companiesCreated) created, \(relations.companiesUpdated) updated, "
                     + "\(relations.companiesUnchanged) as in the file; \(relations.attachments) attached to contacts")
             lines.append(
-                "tags:            \(relations.tagsApplied) applied in \(relations.tagCalls) calls of up to "
+                "tags:            \(relations.tagsApplied) applied in \(relations.tagCalls) "
+                    + "call\(relations.tagCalls == 1 ? "" : "s") of up to "
                     + "\(relations.tagBatch) contacts"
                     + (relations.tagsRemoved > 0 ? ", \(relations.tagsRemoved) removed" : ""))
             if relations.failureCount > 0 {

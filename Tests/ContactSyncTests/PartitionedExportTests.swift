@@ -138,7 +138,7 @@ struct PartitionedExportTests {
             var options = ExportOptions()
             options.format = format
             options.concurrency = 4
-            options.perPage = 50
+            options.perPage = 20
             options.updatedSince = since
             let summary = try await ExportRun.run(client: client, options: options, path: path, control: control)
             try await writer.value

@@ -52,10 +52,14 @@ public enum ExportRun {
                         client, options, encoder, output, control, &summary,
                         first: try await encoder.relations.complete(first, client: client))
                 } else {
-                    try await partitioned(client, options, encoder, output, control, spoolNear: path, &summary)
+                    try await partitioned(
+                        client, options, encoder, output, control, spoolNear: path,
+                        edges: try await createdEdges(client, options), &summary)
                 }
             } else if options.concurrency > 1 {
-                try await partitioned(client, options, encoder, output, control, spoolNear: path, &summary)
+                try await partitioned(
+                    client, options, encoder, output, control, spoolNear: path,
+                    edges: try await createdEdges(client, options), &summary)
             } else {
                 try await sequential(client, options, encoder, output, control, &summary)
             }
@@ -258,15 +262,23 @@ public enum ExportRun {
         }
     }
 
-    /// Every contact, split by `created_at` days (then `signed_up_at` days for a day too big).
-    private static func partitioned(
-        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
-        _ control: ExportControl, spoolNear path: String, _ summary: inout ExportSummary
-    ) async throws {
+    /// The oldest and the newest contact by `created_at` (one-contact searches, at the same time).
+    private static func createdEdges(_ client: IntercomClient, _ options: ExportOptions) async throws
+        -> (first: ContactPage, last: ContactPage)
+    {
         let everything = roleFilter(options.role)
         async let firstPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", true))
         async let lastPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", false))
-        let (first, last) = try await (firstPage, lastPage)
+        return try await (firstPage, lastPage)
+    }
+
+    /// Every contact, split by `created_at` days (then `signed_up_at` days for a day too big).
+    private static func partitioned(
+        _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
+        _ control: ExportControl, spoolNear path: String, edges: (first: ContactPage, last: ContactPage),
+        _ summary: inout ExportSummary
+    ) async throws {
+        let (first, last) = edges
         control.pageCount.add(2, ordering: .relaxed)
         guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else {
             summary.totalCount = first.totalCount
@@ -291,7 +303,8 @@ public enum ExportRun {
         let started = Int(client.now) - ExportBookmark.lag
         let planner = PartitionPlanner(
             client: client, role: chosenRole(options.role), concurrency: options.concurrency,
-            target: max(options.perPage, scope.total / max(1, options.concurrency * options.rangesPerWorker)),
+            // Partitions of at least four pages: a smaller one spends a probe and a part page for little.
+            target: max(4 * options.perPage, scope.total / max(1, options.concurrency * options.rangesPerWorker)),
             base: scope.base, fields: scope.fields, perPage: options.perPage)
         let partitions = try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
         summary.ranges = partitions.count
@@ -353,12 +366,9 @@ public enum ExportRun {
             var pages = 0
             var newest = threshold
             repeat {
-                try checkStopped(control)
-                let page = try await encoder.relations.complete(
-                    try await client.searchContacts(
-                        query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", false)),
-                    client: client)
-                control.pageCount.add(1, ordering: .relaxed)
+                let page = try await searchPage(
+                    client, encoder, control, query: query, perPage: options.perPage, after: cursor,
+                    sort: ("updated_at", false))
                 pages += 1
                 cursor = page.nextCursor
                 buffer.removeAll(keepingCapacity: true)
@@ -398,12 +408,9 @@ public enum ExportRun {
         var buffer: [UInt8] = []
         var counts = PartitionCounts()
         repeat {
-            try checkStopped(control)
-            let page = try await encoder.relations.complete(
-                try await client.searchContacts(
-                    query: query, perPage: options.perPage, startingAfter: cursor, sort: ("created_at", true)),
-                client: client)
-            control.pageCount.add(1, ordering: .relaxed)
+            let page = try await searchPage(
+                client, encoder, control, query: query, perPage: options.perPage, after: cursor,
+                sort: ("created_at", true))
             buffer.removeAll(keepingCapacity: true)
             var count = 0
             for (index, contact) in page.contacts.enumerated() {
@@ -422,6 +429,19 @@ public enum ExportRun {
             cursor = page.nextCursor
         } while cursor != nil
         return counts
+    }
+
+    /// One page of a search, its tag and company lists completed, counted (unless the export was stopped).
+    private static func searchPage(
+        _ client: IntercomClient, _ encoder: ContactEncoder, _ control: ExportControl, query: JSONValue, perPage: Int,
+        after cursor: String?, sort: (String, Bool)
+    ) async throws -> ContactPage {
+        try checkStopped(control)
+        let page = try await encoder.relations.complete(
+            try await client.searchContacts(query: query, perPage: perPage, startingAfter: cursor, sort: sort),
+            client: client)
+        control.pageCount.add(1, ordering: .relaxed)
+        return page
     }
 
     private static func checkStopped(_ control: ExportControl) throws {

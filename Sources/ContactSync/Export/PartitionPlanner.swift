@@ -130,9 +130,15 @@ struct PartitionPlanner: Sendable {
         let known = filters + [ExportRun.filter(field.name, ">", ExportRun.number(Self.earliest))]
         let query = ExportRun.combined("AND", role + known)
         let client = self.client
+        let nullFilters = filters + [ExportRun.filter(field.name, "=", .null)]
+        // One round: the edges, the contacts without a value, and (for those, when many) whether ids can split them.
         async let first = client.searchContacts(query: query, perPage: 1, sort: (field.name, true))
         async let last = client.searchContacts(query: query, perPage: 1, sort: (field.name, false))
+        async let nullCount = field.hasNulls ? counts([nullFilters])[0] : 0
+        async let idCheck: Bool = field.hasNulls ? idSuffixesWork() : false
         let edges = (try await first.contacts.first, try await last.contacts.first)
+        let nulls = try await nullCount
+        _ = try await idCheck
         var pieces: [CountedInterval] = []
         if let low = edges.0.flatMap({ Self.value(field.name, of: $0) }),
             let high = edges.1.flatMap({ Self.value(field.name, of: $0) })
@@ -140,8 +146,6 @@ struct PartitionPlanner: Sendable {
             let candidates = DayRanges(oldest: low, newest: max(low, high), count: max(2, count / max(1, target)))
             pieces = try await sized(candidates.intervals(newest: max(low, high)), field: field.name, base: filters)
         }
-        let nullFilters = filters + [ExportRun.filter(field.name, "=", .null)]
-        let nulls = field.hasNulls ? try await counts([nullFilters])[0] : 0
         // Contacts that change while the pieces are counted make the sums differ a little; a large gap would mean
         // that the search does not cover the day this way, and the day is paged as one.
         guard !pieces.isEmpty, pieces.reduce(0, { $0 + $1.count }) + nulls >= count - max(10, count / 50) else {

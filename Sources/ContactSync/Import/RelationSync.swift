@@ -75,6 +75,7 @@ actor RelationSync {
     /// Tag ids by lower-cased name (Intercom's names ignore case), once listed.
     private var tagTable: Task<[String: String], any Error>?
     private var tagIDs: [String: String] = [:]
+    private var tagTableMerged = false
     private var companyTable: Task<[String: IntercomClient.Company], any Error>?
     /// Each company's Intercom id, by company_id, once settled in this run.
     private var companies: [String: Task<String, any Error>] = [:]
@@ -134,7 +135,14 @@ actor RelationSync {
                     Dictionary(try await client.listTags().map { ($0.name.lowercased(), $0.id) }) { first, _ in first }
                 }
             }
-            if let tagTable { tagIDs.merge(try await tagTable.value) { mine, _ in mine } }
+            if let tagTable, !tagTableMerged {
+                let listed = try await tagTable.value
+                // Merged once: another row may have done it while this one waited.
+                if !tagTableMerged {
+                    tagIDs.merge(listed) { mine, _ in mine }
+                    tagTableMerged = true
+                }
+            }
         } catch {
             fail("line \(line): contact \(contactID): \(error)")
             throw error

@@ -57,4 +57,31 @@ struct AttributePreflightTests {
                     + "Intercom but integer in the mapping; change the mapping's type")
         }
     }
+
+    /// Company custom attributes (issue #25) are the company model's: checked and created there, not on contacts.
+    @Test func companyAttributesAreCheckedAndMadeOnTheCompanyModel() async throws {
+        let mapping = try MappingFile.parse(
+            """
+            fields:
+              email: Email
+            company:
+              company_id: Company ID
+              custom_attributes:
+                segment: {column: Segment}
+                arr: {column: ARR, type: float}
+            """, path: "m.yml")
+        try await withClient { client, _ in
+            _ = try await client.createDataAttribute(name: "segment", dataType: "string")  // a contact attribute
+            let error = await #expect(throws: PreflightError.self) {
+                _ = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: false)
+            }
+            #expect(error?.description.contains("company.segment (string), company.arr (float)") == true)
+            let created = try await AttributePreflight.run(mapping: mapping, client: client, createMissing: true)
+            #expect(created == ["company.segment", "company.arr"])
+            let company = try await client.dataAttributes(model: "company")
+            #expect(company.contains { $0["name"] == .string("arr") && $0["data_type"] == .string("float") })
+            let contact = try await client.dataAttributes(model: "contact")
+            #expect(!contact.contains { $0["name"] == .string("arr") })
+        }
+    }
 }

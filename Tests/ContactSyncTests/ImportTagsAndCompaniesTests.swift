@@ -111,4 +111,51 @@ struct ImportTagsAndCompaniesTests {
             #expect(try await names(bob.id) == ["VIP"])
         }
     }
+
+    /// The workspace exported as CSV: its `tags`, `companies` and `company_ids` columns are every contact's; `mapping
+    /// init` on the export maps them back, and importing it into the same workspace makes no write call.
+    @Test func anExportWithTagsAndCompaniesImportsBackWithoutAWrite() async throws {
+        try await withClient { client, _ in
+            let (path, rows) = try Self.hubspotFile()
+            var options = ImportOptions()
+            options.concurrency = 4
+            let first = try await runImport(path, mapping: Self.mapping, client: client, options: options)
+            #expect(first.created == 300 && first.relations?.failureCount == 0, "\(first.text)")
+            // Every tenth contact belongs to a second company too: the export names both in one cell.
+            let second = try await client.upsertCompany([
+                "company_id": .string("second-co"), "name": .string("Second Co"),
+            ])
+            let twoCompanies = Set(rows.enumerated().filter { $0.offset % 10 == 0 }.map(\.element.email))
+            for contact in try await allContacts(client) where twoCompanies.contains(contact.email ?? "") {
+                try await client.attachCompany(contactID: contact.id, companyID: second.id)
+            }
+            let export = try temporaryPath(named: "workspace.csv")
+            _ = try await ExportRun.run(client: client, options: ExportOptions(), path: export)
+            let exported = Dictionary(
+                uniqueKeysWithValues: try ExportTests.csvRows(export).map { ($0["email"] ?? "", $0) })
+            for row in rows {
+                let cells = try #require(exported[row.email])
+                let tags = Set((cells["tags"] ?? "").split(separator: ";").map(String.init))
+                #expect(tags == Set(row.tags + ["imported-2026-12"]), "\(row.email)")
+                var names = row.company.map { [$0] } ?? []
+                var ids = row.company.map { [Slug.make($0)] } ?? []
+                if twoCompanies.contains(row.email) {
+                    names.append("Second Co")
+                    ids.append("second-co")
+                }
+                #expect(cells["companies"] == names.joined(separator: ";"), "\(row.email)")
+                #expect(cells["company_ids"] == ids.joined(separator: ";"), "\(row.email)")
+            }
+            let input = try InputOpener.open(export)
+            let sample = try MappingDraft.sample(input.reader, limit: 1_000, readToEnd: true)
+            let yaml = MappingDraft.make(
+                header: sample.header, samples: sample.rows, source: export, dateOrders: sample.dateOrders)
+            #expect(yaml.contains("tags: [{column: tags") && yaml.contains("company_id: company_ids"), "\(yaml)")
+            #expect(yaml.contains("separator: \";\"   # a cell names several companies"), "\(yaml)")
+            let back = try await runImport(export, mapping: yaml, client: client, options: options)
+            #expect(back.read == 300 && back.unchanged == 300 && back.rejected == 0, "\(back.text)\n\(yaml)")
+            let calls = back.statistics.calls.keys
+            #expect(calls.allSatisfy { $0.hasSuffix("/search") || $0.hasPrefix("GET") }, "\(calls.sorted())")
+        }
+    }
 }

@@ -147,6 +147,14 @@ actor RelationSync {
             fail("line \(line): contact \(contactID): \(error)")
             throw error
         }
+        await queue(tags, for: contactID, current: current, confirm: confirm)
+    }
+
+    /// Queues the row's tags that its contact lacks (and, with `--sync-tags`, notes the ones it has besides); a
+    /// batch that fills is sent.
+    private func queue(
+        _ tags: [String], for contactID: String, current: ContactRelations, confirm: @escaping @Sendable () -> Void
+    ) async {
         var missing: [String] = []
         var wanted: Set<String> = []
         for tag in tags {
@@ -169,7 +177,10 @@ actor RelationSync {
         var full: [String] = []
         for tag in missing {
             let key = tag.lowercased()
-            pending[key, default: (tag, [], [])].ids.append(contactID)
+            // A repeated key's later row can find its contact still waiting in the batch: sent once.
+            if pending[key]?.ids.contains(contactID) != true {
+                pending[key, default: (tag, [], [])].ids.append(contactID)
+            }
             pending[key]!.rows.append(waiter)
             if pending[key]!.ids.count >= batch { full.append(key) }
         }

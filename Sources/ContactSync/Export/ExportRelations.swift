@@ -11,13 +11,19 @@ struct ExportRelations: Sendable {
     /// Whether the CSV columns need names (NDJSON only completes the lists).
     var needsNames = false
 
-    /// The workspace's tags and companies, when CSV columns name them (two lists, not a call per contact).
-    static func load(client: IntercomClient, columns: ExportColumns) async throws -> ExportRelations {
+    /// The workspace's tags and companies, when CSV columns name them (two lists, read at the same time, not a call
+    /// per contact). NDJSON keeps Intercom's lists as they are and needs no names.
+    static func load(client: IntercomClient, columns: ExportColumns, format: ExportFormat) async throws
+        -> ExportRelations
+    {
         var relations = ExportRelations()
-        relations.needsNames = !Set(columns.names).isDisjoint(with: ExportColumns.relationColumns)
+        relations.needsNames =
+            format == .csv && !Set(columns.names).isDisjoint(with: ExportColumns.relationColumns)
         guard relations.needsNames else { return relations }
-        for tag in try await client.listTags() { relations.tagNames[tag.id] = tag.name }
-        for company in try await client.listCompanies() { relations.companies[company.id] = company }
+        async let tags = client.listTags()
+        async let companies = client.listCompanies()
+        for tag in try await tags { relations.tagNames[tag.id] = tag.name }
+        for company in try await companies { relations.companies[company.id] = company }
         return relations
     }
 

@@ -25,7 +25,7 @@ public enum ExportRun {
         summary.updatedSince = options.updatedSince
         summary.updatedSinceIsBareDate = options.updatedSinceIsBareDate
         let columns = try await columns(client: client, options: options)
-        let relations = try await ExportRelations.load(client: client, columns: columns)
+        let relations = try await ExportRelations.load(client: client, columns: columns, format: options.format)
         let encoder = ContactEncoder(options: options, columns: columns, relations: relations)
         let file = try OutputFile(path: path)
         do {

@@ -19,11 +19,12 @@ extension IntercomETL {
 
                 Paging: one page of 150 at a time with GET /contacts by default. --concurrency N splits the \
                 workspace into partitions of about equal numbers of contacts (created_at days sized by their \
-                counts; a day too big, as a migration makes, by signed_up_at days) and pages N of them at once by \
-                search, writing them in order; the total is checked against Intercom's total_count. A contact that \
-                changes and moves between partitions is written once (a last search reads the contacts updated \
-                since the start). An incremental export splits its updated_at window the same way (updated_at, then \
-                created_at and signed_up_at days). A workspace or window small enough to page in fewer calls than \
+                counts; a day too big, as a migration makes, by the last hex digits of the contacts' ids, or by \
+                signed_up_at days where the search refuses that) and pages N of them at once by search, writing \
+                them in order; the total is checked against Intercom's total_count. A contact that changes and \
+                moves between partitions is written once (a last search reads the contacts updated since the \
+                start). An incremental export splits its updated_at window the same way (updated_at days, then \
+                ids). A workspace or window small enough to page in fewer calls than \
                 that is paged with one cursor instead (the summary says so).
 
                 Incremental: --updated-since TIME keeps exactly the contacts updated at or after TIME, which is one \
@@ -115,7 +116,7 @@ extension IntercomETL {
             options.updatedSince = since?.seconds
             options.updatedSinceIsBareDate = since?.isBareDate ?? false
             let startedAt = Int(Date().timeIntervalSince1970)
-            let (client, http) = try connection.connect(connections: max(8, concurrency + 2))
+            let (client, http) = try connection.connect(connections: max(8, 2 * concurrency + 2))
             let control = ExportControl()
             let trap = SignalTrap { name in
                 StandardStreams.printError("\n\(name): stopping the export; no file will be written")

@@ -1,5 +1,4 @@
 import ContactIO
-import ContactSync
 import Foundation
 import IntercomAPI
 import IntercomSandbox
@@ -7,9 +6,12 @@ import JSONText
 import SandboxTestSupport
 import Testing
 
+@testable import ContactSync
+
 /// Partitions that follow the data (issue #24): a workspace made by one migration (every `created_at` on one day) is
-/// split by `signed_up_at` too, and every contact is written exactly once even while contacts change their sign-up
-/// date, role or email during the export, in CSV and NDJSON.
+/// split by the ids' last digits (or, where the search refuses that, by `signed_up_at` days), and every contact is
+/// written exactly once even while contacts change their sign-up date, role or email during the export, in CSV and
+/// NDJSON.
 struct PartitionedExportTests {
     static func ids(_ path: String, _ format: ExportFormat) throws -> [String] {
         switch format {
@@ -21,8 +23,10 @@ struct PartitionedExportTests {
         }
     }
 
-    @Test(arguments: [ExportFormat.csv, .ndjson])
-    func oneMigrationDayIsSplitAndEveryContactWrittenOnceWhileTheyChange(format: ExportFormat) async throws {
+    @Test(arguments: [(ExportFormat.csv, true), (.ndjson, true), (.csv, false)])
+    func oneMigrationDayIsSplitAndEveryContactWrittenOnceWhileTheyChange(format: ExportFormat, byID: Bool)
+        async throws
+    {
         let clock = ManualSandboxClock(1_800_000_000)
         var sandbox = SandboxConfiguration(rateLimitPerMinute: 0, preloadContacts: 3_000)
         sandbox.preloadShape = .migration
@@ -48,6 +52,7 @@ struct PartitionedExportTests {
             options.format = format
             options.concurrency = 8
             options.perPage = 50
+            options.splitByID = byID
             let summary = try await ExportRun.run(client: client, options: options, path: path)
             try await writer.value
             let ids = try Self.ids(path, format)
@@ -57,6 +62,17 @@ struct PartitionedExportTests {
             // One created_at day, yet the work was split.
             #expect(summary.ranges >= 8, "\(summary.text)")
         }
+    }
+
+    /// Pieces by id: a power of two, at least two pages each, about as few rounds of pages for the workers as can be.
+    @Test func idPiecesFinishInTheFewestRounds() {
+        // 12,120 contacts: 8 pieces of 11 pages (16 of 6 would take 12 rounds).
+        #expect(PartitionPlanner.idPieces(count: 12_120, perPage: 150, workers: 8) == 8)
+        // 60,000: 8 pieces take 51 rounds, 32 pieces of 13 pages 52 (and balance better), 64 pieces 56.
+        #expect(PartitionPlanner.idPieces(count: 60_000, perPage: 150, workers: 8) == 32)
+        #expect(PartitionPlanner.idPieces(count: 3_000, perPage: 50, workers: 8) == 16)
+        #expect(PartitionPlanner.idPieces(count: 500, perPage: 150, workers: 8) == 1)
+        #expect(PartitionPlanner.idPieces(count: 10_000_000, perPage: 150, workers: 8) == 256)
     }
 
     @Test func aSpreadWorkspaceIsSplitByItsCountsNotItsDays() async throws {
@@ -99,8 +115,8 @@ struct PartitionedExportTests {
     }
 
     /// An incremental export with `--concurrency` partitions its `updated_at` window (a nightly import changed a fifth
-    /// of the workspace, all on one day) by `updated_at`, `created_at` and `signed_up_at` days, and writes every
-    /// contact updated since the start exactly once while contacts keep changing.
+    /// of the workspace, all on one day) by `updated_at` days and ids, and writes every contact updated since the start
+    /// exactly once while contacts keep changing (they join the window, change again, move sign-up dates).
     @Test(arguments: [(PreloadShape.spread, ExportFormat.csv), (.migration, .ndjson)])
     func anIncrementalExportIsPartitionedAndWritesEachChangeOnce(shape: PreloadShape, format: ExportFormat)
         async throws

@@ -37,6 +37,9 @@ public struct ExportOptions: Sendable {
     /// Ranges per worker when partitioned: more ranges than workers keep every worker busy when ranges differ in
     /// size.
     public var rangesPerWorker = 4
+    /// Split what no date splits by the last hex digits of the contacts' ids (`id $ "3"`), where the search takes it;
+    /// false splits by `signed_up_at` days instead (then by id).
+    public var splitByID = true
 
     public init() {}
 }

@@ -201,11 +201,10 @@ public enum ExportRun {
         var first = try await fetch(nil)
         if options.concurrency > 1, let total = first.totalCount {
             if partitioningPays(total: total, options), let oldest = first.contacts.first?.updatedAt {
-                let last = try await client.searchContacts(query: query, perPage: 1, sort: ("updated_at", false))
-                control.pageCount.add(2, ordering: .relaxed)
+                // The window ends now: its last range is open above, so the newest contact need not be asked for.
                 let scope = PartitionScope(
                     base: [window], fields: [.updated, .created, .signedUp], oldest: oldest,
-                    newest: last.contacts.first?.updatedAt ?? oldest, total: total, since: since)
+                    newest: max(oldest, Int(client.now)), total: total, since: since)
                 try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
                 return
             }
@@ -247,6 +246,8 @@ public enum ExportRun {
         var total: Int
         /// Incremental: contacts updated before this are left out.
         var since: Int?
+        /// Whether the search splits by id, when asked already.
+        var idSplit: Bool?
     }
 
     /// What paging a partition did.
@@ -262,29 +263,33 @@ public enum ExportRun {
         }
     }
 
-    /// The oldest and the newest contact by `created_at` (one-contact searches, at the same time).
+    /// The oldest and the newest contact by `created_at` (one-contact searches), and whether the search splits by id,
+    /// all at the same time.
     private static func createdEdges(_ client: IntercomClient, _ options: ExportOptions) async throws
-        -> (first: ContactPage, last: ContactPage)
+        -> (first: ContactPage, last: ContactPage, idSplit: Bool)
     {
         let everything = roleFilter(options.role)
         async let firstPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", true))
         async let lastPage = client.searchContacts(query: everything, perPage: 1, sort: ("created_at", false))
-        return try await (firstPage, lastPage)
+        async let idSplit =
+            options.splitByID
+            ? PartitionPlanner.searchTakesIDSuffixes(client, role: chosenRole(options.role)) : false
+        return try await (firstPage, lastPage, idSplit)
     }
 
     /// Every contact, split by `created_at` days (then `signed_up_at` days for a day too big).
     private static func partitioned(
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
-        _ control: ExportControl, spoolNear path: String, edges: (first: ContactPage, last: ContactPage),
-        _ summary: inout ExportSummary
+        _ control: ExportControl, spoolNear path: String,
+        edges: (first: ContactPage, last: ContactPage, idSplit: Bool), _ summary: inout ExportSummary
     ) async throws {
-        let (first, last) = edges
+        let (first, last, idSplit) = edges
         control.pageCount.add(2, ordering: .relaxed)
         guard let oldest = first.contacts.first?.createdAt, let newest = last.contacts.first?.createdAt else {
             summary.totalCount = first.totalCount
             return
         }
-        let scope = PartitionScope(oldest: oldest, newest: newest, total: first.totalCount ?? 0)
+        let scope = PartitionScope(oldest: oldest, newest: newest, total: first.totalCount ?? 0, idSplit: idSplit)
         try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
     }
 
@@ -305,7 +310,8 @@ public enum ExportRun {
             client: client, role: chosenRole(options.role), concurrency: options.concurrency,
             // Partitions of at least four pages: a smaller one spends a probe and a part page for little.
             target: max(4 * options.perPage, scope.total / max(1, options.concurrency * options.rangesPerWorker)),
-            base: scope.base, fields: scope.fields, perPage: options.perPage)
+            base: scope.base, fields: scope.fields, perPage: options.perPage, splitByID: options.splitByID,
+            idSuffixes: PartitionPlanner.Answer(scope.idSplit))
         let partitions = try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
         summary.ranges = partitions.count
         let movable = partitions.contains(where: \.canMove)

@@ -41,12 +41,17 @@ struct PartitionPlanner: Sendable {
     var fields: [SplitField] = [.created, .signedUp]
     /// Contacts a page holds.
     var perPage = 150
+    /// Whether to split by id where the search takes it (false: by the next date fields).
+    var splitByID = true
     /// Whether search takes `$` on `id`, once asked.
-    let idSuffixes = Answer()
+    var idSuffixes = Answer()
 
     /// An answer found once and kept for the run.
     final class Answer: Sendable {
-        private let stored = Mutex<Bool?>(nil)
+        private let stored: Mutex<Bool?>
+
+        init(_ known: Bool? = nil) { stored = Mutex(known) }
+
         var value: Bool? {
             get { stored.withLock { $0 } }
             set { stored.withLock { $0 = newValue } }
@@ -58,14 +63,19 @@ struct PartitionPlanner: Sendable {
     static let earliest = 946_684_800
 
     /// The partitions of the `total` contacts whose first field lies from `oldest` to `newest` (epoch seconds).
+    ///
+    /// Whether ids split is asked in the same round as the first counts (when not known already), so that a day too
+    /// big is split at once.
     func plan(oldest: Int, newest: Int, total: Int) async throws -> [Partition] {
         let initial = DayRanges(oldest: oldest, newest: newest, count: max(2, total / max(1, target)))
-        let ranges = try await sized(initial.intervals(newest: newest), field: fields[0].name, base: base)
+        async let idCheck = idSuffixesWork()
+        let ranges = try await sized(initial.intervals(newest: newest), field: fields[0].name, base: base, total: total)
+        _ = try await idCheck
         return try await partitions(of: ranges, level: 0, base: base, moved: false)
     }
 
-    /// Each range as a partition, or, for a single day that holds too many, as its pieces by the next field (by the
-    /// ids' last digits after the last field).
+    /// Each range as a partition, or, for a single day that holds too many, as its pieces by the ids' last digits
+    /// (or, where the search does not take that, by the next field).
     private func partitions(of ranges: [CountedInterval], level: Int, base: [JSONValue], moved: Bool) async throws
         -> [Partition]
     {
@@ -73,14 +83,17 @@ struct PartitionPlanner: Sendable {
         var result: [Partition] = []
         for range in ranges {
             let filters = base + range.interval.filters(fields[level].name)
-            if range.count > 2 * target && range.days == 1 && level + 1 < fields.count,
+            guard range.count > 2 * target && range.days == 1 else {
+                result.append(Partition(filters: filters, count: range.count, canMove: canMove))
+                continue
+            }
+            // Ids split a day evenly with no counting (and never change); dates only where ids cannot.
+            if try await !idSuffixesWork() && level + 1 < fields.count,
                 let pieces = try await split(filters, count: range.count, level: level + 1, moved: canMove)
             {
                 result += pieces
-            } else if range.count > 2 * target && range.days == 1 {
-                result += try await byID(filters, count: range.count, canMove: canMove)
             } else {
-                result.append(Partition(filters: filters, count: range.count, canMove: canMove))
+                result += try await byID(filters, count: range.count, canMove: canMove)
             }
         }
         return result
@@ -91,13 +104,12 @@ struct PartitionPlanner: Sendable {
     /// even, and an id never changes): about `count / target` pieces, each an OR of at most 15 suffixes. Unsplit
     /// when the workspace's search refuses `$` on `id` (asked once, with a count).
     private func byID(_ filters: [JSONValue], count: Int, canMove: Bool) async throws -> [Partition] {
-        // Pieces of at least two pages: a smaller one costs a call for what paging would fetch anyway.
-        let wanted = min(256, count / max(target, 2 * perPage))
-        guard wanted >= 2, try await idSuffixesWork() else {
+        let pieces = Self.idPieces(count: count, perPage: perPage, workers: concurrency)
+        guard pieces >= 2, try await idSuffixesWork() else {
             return [Partition(filters: filters, count: count, canMove: canMove)]
         }
-        // One hex digit gives up to 16 pieces; two give 256 suffixes, at least 18 pieces so that each holds 15.
-        let (digits, classes, pieces) = wanted <= 16 ? (1, 16, wanted) : (2, 256, max(18, wanted))
+        // One hex digit gives up to 16 pieces; two give 256 suffixes, 8 or fewer a piece.
+        let (digits, classes) = pieces <= 16 ? (1, 16) : (2, 256)
         return (0..<pieces).map { piece in
             let suffixes = stride(from: piece, to: classes, by: pieces).map {
                 ExportRun.filter("id", "$", .string(String($0, radix: 16).leftPadded(to: digits)))
@@ -107,19 +119,41 @@ struct PartitionPlanner: Sendable {
         }
     }
 
+    /// How many pieces `count` contacts are split into by id: a power of two (so that every piece holds as many of
+    /// the 16 or 256 suffixes), each of at least two pages (a smaller one costs a call for what paging would fetch
+    /// anyway), the most whose pages `workers` finish within 2 % of the fewest rounds (more pieces balance better
+    /// when a piece or a worker is slower than the rest); 1 when no split pays.
+    static func idPieces(count: Int, perPage: Int, workers: Int) -> Int {
+        var options = [(pieces: 1, rounds: (count + perPage - 1) / max(1, perPage))]
+        var pieces = 2
+        while pieces <= 256 && count / pieces >= 2 * perPage {
+            let pages = (count / pieces + perPage) / perPage
+            options.append((pieces, (pieces + workers - 1) / max(1, workers) * pages))
+            pieces *= 2
+        }
+        let fewest = options.map(\.rounds).min() ?? 1
+        return options.last { $0.rounds <= fewest + fewest / 50 }?.pieces ?? 1
+    }
+
     /// Whether search takes `$` on `id` (one count, asked once a run).
     private func idSuffixesWork() async throws -> Bool {
         if let known = idSuffixes.value { return known }
+        let works = splitByID ? try await Self.searchTakesIDSuffixes(client, role: role) : false
+        idSuffixes.value = works
+        return works
+    }
+
+    /// Whether the workspace's search takes `$` on `id` (a count).
+    static func searchTakesIDSuffixes(_ client: IntercomClient, role: [JSONValue]) async throws -> Bool {
         let query = ExportRun.combined("AND", role + [ExportRun.filter("id", "$", .string("0"))])
         do {
             _ = try await client.searchContacts(query: query, perPage: 1)
-            idSuffixes.value = true
+            return true
         } catch {
             // Refused as a query (400, 422): not this workspace's search; anything else stops the export as usual.
             guard case .validation = error.kind else { throw error }
-            idSuffixes.value = false
+            return false
         }
-        return idSuffixes.value ?? false
     }
 
     /// The `count` contacts of `filters` (one day of the previous field) by day ranges of `fields[level]` between
@@ -174,10 +208,16 @@ struct PartitionPlanner: Sendable {
 
     /// `intervals` of `field` (with the filters `base`), counted, split in halves where one holds too many and spans
     /// days (each round halves the days), then merged with neighbours that together hold no more than the target.
-    private func sized(_ intervals: [DayInterval], field: String, base: [JSONValue]) async throws
+    /// - Parameter total: the contacts of `base`, when known: a single interval holds them all and is not counted.
+    private func sized(_ intervals: [DayInterval], field: String, base: [JSONValue], total: Int? = nil) async throws
         -> [CountedInterval]
     {
-        var ranges = try await counted(intervals, field: field, base: base)
+        var ranges =
+            if let total, intervals.count == 1 {
+                [CountedInterval(interval: intervals[0], count: total)]
+            } else {
+                try await counted(intervals, field: field, base: base)
+            }
         for _ in 0..<16 {
             let big = Set(ranges.indices.filter { ranges[$0].count > 2 * target && ranges[$0].days > 1 })
             guard !big.isEmpty else { break }
@@ -217,14 +257,16 @@ struct PartitionPlanner: Sendable {
         return zip(intervals, sizes).map { CountedInterval(interval: $0, count: $1) }
     }
 
-    /// The `total_count` of each query (AND of its filters and the role's), `concurrency` at a time.
+    /// The `total_count` of each query (AND of its filters and the role's), twice `concurrency` at a time: a count is
+    /// cheap, and every round of them delays the first page by a round trip.
     private func counts(_ queries: [[JSONValue]]) async throws -> [Int] {
         var results = [Int](repeating: 0, count: queries.count)
         let everything = ExportRun.roleFilter(nil)
         let role = self.role
         let client = self.client
-        for start in stride(from: 0, to: queries.count, by: max(1, concurrency)) {
-            let end = min(queries.count, start + max(1, concurrency))
+        let width = max(2, 2 * concurrency)
+        for start in stride(from: 0, to: queries.count, by: width) {
+            let end = min(queries.count, start + width)
             try await withThrowingTaskGroup(of: (Int, Int).self) { group in
                 for index in start..<end {
                     let filters = role + queries[index]

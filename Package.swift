@@ -179,6 +179,7 @@ let package = Package(
             dependencies: [
                 "IntercomSandbox",
                 "JSONText",
+                "SandboxTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -68,11 +68,13 @@ struct PartitionedExportTests {
     @Test func idPiecesFinishInTheFewestRounds() {
         // 12,120 contacts: 8 pieces of 11 pages (16 of 6 would take 12 rounds).
         #expect(PartitionPlanner.idPieces(count: 12_120, perPage: 150, workers: 8) == 8)
-        // 60,000: 8 pieces take 51 rounds, 32 pieces of 13 pages 52 (and balance better), 64 pieces 56.
-        #expect(PartitionPlanner.idPieces(count: 60_000, perPage: 150, workers: 8) == 32)
+        // 60,000: 8 pieces take 51 rounds, 16 of 26 pages 52 (and balance better), 32 (an OR of 8 suffixes each) 52.
+        #expect(PartitionPlanner.idPieces(count: 60_000, perPage: 150, workers: 8) == 16)
         #expect(PartitionPlanner.idPieces(count: 3_000, perPage: 50, workers: 8) == 16)
         #expect(PartitionPlanner.idPieces(count: 500, perPage: 150, workers: 8) == 1)
-        #expect(PartitionPlanner.idPieces(count: 10_000_000, perPage: 150, workers: 8) == 256)
+        #expect(PartitionPlanner.idPieces(count: 10_000_000, perPage: 150, workers: 8) == 16)
+        // 64 workers: 64 pieces (of 2 suffixes) take a quarter of the rounds of 16.
+        #expect(PartitionPlanner.idPieces(count: 10_000_000, perPage: 150, workers: 64) == 64)
     }
 
     @Test func aSpreadWorkspaceIsSplitByItsCountsNotItsDays() async throws {

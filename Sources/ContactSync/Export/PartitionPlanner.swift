@@ -121,8 +121,9 @@ struct PartitionPlanner: Sendable {
 
     /// How many pieces `count` contacts are split into by id: a power of two (so that every piece holds as many of
     /// the 16 or 256 suffixes), each of at least two pages (a smaller one costs a call for what paging would fetch
-    /// anyway), the most whose pages `workers` finish within 2 % of the fewest rounds (more pieces balance better
-    /// when a piece or a worker is slower than the rest); 1 when no split pays.
+    /// anyway), whose pages `workers` finish within 2 % of the fewest rounds: the most of those up to 16 (more pieces
+    /// balance better when a piece or a worker is slower than the rest, but past 16 each is an OR of suffixes, which
+    /// the search tests one by one); 1 when no split pays.
     static func idPieces(count: Int, perPage: Int, workers: Int) -> Int {
         var options = [(pieces: 1, rounds: (count + perPage - 1) / max(1, perPage))]
         var pieces = 2
@@ -132,7 +133,8 @@ struct PartitionPlanner: Sendable {
             pieces *= 2
         }
         let fewest = options.map(\.rounds).min() ?? 1
-        return options.last { $0.rounds <= fewest + fewest / 50 }?.pieces ?? 1
+        let good = options.filter { $0.rounds <= fewest + fewest / 50 }.map(\.pieces)
+        return good.last { $0 <= max(16, good.first ?? 1) } ?? 1
     }
 
     /// Whether search takes `$` on `id` (one count, asked once a run).

@@ -119,11 +119,14 @@ struct PartitionedExportTests {
     /// An incremental export with `--concurrency` partitions its `updated_at` window (a nightly import changed a fifth
     /// of the workspace, all on one day) by `updated_at` days and ids, and writes every contact updated since the start
     /// exactly once while contacts keep changing (they join the window, change again, move sign-up dates).
-    @Test(arguments: [(PreloadShape.spread, ExportFormat.csv), (.migration, .ndjson)])
-    func anIncrementalExportIsPartitionedAndWritesEachChangeOnce(shape: PreloadShape, format: ExportFormat)
+    /// The last case runs at 03:00 UTC: the changes of the last hours fall on two days, split by id as one.
+    @Test(arguments: [
+        (PreloadShape.spread, ExportFormat.csv, 1_800_000_000), (.migration, .ndjson, 1_800_000_000),
+        (.migration, .csv, 1_800_000_000 - 5 * 3_600),
+    ])
+    func anIncrementalExportIsPartitionedAndWritesEachChangeOnce(shape: PreloadShape, format: ExportFormat, now: Int)
         async throws
     {
-        let now = 1_800_000_000
         let clock = ManualSandboxClock(Double(now))
         var sandbox = SandboxConfiguration(rateLimitPerMinute: 0, preloadContacts: 3_000)
         sandbox.preloadShape = shape

@@ -81,9 +81,14 @@ struct PartitionPlanner: Sendable {
     {
         let canMove = moved || fields[level].canMove
         var result: [Partition] = []
-        for range in ranges {
-            let filters = base + range.interval.filters(fields[level].name)
-            guard range.count > 2 * target && range.days == 1 else {
+        let field = fields[level].name
+        func tooBig(_ range: CountedInterval) -> Bool { range.count > 2 * target && range.days == 1 }
+        var index = 0
+        while index < ranges.count {
+            let range = ranges[index]
+            index += 1
+            let filters = base + range.interval.filters(field)
+            guard tooBig(range) else {
                 result.append(Partition(filters: filters, count: range.count, canMove: canMove))
                 continue
             }
@@ -92,9 +97,20 @@ struct PartitionPlanner: Sendable {
                 let pieces = try await split(filters, count: range.count, level: level + 1, moved: canMove)
             {
                 result += pieces
-            } else {
-                result += try await byID(filters, count: range.count, canMove: canMove)
+                continue
             }
+            // Neighbouring days too big (a nightly window across midnight) are split by id as one: fewer part pages.
+            var merged = range
+            while index < ranges.count && tooBig(ranges[index]) && idSuffixes.value == true {
+                let next = ranges[index]
+                merged = CountedInterval(
+                    interval: DayInterval(
+                        from: merged.interval.from, to: next.interval.to, low: merged.interval.low,
+                        high: next.interval.high),
+                    count: merged.count + next.count)
+                index += 1
+            }
+            result += try await byID(base + merged.interval.filters(field), count: merged.count, canMove: canMove)
         }
         return result
     }

@@ -198,13 +198,19 @@ public enum ExportRun {
         }
         // The first page says how many contacts the window holds; one that pages in fewer rounds than partitioning
         // costs is paged on from it.
+        // With --concurrency, whether the search splits by id is asked with the first page (a call that a small window
+        // wastes, but a round that a big one saves).
+        async let idCheck =
+            options.concurrency > 1 && options.splitByID
+            ? PartitionPlanner.searchTakesIDSuffixes(client, role: chosenRole(options.role)) : false
         var first = try await fetch(nil)
+        let idSplit = try await idCheck
         if options.concurrency > 1, let total = first.totalCount {
             if partitioningPays(total: total, options), let oldest = first.contacts.first?.updatedAt {
                 // The window ends now: its last range is open above, so the newest contact need not be asked for.
                 let scope = PartitionScope(
                     base: [window], fields: [.updated, .created, .signedUp], oldest: oldest,
-                    newest: max(oldest, Int(client.now)), total: total, since: since)
+                    newest: max(oldest, Int(client.now)), total: total, since: since, idSplit: idSplit)
                 try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
                 return
             }
@@ -345,8 +351,24 @@ public enum ExportRun {
         summary.newestUpdate = counts.newest
         guard movable else { return }
         await control.partitionsDone?()
-        let caught = try await catchUp(
-            client, options, encoder, output, control, written: written, updatedSince: started, since: scope.since)
+        // Split by id where the search takes it, so that many recent changes (an export started just after an import,
+        // within the margin for search-index lag) are read in one round and not page after page.
+        var pieces = 1
+        while pieces * 2 <= min(16, options.concurrency) { pieces *= 2 }
+        let groups =
+            planner.idSuffixes.value == true && pieces > 1 ? PartitionPlanner.idGroups(pieces).map { $0 } : [nil]
+        let caught = try await withThrowingTaskGroup(of: PartitionCounts.self) { group in
+            for piece in groups {
+                group.addTask {
+                    try await catchUp(
+                        client, options, encoder, output, control, written: written, updatedSince: started,
+                        since: scope.since, piece: piece)
+                }
+            }
+            var total = PartitionCounts()
+            for try await counts in group { total.add(counts) }
+            return total
+        }
         summary.contacts += caught.written
         summary.newestUpdate = [summary.newestUpdate, caught.newest].compactMap { $0 }.max()
         summary.duplicatesDropped = written.duplicates
@@ -359,15 +381,18 @@ public enum ExportRun {
     /// and a workspace imported today would be read again whole). A contact updated while a pass pages jumps ahead
     /// of its cursor, so a pass of more than one page is followed by one for contacts updated at or after the
     /// newest it saw (one call when there are none).
+    /// - Parameter piece: the filter of one of the pieces read at the same time (by id), if any.
     private static func catchUp(
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
-        _ control: ExportControl, written: WrittenIDs, updatedSince: Int, since: Int?
+        _ control: ExportControl, written: WrittenIDs, updatedSince: Int, since: Int?, piece: JSONValue?
     ) async throws -> PartitionCounts {
         var counts = PartitionCounts()
         var threshold = updatedSince
         var buffer: [UInt8] = []
         for _ in 0..<8 {
-            let query = combined("AND", chosenRole(options.role) + [onOrAfterDay("updated_at", threshold - 86_400)])
+            let query = combined(
+                "AND",
+                chosenRole(options.role) + [onOrAfterDay("updated_at", threshold - 86_400)] + [piece].compactMap { $0 })
             var cursor: String?
             var pages = 0
             var newest = threshold

@@ -68,8 +68,14 @@ struct PartitionPlanner: Sendable {
     /// big is split at once.
     func plan(oldest: Int, newest: Int, total: Int) async throws -> [Partition] {
         let initial = DayRanges(oldest: oldest, newest: newest, count: max(2, total / max(1, target)))
+        let intervals = initial.intervals(newest: newest)
+        if intervals.count <= 2 && idSuffixes.value == true && total > 2 * target {
+            // A day or two (a migration's, a nightly window across midnight): days would make at most two pieces, ids
+            // make even ones without a count.
+            return try await byID(base, count: total, canMove: fields[0].canMove)
+        }
         async let idCheck = idSuffixesWork()
-        let ranges = try await sized(initial.intervals(newest: newest), field: fields[0].name, base: base, total: total)
+        let ranges = try await sized(intervals, field: fields[0].name, base: base, total: total)
         _ = try await idCheck
         return try await partitions(of: ranges, level: 0, base: base, moved: false)
     }
@@ -124,14 +130,21 @@ struct PartitionPlanner: Sendable {
         guard pieces >= 2, try await idSuffixesWork() else {
             return [Partition(filters: filters, count: count, canMove: canMove)]
         }
-        // One hex digit gives up to 16 pieces; two give 256 suffixes, 8 or fewer a piece.
+        return Self.idGroups(pieces).map {
+            Partition(filters: filters + [$0], count: count / pieces, canMove: canMove)
+        }
+    }
+
+    /// `pieces` (a power of two up to 256) filters that split any set of contacts by the last hex digits of their ids:
+    /// one hex digit gives up to 16 pieces; two give 256 suffixes, 8 or fewer a piece.
+    static func idGroups(_ pieces: Int) -> [JSONValue] {
         let (digits, classes) = pieces <= 16 ? (1, 16) : (2, 256)
         return (0..<pieces).map { piece in
-            let suffixes = stride(from: piece, to: classes, by: pieces).map {
-                ExportRun.filter("id", "$", .string(String($0, radix: 16).leftPadded(to: digits)))
-            }
-            return Partition(
-                filters: filters + [ExportRun.combined("OR", suffixes)], count: count / pieces, canMove: canMove)
+            ExportRun.combined(
+                "OR",
+                stride(from: piece, to: classes, by: pieces).map {
+                    ExportRun.filter("id", "$", .string(String($0, radix: 16).leftPadded(to: digits)))
+                })
         }
     }
 

@@ -71,7 +71,7 @@ struct SearchIndex: Sendable {
             best.insert((key, contact.pointee), at: low)
             if best.count > perPage { best.removeLast() }
         }
-        let query = request.query
+        let query = QueryMatcher(request.query)
         // Through a pointer, whose subscript lends the contact where it lies (a buffer's copies it: a retain and a
         // release of each of its fields for every contact tested, most of a search's time).
         snapshots.withUnsafeBufferPointer { buffer in
@@ -142,11 +142,12 @@ struct SearchIndex: Sendable {
         if !request.ascending, index >= 0, (byCreated[index].createdAt, byCreated[index].sequence) == key { index -= 1 }
         var page: [Contact] = []
         var more = false
+        let query = QueryMatcher(request.query)
         snapshots.withUnsafeBufferPointer { buffer in
             guard let contacts = buffer.baseAddress else { return }
             while index >= 0 && index < byCreated.count {
                 let position = byCreated[index].sequence - 1
-                if visible[position], request.query.matches(contacts + position) {
+                if visible[position], query.matches(contacts + position) {
                     if page.count == request.perPage {
                         more = true
                         break

@@ -39,16 +39,6 @@ indirect enum SearchQuery: Sendable {
         }
         return .filter(try SearchFilter(object, operator: op, customAttributes: customAttributes))
     }
-
-    /// Whether the contact at `contact` matches: read field by field where it lies (passing the contact itself
-    /// copied it, a retain and a release of each of its fields, for every contact a search tests).
-    func matches(_ contact: UnsafePointer<Contact>) -> Bool {
-        switch self {
-        case .filter(let filter): filter.matches(contact)
-        case .group(true, let children): children.allSatisfy { $0.matches(contact) }
-        case .group(false, let children): children.contains { $0.matches(contact) }
-        }
-    }
 }
 
 /// One `{field, operator, value}` filter, with its value converted to the field's type.

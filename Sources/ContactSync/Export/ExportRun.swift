@@ -321,6 +321,10 @@ public enum ExportRun {
         let partitions = try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
         summary.ranges = partitions.count
         let movable = partitions.contains(where: \.canMove)
+        // Where no contact can move, a partition can still miss one created while it is paged (after its cursor has
+        // passed the end): only those are kept by id, and looked for at the end: created at or after the newest
+        // contact at the start (the server's clock, not ours; a full export's first field is created_at).
+        let createdFrom = scope.fields.first?.name == SplitField.created.name ? scope.newest : Int(client.now) - 60
         let written = WrittenIDs()
         let directory = path == "-" || !path.contains("/") ? "." : String(path[..<path.lastIndex(of: "/")!])
         let merger = RangeMerger(count: partitions.count, output: output, directory: directory)
@@ -335,7 +339,7 @@ public enum ExportRun {
                         let spool = try merger.spool(index)
                         let paged = try await page(
                             client, query: query, options: options, encoder: encoder, into: spool, control: control,
-                            since: scope.since, written: movable ? written : nil)
+                            since: scope.since, written: written, onlyCreatedFrom: movable ? nil : createdFrom)
                         try merger.complete(index, contacts: paged.written)
                         counts.add(paged)
                     }
@@ -349,7 +353,6 @@ public enum ExportRun {
         summary.contacts = merger.contacts
         summary.olderDropped = counts.older
         summary.newestUpdate = counts.newest
-        guard movable else { return }
         await control.partitionsDone?()
         // Split by id where the search takes it, so that many recent changes (an export started just after an import,
         // within the margin for search-index lag) are read in one round and not page after page.
@@ -361,8 +364,9 @@ public enum ExportRun {
             for piece in groups {
                 group.addTask {
                     try await catchUp(
-                        client, options, encoder, output, control, written: written, updatedSince: started,
-                        since: scope.since, piece: piece)
+                        client, options, encoder, output, control, written: written,
+                        from: movable ? ("updated_at", started) : ("created_at", createdFrom), since: scope.since,
+                        piece: piece)
                 }
             }
             var total = PartitionCounts()
@@ -374,42 +378,44 @@ public enum ExportRun {
         summary.duplicatesDropped = written.duplicates
     }
 
-    /// Writes the contacts updated at or after `updatedSince` that no partition wrote: one that moved from a
-    /// partition not paged yet into one paged already.
+    /// Writes the contacts updated (or created) at or after `from` that no partition wrote: one that moved from a
+    /// partition not paged yet into one paged already (or was created after its partition was paged).
     ///
-    /// Newest first, stopping at the first one older than `updatedSince` (the date filter alone matches whole days,
+    /// Newest first, stopping at the first one older than `from` (the date filter alone matches whole days,
     /// and a workspace imported today would be read again whole). A contact updated while a pass pages jumps ahead
     /// of its cursor, so a pass of more than one page is followed by one for contacts updated at or after the
     /// newest it saw (one call when there are none).
     /// - Parameter piece: the filter of one of the pieces read at the same time (by id), if any.
     private static func catchUp(
         _ client: IntercomClient, _ options: ExportOptions, _ encoder: ContactEncoder, _ output: LockedSink,
-        _ control: ExportControl, written: WrittenIDs, updatedSince: Int, since: Int?, piece: JSONValue?
+        _ control: ExportControl, written: WrittenIDs, from: (field: String, time: Int), since: Int?,
+        piece: JSONValue?
     ) async throws -> PartitionCounts {
         var counts = PartitionCounts()
-        var threshold = updatedSince
+        var threshold = from.time
         var buffer: [UInt8] = []
         for _ in 0..<8 {
             let query = combined(
                 "AND",
-                chosenRole(options.role) + [onOrAfterDay("updated_at", threshold - 86_400)] + [piece].compactMap { $0 })
+                chosenRole(options.role) + [onOrAfterDay(from.field, threshold - 86_400)] + [piece].compactMap { $0 })
             var cursor: String?
             var pages = 0
             var newest = threshold
             repeat {
                 let page = try await searchPage(
                     client, encoder, control, query: query, perPage: options.perPage, after: cursor,
-                    sort: ("updated_at", false))
+                    sort: (from.field, false))
                 pages += 1
                 cursor = page.nextCursor
                 buffer.removeAll(keepingCapacity: true)
                 let before = counts.written
                 for (index, contact) in page.contacts.enumerated() {
-                    guard contact.updatedAt >= threshold else {
+                    let value = from.field == "created_at" ? contact.createdAt : contact.updatedAt
+                    guard value >= threshold else {
                         cursor = nil
                         break
                     }
-                    newest = max(newest, contact.updatedAt)
+                    newest = max(newest, value)
                     guard contact.updatedAt >= since ?? Int.min, written.insert(contact.id) else { continue }
                     encoder.append(page, at: index, to: &buffer)
                     counts.written += 1
@@ -429,11 +435,11 @@ public enum ExportRun {
     /// contacts cannot leave (eight ranges in flight over a million contacts held 40 MB of them).
     /// - Parameters:
     ///   - since: incremental: contacts updated before it are counted and left out.
-    ///   - written: the ids written so far, when contacts can move between partitions: a contact already written is
-    ///     not written again.
+    ///   - written: the ids written so far (with `onlyCreatedFrom`, of the contacts created at or after it): a contact
+    ///     already written is not written again.
     private static func page(
         _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
-        into spool: SpoolFile, control: ExportControl, since: Int?, written: WrittenIDs?
+        into spool: SpoolFile, control: ExportControl, since: Int?, written: WrittenIDs, onlyCreatedFrom: Int?
     ) async throws -> PartitionCounts {
         var cursor: String?
         var buffer: [UInt8] = []
@@ -449,7 +455,7 @@ public enum ExportRun {
                     counts.older += 1
                     continue
                 }
-                guard written?.insert(contact.id) ?? true else { continue }
+                if contact.createdAt >= onlyCreatedFrom ?? Int.min, !written.insert(contact.id) { continue }
                 encoder.append(page, at: index, to: &buffer)
                 count += 1
                 counts.newest = max(counts.newest ?? contact.updatedAt, contact.updatedAt)

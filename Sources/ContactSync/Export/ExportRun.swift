@@ -198,13 +198,21 @@ public enum ExportRun {
         }
         // The first page says how many contacts the window holds; one that pages in fewer rounds than partitioning
         // costs is paged on from it.
-        // With --concurrency, whether the search splits by id is asked with the first page (a call that a small window
-        // wastes, but a round that a big one saves).
-        async let idCheck =
-            options.concurrency > 1 && options.splitByID
-            ? PartitionPlanner.searchTakesIDSuffixes(client, role: chosenRole(options.role)) : false
+        // With --concurrency, the first page of each id piece of the window is asked for with the window's own first
+        // page: when the window is more than a page, they are the partitions' first pages (a round saved); a refusal
+        // says that ids do not split here; a window of one page wastes them (calls, not time).
+        let groups = options.splitByID ? idGroups(options) : []
+        async let pieceFirsts = firstPages(client, encoder, control, options, window: window, groups: groups)
         var first = try await fetch(nil)
-        let idSplit = try await idCheck
+        let speculated = try await pieceFirsts
+        if let speculated, first.nextCursor != nil, let total = first.totalCount {
+            let scope = PartitionScope(
+                base: [window], fields: [.updated], oldest: since, newest: since, total: total, since: since,
+                idSplit: true, preset: zip(groups, speculated).map { ($0, $1) })
+            try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
+            return
+        }
+        let idSplit = options.splitByID && speculated != nil
         if options.concurrency > 1, let total = first.totalCount {
             if partitioningPays(total: total, options), let oldest = first.contacts.first?.updatedAt {
                 // The window ends now: its last range is open above, so the newest contact need not be asked for.
@@ -254,6 +262,47 @@ public enum ExportRun {
         var since: Int?
         /// Whether the search splits by id, when asked already.
         var idSplit: Bool?
+        /// The partitions when chosen already (id pieces), with their first pages.
+        var preset: [(filter: JSONValue, first: ContactPage)]?
+    }
+
+    /// The id pieces a window is split into at once: as many as the workers, a power of two up to 16 (one suffix or
+    /// two a piece); none without concurrency.
+    static func idGroups(_ options: ExportOptions) -> [JSONValue] {
+        var pieces = 1
+        while pieces * 2 <= min(16, options.concurrency) { pieces *= 2 }
+        return pieces > 1 ? PartitionPlanner.idGroups(pieces) : []
+    }
+
+    /// The first page of each id piece of `window` (sorted by `created_at`), at the same time; nil when there are no
+    /// pieces or the search refuses `$` on `id`.
+    private static func firstPages(
+        _ client: IntercomClient, _ encoder: ContactEncoder, _ control: ExportControl, _ options: ExportOptions,
+        window: JSONValue, groups: [JSONValue]
+    ) async throws -> [ContactPage]? {
+        guard !groups.isEmpty else { return nil }
+        do {
+            return try await withThrowingTaskGroup(of: (Int, ContactPage).self) { group in
+                for (index, piece) in groups.enumerated() {
+                    let query = combined("AND", chosenRole(options.role) + [window, piece])
+                    group.addTask {
+                        (
+                            index,
+                            try await searchPage(
+                                client, encoder, control, query: query, perPage: options.perPage, after: nil,
+                                sort: ("created_at", true))
+                        )
+                    }
+                }
+                var pages = [ContactPage?](repeating: nil, count: groups.count)
+                for try await (index, page) in group { pages[index] = page }
+                return pages.compactMap { $0 }
+            }
+        } catch let error as IntercomError {
+            // Refused as a query (400, 422): not this workspace's search; anything else stops the export as usual.
+            guard case .validation = error.kind else { throw error }
+            return nil
+        }
     }
 
     /// What paging a partition did.
@@ -318,7 +367,14 @@ public enum ExportRun {
             target: max(4 * options.perPage, scope.total / max(1, options.concurrency * options.rangesPerWorker)),
             base: scope.base, fields: scope.fields, perPage: options.perPage, splitByID: options.splitByID,
             idSuffixes: PartitionPlanner.Answer(scope.idSplit))
-        let partitions = try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
+        let partitions =
+            if let preset = scope.preset {
+                preset.map {
+                    Partition(filters: scope.base + [$0.filter], count: $0.first.totalCount ?? 0, canMove: true)
+                }
+            } else {
+                try await planner.plan(oldest: scope.oldest, newest: scope.newest, total: scope.total)
+            }
         summary.ranges = partitions.count
         let movable = partitions.contains(where: \.canMove)
         // Where no contact can move, a partition can still miss one created while it is paged (after its cursor has
@@ -339,7 +395,8 @@ public enum ExportRun {
                         let spool = try merger.spool(index)
                         let paged = try await page(
                             client, query: query, options: options, encoder: encoder, into: spool, control: control,
-                            since: scope.since, written: written, onlyCreatedFrom: movable ? nil : createdFrom)
+                            since: scope.since, written: written, onlyCreatedFrom: movable ? nil : createdFrom,
+                            first: scope.preset?[index].first)
                         try merger.complete(index, contacts: paged.written)
                         counts.add(paged)
                     }
@@ -356,10 +413,8 @@ public enum ExportRun {
         await control.partitionsDone?()
         // Split by id where the search takes it, so that many recent changes (an export started just after an import,
         // within the margin for search-index lag) are read in one round and not page after page.
-        var pieces = 1
-        while pieces * 2 <= min(16, options.concurrency) { pieces *= 2 }
-        let groups =
-            planner.idSuffixes.value == true && pieces > 1 ? PartitionPlanner.idGroups(pieces).map { $0 } : [nil]
+        let pieces = planner.idSuffixes.value == true ? idGroups(options) : []
+        let groups: [JSONValue?] = pieces.isEmpty ? [nil] : pieces
         let caught = try await withThrowingTaskGroup(of: PartitionCounts.self) { group in
             for piece in groups {
                 group.addTask {
@@ -439,15 +494,21 @@ public enum ExportRun {
     ///     already written is not written again.
     private static func page(
         _ client: IntercomClient, query: JSONValue, options: ExportOptions, encoder: ContactEncoder,
-        into spool: SpoolFile, control: ExportControl, since: Int?, written: WrittenIDs, onlyCreatedFrom: Int?
+        into spool: SpoolFile, control: ExportControl, since: Int?, written: WrittenIDs, onlyCreatedFrom: Int?,
+        first: ContactPage? = nil
     ) async throws -> PartitionCounts {
         var cursor: String?
         var buffer: [UInt8] = []
         var counts = PartitionCounts()
         repeat {
-            let page = try await searchPage(
-                client, encoder, control, query: query, perPage: options.perPage, after: cursor,
-                sort: ("created_at", true))
+            let page =
+                if cursor == nil, let first {
+                    first
+                } else {
+                    try await searchPage(
+                        client, encoder, control, query: query, perPage: options.perPage, after: cursor,
+                        sort: ("created_at", true))
+                }
             buffer.removeAll(keepingCapacity: true)
             var count = 0
             for (index, contact) in page.contacts.enumerated() {

@@ -23,17 +23,30 @@ struct PartitionedExportTests {
         }
     }
 
-    @Test(arguments: [(ExportFormat.csv, true), (.ndjson, true), (.csv, false)])
-    func oneMigrationDayIsSplitAndEveryContactWrittenOnceWhileTheyChange(format: ExportFormat, byID: Bool)
-        async throws
-    {
+    /// A migration (one `created_at` day) split by id, or by sign-up days where ids do not split, and a year of
+    /// contacts split by days.
+    @Test(arguments: [
+        (PreloadShape.migration, ExportFormat.csv, true), (.migration, .ndjson, true), (.migration, .csv, false),
+        (.spread, .ndjson, true),
+    ])
+    func everyShapeIsSplitAndEveryContactWrittenOnceWhileTheyChange(
+        shape: PreloadShape, format: ExportFormat, byID: Bool
+    ) async throws {
         let clock = ManualSandboxClock(1_800_000_000)
         var sandbox = SandboxConfiguration(rateLimitPerMinute: 0, preloadContacts: 3_000)
-        sandbox.preloadShape = .migration
+        sandbox.preloadShape = shape
         try await withClient(sandbox: sandbox, clock: clock) { client, _ in
+            // A spread workspace holds users only: a few leads join it (a migration's are a fifth of it).
+            for index in 0..<(shape == .spread ? 40 : 0) {
+                clock.advance(by: 1)
+                _ = try await client.createContact([
+                    "role": .string("lead"), "email": .string("lead\(index)@x.example"),
+                ])
+            }
             let beforeContacts = try await allContacts(client)
             let before = beforeContacts.map(\.id)
-            #expect(Set(before.map { $0 }).count == 3_000)
+            #expect(Set(before).count == (shape == .spread ? 3_040 : 3_000))
+            let leadsToConvert = beforeContacts.filter { $0.role == "lead" }.prefix(12).map(\.id)
             // Contacts change while the export runs: sign-up dates move them between partitions, leads become
             // users, emails change; new contacts arrive.
             let changing = before.enumerated().filter { $0.offset % 37 == 0 }.map(\.element)
@@ -47,14 +60,16 @@ struct PartitionedExportTests {
                     clock.advance(by: 1)
                     var fields: JSONObject = ["signed_up_at": .number(String(1_000_000_000 + index * 86_400 * 97))]
                     if index % 3 == 0 { fields["email"] = .string("moved\(index)@other.example") }
-                    if index % 4 == 0 { fields["role"] = .string("user") }
                     _ = try? await client.updateContact(id: id, fields)
+                    if index < leadsToConvert.count {
+                        _ = try await client.updateContact(id: leadsToConvert[index], ["role": .string("user")])
+                    }
                     if index % 5 == 0 {
                         _ = try await client.createContact(["email": .string("late\(index)@x.example")])
                     }
                 }
             }
-            let path = try temporaryPath(named: "migration.\(format.rawValue)")
+            let path = try temporaryPath(named: "\(shape.rawValue).\(format.rawValue)")
             var options = ExportOptions()
             options.format = format
             options.concurrency = 8
@@ -72,7 +87,7 @@ struct PartitionedExportTests {
             let (missing, extra) = (after.subtracting(ids), Set(ids).subtracting(after))
             #expect(missing.isEmpty && extra.isEmpty, "missing \(missing.count), extra \(extra.count)")
             #expect(ids.count == summary.contacts)
-            // One created_at day, yet the work was split.
+            // Split, even where every contact was created on one day.
             #expect(summary.ranges >= 8, "\(summary.text)")
         }
     }

@@ -27,7 +27,7 @@ struct PartitionedExportTests {
     /// contacts split by days.
     @Test(arguments: [
         (PreloadShape.migration, ExportFormat.csv, true), (.migration, .ndjson, true), (.migration, .csv, false),
-        (.spread, .ndjson, true),
+        (.spread, .ndjson, true), (.spread, .csv, true),
     ])
     func everyShapeIsSplitAndEveryContactWrittenOnceWhileTheyChange(
         shape: PreloadShape, format: ExportFormat, byID: Bool

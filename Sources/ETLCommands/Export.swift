@@ -23,8 +23,9 @@ extension IntercomETL {
                 signed_up_at days where the search refuses that) and pages N of them at once by search, writing \
                 them in order; the total is checked against Intercom's total_count. A contact that changes and \
                 moves between partitions is written once (a last search reads the contacts updated since the \
-                start). An incremental export splits its updated_at window the same way (updated_at days, then \
-                ids). A workspace or window small enough to page in fewer calls than \
+                start). An incremental export splits its updated_at window by ids at once (or, where the search \
+                refuses that, by updated_at, created_at and signed_up_at days). A workspace or window small enough \
+                to page in fewer calls than \
                 that is paged with one cursor instead (the summary says so).
 
                 Incremental: --updated-since TIME keeps exactly the contacts updated at or after TIME, which is one \

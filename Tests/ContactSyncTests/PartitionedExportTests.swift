@@ -147,8 +147,8 @@ struct PartitionedExportTests {
     /// An incremental export with `--concurrency` partitions its `updated_at` window (a nightly import changed a fifth
     /// of the workspace, all on one day) by `updated_at` days and ids, and writes every contact updated since the start
     /// exactly once while contacts keep changing (they join the window, change again, move sign-up dates).
-    /// The third case runs at 03:00 UTC: the changes of the last hours fall on two days. The last one splits by days
-    /// alone, as where the search refuses `$` on `id`.
+    /// The third case runs at 03:00 UTC: the changes of the last hours fall on two days (the id pieces of the window
+    /// cover both). The last one splits by days alone, as where the search refuses `$` on `id`.
     @Test(arguments: [
         (PreloadShape.spread, ExportFormat.csv, 1_800_000_000, true), (.migration, .ndjson, 1_800_000_000, true),
         (.migration, .csv, 1_800_000_000 - 5 * 3_600, true), (.spread, .csv, 1_800_000_000, false),

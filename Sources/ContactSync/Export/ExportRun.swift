@@ -196,8 +196,6 @@ public enum ExportRun {
             try await client.searchContacts(
                 query: query, perPage: options.perPage, startingAfter: cursor, sort: ("updated_at", true))
         }
-        // The first page says how many contacts the window holds; one that pages in fewer rounds than partitioning
-        // costs is paged on from it.
         // With --concurrency, the first page of each id piece of the window is asked for with the window's own first
         // page: when the window is more than a page, they are the partitions' first pages (a round saved); a refusal
         // says that ids do not split here; a window of one page wastes them (calls, not time).
@@ -212,13 +210,15 @@ public enum ExportRun {
             try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
             return
         }
-        let idSplit = options.splitByID && speculated != nil
+        // The first page says how many contacts the window holds; one that pages in fewer rounds than partitioning
+        // costs is paged on from it.
         if options.concurrency > 1, let total = first.totalCount {
             if partitioningPays(total: total, options), let oldest = first.contacts.first?.updatedAt {
                 // The window ends now: its last range is open above, so the newest contact need not be asked for.
                 let scope = PartitionScope(
                     base: [window], fields: [.updated, .created, .signedUp], oldest: oldest,
-                    newest: max(oldest, Int(client.now)), total: total, since: since, idSplit: idSplit)
+                    // Here ids do not split (not wanted, or refused): a window that they split was paged above.
+                    newest: max(oldest, Int(client.now)), total: total, since: since, idSplit: false)
                 try await partitioned(client, options, encoder, output, control, spoolNear: path, scope, &summary)
                 return
             }
@@ -298,9 +298,8 @@ public enum ExportRun {
                 for try await (index, page) in group { pages[index] = page }
                 return pages.compactMap { $0 }
             }
-        } catch let error as IntercomError {
-            // Refused as a query (400, 422): not this workspace's search; anything else stops the export as usual.
-            guard case .validation = error.kind else { throw error }
+        } catch {
+            try PartitionPlanner.throwUnlessRefusedAsQuery(error)
             return nil
         }
     }
@@ -377,10 +376,10 @@ public enum ExportRun {
             }
         summary.ranges = partitions.count
         let movable = partitions.contains(where: \.canMove)
-        // Where no contact can move, a partition can still miss one created while it is paged (after its cursor has
-        // passed the end): only those are kept by id, and looked for at the end: created at or after the newest
-        // contact at the start (the server's clock, not ours; a full export's first field is created_at).
-        let createdFrom = scope.fields.first?.name == SplitField.created.name ? scope.newest : Int(client.now) - 60
+        // Where no contact can move (only a full export's partitions, by created_at days and ids), a partition can
+        // still miss one created while it is paged (after its cursor has passed the end): only those are kept by id,
+        // and looked for at the end: created at or after the newest contact at the start (the server's clock).
+        let createdFrom = scope.newest
         let written = WrittenIDs()
         let directory = path == "-" || !path.contains("/") ? "." : String(path[..<path.lastIndex(of: "/")!])
         let merger = RangeMerger(count: partitions.count, output: output, directory: directory)
@@ -465,8 +464,7 @@ public enum ExportRun {
                 buffer.removeAll(keepingCapacity: true)
                 let before = counts.written
                 for (index, contact) in page.contacts.enumerated() {
-                    let value = from.field == "created_at" ? contact.createdAt : contact.updatedAt
-                    guard value >= threshold else {
+                    guard let value = PartitionPlanner.value(from.field, of: contact), value >= threshold else {
                         cursor = nil
                         break
                     }

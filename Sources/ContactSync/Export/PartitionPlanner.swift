@@ -87,14 +87,9 @@ struct PartitionPlanner: Sendable {
     {
         let canMove = moved || fields[level].canMove
         var result: [Partition] = []
-        let field = fields[level].name
-        func tooBig(_ range: CountedInterval) -> Bool { range.count > 2 * target && range.days == 1 }
-        var index = 0
-        while index < ranges.count {
-            let range = ranges[index]
-            index += 1
-            let filters = base + range.interval.filters(field)
-            guard tooBig(range) else {
+        for range in ranges {
+            let filters = base + range.interval.filters(fields[level].name)
+            guard range.count > 2 * target && range.days == 1 else {
                 result.append(Partition(filters: filters, count: range.count, canMove: canMove))
                 continue
             }
@@ -105,18 +100,7 @@ struct PartitionPlanner: Sendable {
                 result += pieces
                 continue
             }
-            // Neighbouring days too big (a nightly window across midnight) are split by id as one: fewer part pages.
-            var merged = range
-            while index < ranges.count && tooBig(ranges[index]) && idSuffixes.value == true {
-                let next = ranges[index]
-                merged = CountedInterval(
-                    interval: DayInterval(
-                        from: merged.interval.from, to: next.interval.to, low: merged.interval.low,
-                        high: next.interval.high),
-                    count: merged.count + next.count)
-                index += 1
-            }
-            result += try await byID(base + merged.interval.filters(field), count: merged.count, canMove: canMove)
+            result += try await byID(filters, count: range.count, canMove: canMove)
         }
         return result
     }
@@ -181,10 +165,15 @@ struct PartitionPlanner: Sendable {
             _ = try await client.searchContacts(query: query, perPage: 1)
             return true
         } catch {
-            // Refused as a query (400, 422): not this workspace's search; anything else stops the export as usual.
-            guard case .validation = error.kind else { throw error }
+            try throwUnlessRefusedAsQuery(error)
             return false
         }
+    }
+
+    /// Returns when `error` is a search refused as a query (400, 422: not what this workspace's search takes), and
+    /// throws it otherwise (it stops the export as usual).
+    static func throwUnlessRefusedAsQuery(_ error: any Error) throws {
+        guard let error = error as? IntercomError, case .validation = error.kind else { throw error }
     }
 
     /// The `count` contacts of `filters` (one day of the previous field) by day ranges of `fields[level]` between
@@ -196,14 +185,12 @@ struct PartitionPlanner: Sendable {
         let query = ExportRun.combined("AND", role + known)
         let client = self.client
         let nullFilters = filters + [ExportRun.filter(field.name, "=", .null)]
-        // One round: the edges, the contacts without a value, and (for those, when many) whether ids can split them.
+        // One round: the edges and the contacts without a value (a split by dates comes after ids were refused).
         async let first = client.searchContacts(query: query, perPage: 1, sort: (field.name, true))
         async let last = client.searchContacts(query: query, perPage: 1, sort: (field.name, false))
         async let nullCount = field.hasNulls ? counts([nullFilters])[0] : 0
-        async let idCheck: Bool = field.hasNulls ? idSuffixesWork() : false
         let edges = (try await first.contacts.first, try await last.contacts.first)
         let nulls = try await nullCount
-        _ = try await idCheck
         var pieces: [CountedInterval] = []
         if let low = edges.0.flatMap({ Self.value(field.name, of: $0) }),
             let high = edges.1.flatMap({ Self.value(field.name, of: $0) })

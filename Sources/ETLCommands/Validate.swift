@@ -73,11 +73,15 @@ extension IntercomETL {
             let split = threads.twoThreads ? InputSplit.make(opened, path: file, options: input.readerOptions) : nil
             let progress = ProgressLine()
             let size = opened.progressSize
+            let (path, readerOptions) = (file, input.readerOptions)
+            // Read again only for the first lines of the repeated keys shown: the key table keeps no lines then.
+            let reopen: (() throws -> OpenedInput)? =
+                file == "-" ? nil : { try InputOpener.open(path, options: readerOptions) }
             let summary: ValidationSummary
             do {
                 summary = try ValidationRun.run(
                     opened, mapping: mappingFile, rejects: report, maxErrors: maxErrors.flatMap(MaxErrors.init),
-                    keep: max(0, showRejects), split: split
+                    keep: max(0, showRejects), split: split, reopen: reopen
                 ) { bytes in progress.update(ProgressText.bytes(bytes, of: size)) }
             } catch let error as MappingError {
                 report?.abort()
@@ -164,7 +168,9 @@ extension ValidationSummary {
         }
         if !firstDuplicates.isEmpty {
             lines.append("first duplicate keys:")
-            lines += firstDuplicates.map { "  line \($0.line): '\($0.key)' already on line \($0.firstLine)" }
+            lines += firstDuplicates.map {
+                "  line \($0.line): '\($0.key)' already on " + ($0.firstLine.map { "line \($0)" } ?? "an earlier line")
+            }
         }
         if let rejectsPath, rejected > 0 {
             lines.append("reject report: \(rejectsPath)" + (reportsNote.map { " (\($0))" } ?? ""))

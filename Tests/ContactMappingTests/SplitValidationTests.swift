@@ -17,7 +17,10 @@ struct SplitValidationTests {
         """
 
     /// Runs `text` in order and split (the cut near the middle), with a CSV reject report (or none, when `report` is
-    /// nil: the report then reads as empty); returns both summaries and reports.
+    /// nil: the report then reads as empty); returns both summaries and reports: in order with a key table that keeps
+    /// lines (as for standard input), split with one that keeps hashes alone (the first lines of the examples found
+    /// again from the file). The other two runs (in order with hashes alone, split with lines) must give the same as
+    /// the returned ones.
     func runBoth(
         _ text: String, yaml: String? = nil, maxErrors: MaxErrors? = nil, keep: Int = 10, report: String? = "r.csv"
     ) throws -> (sequential: (ValidationSummary, String), split: (ValidationSummary, String)) {
@@ -27,26 +30,36 @@ struct SplitValidationTests {
         let path = directory.appendingPathComponent("input").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let mapping = try MappingFile.parse(yaml ?? self.yaml, path: "m.yml")
-        func run(split: Bool) throws -> (ValidationSummary, String) {
+        func run(split: Bool, reopens: Bool) throws -> (ValidationSummary, String) {
             let input = try InputOpener.open(path)
-            let reportPath = directory.appendingPathComponent((split ? "split-" : "seq-") + (report ?? "none")).path
+            let name = (split ? "split-" : "seq-") + (reopens ? "reopen-" : "") + (report ?? "none")
+            let reportPath = directory.appendingPathComponent(name).path
             let rejects = try report.map { _ in
                 try RejectReport(path: reportPath, header: (input.reader as? CSVReader)?.header)
             }
             let cut = split ? InputSplit.make(input, path: path, options: ReaderOptions(), minimumSize: 0) : nil
             if split { #expect(cut != nil) }
             let summary = try ValidationRun.run(
-                input, mapping: mapping, rejects: rejects, maxErrors: maxErrors, keep: keep, split: cut)
+                input, mapping: mapping, rejects: rejects, maxErrors: maxErrors, keep: keep, split: cut,
+                reopen: reopens ? { try InputOpener.open(path) } : nil)
             try rejects?.finish()
             return (summary, rejects == nil ? "" : try String(contentsOfFile: reportPath, encoding: .utf8))
         }
-        return (try run(split: false), try run(split: true))
+        let sequential = try run(split: false, reopens: false)
+        let split = try run(split: true, reopens: true)
+        for (other, name) in [
+            (try run(split: false, reopens: true), "in order"), (try run(split: true, reopens: false), "split"),
+        ] {
+            #expect(describe(other.0) == describe(name == "split" ? split.0 : sequential.0), "\(name)")
+            #expect(other.1 == (name == "split" ? split.1 : sequential.1), "\(name)")
+        }
+        return (sequential, split)
     }
 
     /// Everything a summary shows, to compare two of them.
     func describe(_ summary: ValidationSummary) -> String {
         let reasons = summary.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-        let duplicates = summary.firstDuplicates.map { "\($0.key)@\($0.line)<\($0.firstLine)" }
+        let duplicates = summary.firstDuplicates.map { "\($0.key)@\($0.line)<\($0.firstLine.map(String.init) ?? "?")" }
         return """
             read \(summary.read) valid \(summary.valid) rejected \(summary.rejected) \(reasons)
             duplicates \(summary.duplicateKeys) \(duplicates)

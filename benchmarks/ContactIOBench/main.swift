@@ -115,7 +115,8 @@ func validateFile(_ path: String, mapping: String, split: Bool) throws -> Totals
     let input = try InputOpener.open(path)
     let summary = try ValidationRun.run(
         input, mapping: try MappingFile.load(path: mapping), rejects: nil, maxErrors: nil,
-        split: split ? InputSplit.make(input, path: path, options: ReaderOptions()) : nil)
+        split: split ? InputSplit.make(input, path: path, options: ReaderOptions()) : nil,
+        reopen: { try InputOpener.open(path) })
     var totals = Totals()
     totals.records = summary.valid
     totals.rowErrors = summary.rejected

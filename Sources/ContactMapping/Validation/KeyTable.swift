@@ -6,102 +6,128 @@ import CPrefetch
     import Darwin
 #endif
 
-/// The first line of each match key seen so far, by the key's 64-bit hash (``ContactMapper/keyHash(_:)``): how
-/// `validate` finds the keys that repeat.
+/// The match keys seen so far, by their 64-bit hash (``ContactMapper/keyHash(_:)``): how `validate` finds the keys
+/// that repeat. A table made with `keepsLines` also keeps each key's first line.
 ///
-/// Written by hand instead of a `[Int: Int32]` because it is hit once for every row, at a random place in megabytes
-/// (a million keys take 32 MB), and there most of a row's time for it was waiting for memory:
-/// - a key and its line sit side by side in one slot, so a lookup is one memory access;
-/// - ``prefetch(_:)`` lets the caller start that access while it checks the row's other fields;
-/// - the slots are in huge pages where the system allows it: in 4 KB pages, a million keys span 8,000 pages, far
-///   more than the processor's address cache holds, so nearly every access also waited for a page-table walk;
+/// Written by hand instead of a `Set<Int>` because it is hit once for every row, at a random place in megabytes, and
+/// because it must stay small at ten million rows (a nightly job may run in a container of 256 MB):
+/// - a slot is the key's hash alone, 8 bytes, and the table is up to 82 % full: 10 to 14 bytes a key. The first
+///   line of a repeated key is needed only for the few examples a summary shows, and ``ValidationRun`` finds those
+///   again by reading the start of the file (a table with `keepsLines` keeps 4 bytes more a slot, for an input that
+///   cannot be read twice);
+/// - the keys are spread over 16 shards by their top bits, each growing on its own by 1.4 times: a shard's growth
+///   needs a sixteenth of the memory that growing the whole table at once needs, so the table's size follows the
+///   number of distinct keys, not of rows, without a peak when it grows;
+/// - ``prefetch(_:)`` lets the caller start a lookup's memory access while it checks the row's other fields;
+/// - a shard of 2 MB or more is in huge pages where the system allows it: in 4 KB pages nearly every access to a
+///   table of tens of megabytes also waited for a page-table walk;
 /// - the key is a hash already, so it is not hashed again.
 ///
 /// A table is used by one thread at a time: the second thread of a split run hands its table over whole, after it
 /// has finished (``RestPass/wait()`` orders the two).
 final class KeyTable: @unchecked Sendable {
-    private struct Slot {
-        /// The key's hash; 0 marks an empty slot (a hash of 0 is stored as 1).
-        var key: UInt64
-        var line: Int32
-        /// What the caller keeps beside the line (where the row starts): the slot's padding otherwise.
-        var tag: UInt32
+    /// The line ``firstLine(of:orInsert:)`` gives for a repeated key in a table that keeps no lines.
+    static let unknownLine = Int32.min
+    /// How many shards a table has (``forEachKey(shards:_:)`` visits a range of them).
+    static let shardCount = 1 << shardBits
+    private static let shardBits = 4
+
+    private struct Shard {
+        /// The keys' hashes; 0 marks an empty slot (a hash of 0 is stored as 1).
+        var slots: UnsafeMutablePointer<UInt64>
+        /// The first line of the key in the same slot, in a table that keeps lines.
+        var lines: UnsafeMutablePointer<Int32>?
+        /// Any number of slots, not only a power of two (a key's home is its hash scaled to it).
+        var size: Int
+        var count = 0
+        /// The count at which the shard grows.
+        var limit: Int
     }
 
-    private var slots: Slots
-    /// How many slots; any number, not only a power of two (a key's home is its hash scaled to it).
-    private var size: Int
+    /// Plain values, so that reading a shard's fields retains nothing: the memory it points to is in ``memory``.
+    private let shards: UnsafeMutablePointer<Shard>
+    /// Each shard's mappings (its slots, and its lines).
+    private var memory: [[Mapping]] = []
+    /// Whether the table keeps each key's first line.
+    let keepsLines: Bool
     /// The number of keys stored.
     private(set) var count = 0
 
-    /// An empty table with room for `keys` keys before it grows.
-    init(capacity keys: Int = 0) {
-        let size = Self.size(for: keys)
-        slots = Slots(count: size)
-        self.size = size
+    /// An empty table, which keeps each key's first line only with `keepsLines`.
+    init(keepsLines: Bool = false) {
+        self.keepsLines = keepsLines
+        shards = .allocate(capacity: Self.shardCount)
+        for index in 0..<Self.shardCount {
+            let (shard, mappings) = Self.makeShard(size: 1024, keepsLines: keepsLines)
+            (shards + index).initialize(to: shard)
+            memory.append(mappings)
+        }
     }
 
-    /// Makes room for `keys` keys in all, so that filling the table rehashes nothing.
-    func reserve(_ keys: Int) {
-        let size = Self.size(for: keys)
-        if size > self.size { rehash(to: size) }
-    }
-
-    /// Makes room for a key for each row of `bytes` bytes of input, judging by the first `rows` rows, which took
-    /// `consumed` bytes (with 5 % to spare), so that a table sized once is not rehashed again and again as it grows.
-    /// Returns that number of rows.
-    @discardableResult
-    func reserve(rowsIn bytes: Int, judgingBy rows: Int, in consumed: Int) -> Int {
-        let expected = Int(Double(bytes) / Double(max(consumed, 1)) * Double(rows) * 1.05)
-        reserve(expected)
-        return expected
+    deinit {
+        shards.deinitialize(count: Self.shardCount)
+        shards.deallocate()
     }
 
     /// Starts fetching the slot of `hash` into the cache, ahead of ``firstLine(of:orInsert:)`` or a lookup.
     @inline(__always)
     func prefetch(_ hash: Int) {
-        etl_prefetch_for_write(slots.base + home(Self.key(hash)))
+        let key = Self.key(hash)
+        let shard = shards + Self.shard(key)
+        etl_prefetch_for_write(shard.pointee.slots + Self.home(key, shard.pointee.size))
     }
 
-    /// The line stored for `hash`; when there is none, stores `line` (and `tag`) for it and returns nil.
+    /// When `hash` is in the table: its first line, or ``unknownLine`` in a table that keeps none. Otherwise stores
+    /// it, with `line` as its first line, and returns nil.
     @inline(__always)
-    func firstLine(of hash: Int, orInsert line: Int32, tag: UInt32 = 0) -> Int32? {
+    func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
         let key = Self.key(hash)
-        let (index, found) = probe(key)
-        if found { return slots.base[index].line }
-        slots.base[index] = Slot(key: key, line: line, tag: tag)
+        let shard = shards + Self.shard(key)
+        let (index, found) = Self.probe(key, in: shard.pointee)
+        if found { return shard.pointee.lines?[index] ?? Self.unknownLine }
+        shard.pointee.slots[index] = key
+        shard.pointee.lines?[index] = line
+        shard.pointee.count += 1
         count += 1
-        if count * 3 > size * 2 { rehash(to: size * 2) }
+        if shard.pointee.count > shard.pointee.limit { grow(shard - shards) }
         return nil
     }
 
-    /// The line stored for `hash`, if any.
-    subscript(hash: Int) -> Int32? {
-        let (index, found) = probe(Self.key(hash))
-        return found ? slots.base[index].line : nil
+    /// Whether `hash` is in the table.
+    @inline(__always)
+    func contains(_ hash: Int) -> Bool {
+        let key = Self.key(hash)
+        return Self.probe(key, in: shards[Self.shard(key)]).found
     }
 
-    /// How many slots the table has (``forEach(slots:_:)`` visits a range of them).
-    var slotCount: Int { size }
+    /// The first line of `hash`: nil when it is not in the table, ``unknownLine`` when the table keeps no lines.
+    subscript(hash: Int) -> Int32? {
+        let key = Self.key(hash)
+        let shard = shards[Self.shard(key)]
+        let (index, found) = Self.probe(key, in: shard)
+        guard found else { return nil }
+        return shard.lines?[index] ?? Self.unknownLine
+    }
 
-    /// Calls `body` with every key stored in the slots `range` (as a hash that finds it again), its line and its tag,
-    /// in no order: a table's whole range gives each key once.
-    func forEach(slots range: Range<Int>, _ body: (_ hash: Int, _ line: Int32, _ tag: UInt32) throws -> Void) rethrows {
-        let base = slots.base
-        for index in range where base[index].key != 0 {
-            let slot = base[index]
-            try body(Int(truncatingIfNeeded: slot.key), slot.line, slot.tag)
+    /// Calls `body` with every key stored in the shards `range`, as a hash that finds it again, in no order: the
+    /// whole range gives each key once.
+    func forEachKey(shards range: Range<Int>, _ body: (_ hash: Int) throws -> Void) rethrows {
+        for shard in range {
+            let slots = shards[shard].slots
+            for index in 0..<shards[shard].size where slots[index] != 0 {
+                try body(Int(truncatingIfNeeded: slots[index]))
+            }
         }
     }
 
     /// The slot that holds `key`, or the empty one where it goes.
     @inline(__always)
-    private func probe(_ key: UInt64) -> (index: Int, found: Bool) {
-        let base = slots.base
-        var index = home(key)
-        while base[index].key != 0 {
-            if base[index].key == key { return (index, true) }
-            index = index + 1 == size ? 0 : index + 1
+    private static func probe(_ key: UInt64, in shard: Shard) -> (index: Int, found: Bool) {
+        let slots = shard.slots
+        var index = home(key, shard.size)
+        while slots[index] != 0 {
+            if slots[index] == key { return (index, true) }
+            index = index + 1 == shard.size ? 0 : index + 1
         }
         return (index, false)
     }
@@ -112,55 +138,70 @@ final class KeyTable: @unchecked Sendable {
         return key == 0 ? 1 : key
     }
 
-    /// The slot where `key` goes when it is free: the key, a hash already, scaled to the size (by its high bits).
+    /// The shard of `key`: its top bits.
     @inline(__always)
-    private func home(_ key: UInt64) -> Int {
-        Int(truncatingIfNeeded: key.multipliedFullWidth(by: UInt64(size)).high)
+    private static func shard(_ key: UInt64) -> Int {
+        Int(truncatingIfNeeded: key >> UInt64(64 - shardBits))
     }
 
-    /// A size that keeps `keys` keys at most two thirds full (linear probing stays short there): just that, not the
-    /// next power of two, which was up to twice the memory, and fresh memory is slow to get.
-    private static func size(for keys: Int) -> Int {
-        max(1024, keys + keys / 2 + 1)
+    /// The slot where `key` goes in a shard of `size` slots when it is free: the bits below the shard's, scaled.
+    @inline(__always)
+    private static func home(_ key: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (key << UInt64(shardBits)).multipliedFullWidth(by: UInt64(size)).high)
     }
 
-    private func rehash(to size: Int) {
-        let old = slots
-        let oldSize = self.size
-        slots = Slots(count: size)
-        self.size = size
-        let base = slots.base
-        for index in 0..<oldSize where old.base[index].key != 0 {
-            var target = home(old.base[index].key)
-            while base[target].key != 0 { target = target + 1 == size ? 0 : target + 1 }
-            base[target] = old.base[index]
+    /// Moves a shard's keys into one 1.4 times its size.
+    private func grow(_ shard: Int) {
+        let old = shards[shard]
+        var (new, mappings) = Self.makeShard(size: old.size * 7 / 5, keepsLines: keepsLines)
+        for index in 0..<old.size where old.slots[index] != 0 {
+            var target = Self.home(old.slots[index], new.size)
+            while new.slots[target] != 0 { target = target + 1 == new.size ? 0 : target + 1 }
+            new.slots[target] = old.slots[index]
+            if let lines = old.lines { new.lines?[target] = lines[index] }
         }
+        new.count = old.count
+        shards[shard] = new
+        memory[shard] = mappings
     }
 
-    /// Zeroed slots in a mapping of their own, unmapped with the last reference.
-    private final class Slots {
-        let base: UnsafeMutablePointer<Slot>
+    private static func makeShard(size: Int, keepsLines: Bool) -> (Shard, [Mapping]) {
+        let slots = Mapping(bytes: size * MemoryLayout<UInt64>.stride)
+        let lines = keepsLines ? Mapping(bytes: size * MemoryLayout<Int32>.stride) : nil
+        let shard = Shard(
+            slots: slots.base.bindMemory(to: UInt64.self, capacity: size),
+            lines: lines?.base.bindMemory(to: Int32.self, capacity: size), size: size, limit: size * 82 / 100)
+        return (shard, [slots] + (lines.map { [$0] } ?? []))
+    }
+
+    /// Zeroed memory in a mapping of its own (empty slots), unmapped with the last reference: in huge pages when it
+    /// is 2 MB or more.
+    final class Mapping {
+        let base: UnsafeMutableRawPointer
         private let region: UnsafeMutableRawPointer
         private let length: Int
 
-        init(count: Int) {
+        init(bytes: Int) {
             let hugePage = 2 << 20
-            let bytes = count * MemoryLayout<Slot>.stride
-            length = bytes + hugePage
-            // An anonymous mapping is zero already (empty slots). One huge page more, to start on a huge page
-            // boundary: the kernel backs only whole, aligned ones with huge pages.
+            let huge = bytes >= hugePage
+            // One huge page more, to start on a huge page boundary: the kernel backs only whole, aligned ones with
+            // huge pages.
+            length = huge ? bytes + hugePage : bytes
             guard let region = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
                 region != MAP_FAILED
             else {
                 fatalError("cannot map \(length) bytes for the key table")
             }
             self.region = region
+            guard huge else {
+                base = region
+                return
+            }
             let start = (Int(bitPattern: region) + hugePage - 1) & ~(hugePage - 1)
-            let aligned = region + (start - Int(bitPattern: region))
+            base = region + (start - Int(bitPattern: region))
             #if os(Linux)
-                _ = madvise(aligned, bytes, MADV_HUGEPAGE)
+                _ = madvise(base, bytes, MADV_HUGEPAGE)
             #endif
-            base = aligned.bindMemory(to: Slot.self, capacity: count)
         }
 
         deinit {

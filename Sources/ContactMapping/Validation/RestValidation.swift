@@ -2,7 +2,7 @@ import ContactIO
 
 /// What validating the part of a file after an ``InputSplit``'s cut found, on a second thread (a ``RestPass``):
 /// what the whole run needs to take the part over once its own reader reaches the cut. Counts, the rejects (up to a
-/// bound, since they wait in memory) and each key's first row there: its line, and where it starts (``keys``).
+/// bound, since they wait in memory) and the keys met there (``keys``).
 ///
 /// Lines and record numbers here count from the cut; ``ValidationRun`` adds the offsets the cut turned out to have.
 struct RestValidation: Sendable {
@@ -11,15 +11,14 @@ struct RestValidation: Sendable {
         var key: String
         var keyHash: Int
         var line: Int
-        var firstLine: Int
+        /// Nil when the part's table keeps no lines.
+        var firstLine: Int?
     }
 
     /// Rejects kept in memory before the part gives up (and the whole file's reader reads on instead): enough for a
     /// file of a million rows with a few percent rejected (a phone rule alone rejects that many in some exports).
     static let maxHeldRejects = 50_000
     static let maxHeldBytes = 32 << 20
-    /// The tag of a first row that starts 4 GiB or more after the cut.
-    static let unknownOffset = UInt32.max
 
     var read = 0
     var valid = 0
@@ -31,61 +30,58 @@ struct RestValidation: Sendable {
     var duplicateKeys = 0
     var warnings = FieldWarnings()
     var duplicates: [Duplicate] = []
-    /// Each key's first valid row after the cut: its line, and as the tag where the record starts, relative to the
-    /// cut (to read its key again if it is reported), or ``unknownOffset`` beyond 4 GiB. The table itself, not a
-    /// list beside it: a list of half a million rows was 12 MB of fresh memory, and fresh memory is slow to get.
-    var keys = KeyTable()
+    /// The keys of the valid rows after the cut (with the line of each one's first row when the run keeps lines).
+    var keys: KeyTable
     /// The report footer that ends the file, if the part's reader skipped one (lines from the cut).
     var footer: SkippedFooter?
     /// For NDJSON: the mapped keys that the part's records have (``NDJSONKeyCheck``).
     var keyCheck: NDJSONKeyCheck?
     private var heldBytes = 0
 
-    /// Starts validating the part after `split`'s cut of a file of `size` bytes.
-    /// - Parameter keepsRecords: whether the rejects' records are kept (for a reject report; else only their rows).
+    init(keepsLines: Bool) {
+        keys = KeyTable(keepsLines: keepsLines)
+    }
+
+    /// Starts validating the part after `split`'s cut.
+    /// - Parameters:
+    ///   - keepsRecords: whether the rejects' records are kept (for a reject report; else only their rows).
+    ///   - keepsLines: whether the key table keeps each key's first line (see ``KeyTable``).
     static func start(
-        split: InputSplit, mapping: MappingFile, keep: Int, fileSize size: Int, keepsRecords: Bool = true
+        split: InputSplit, mapping: MappingFile, keep: Int, keepsRecords: Bool = true, keepsLines: Bool
     ) -> RestPass<Self> {
         RestPass(split) { reader, control in
             try validate(
-                reader, control: control, mapping: mapping, keep: keep, bytes: size - split.cut,
-                keepsRecords: keepsRecords)
+                reader, control: control, mapping: mapping, keep: keep, keepsRecords: keepsRecords,
+                keepsLines: keepsLines)
         }
     }
 
     /// The part's tally, or nil when it gave up: too many rejects to hold, a quote that may have opened before the
     /// cut, or the run no longer wants it.
     private static func validate(
-        _ reader: RecordReader, control: RestPass<Self>.Control, mapping: MappingFile, keep: Int, bytes: Int,
-        keepsRecords: Bool
+        _ reader: RecordReader, control: RestPass<Self>.Control, mapping: MappingFile, keep: Int, keepsRecords: Bool,
+        keepsLines: Bool
     ) throws -> Self? {
         // A mapper of its own: the one of the run's thread would be shared, and the reference counts of its plans,
         // touched on every row by both threads, made each thread a third slower (one cache line for both cores).
         let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
-        var tally = Self()
+        var tally = Self(keepsLines: keepsLines)
         if reader.columns == nil { tally.keyCheck = NDJSONKeyCheck(mapping: mapping) }
         let firstLineByKey = tally.keys
         // Fetched once: each fetch through the protocol is a retain and a release.
         let record = reader.current
-        while true {
-            let offset = reader.bytesConsumed
-            guard let result = try reader.next() else { break }
+        while let result = try reader.next() {
             tally.read += 1
             if tally.read & 0xFFF == 0 {
                 if control.isCancelled { return nil }
                 control.report(bytesRead: reader.bytesRead)
-                if tally.read == 4096 {
-                    firstLineByKey.reserve(rowsIn: bytes, judgingBy: tally.read, in: reader.bytesConsumed)
-                }
             }
             // An unclosed quote here may have begun before the cut: only the whole file's reader can say.
             if case .rowError(let error) = result, error.reason == .unterminatedQuote { return nil }
             if tally.keyCheck?.isComplete == false, case .record = result { tally.keyCheck?.note(record) }
-            let tag = offset < Int(unknownOffset) ? UInt32(offset) : unknownOffset
             let reasonOnly = !keepsRecords && tally.rejects.count >= keep
             switch RowVerdict.of(
-                result, in: reader, record: record, mapper: mapper, keys: firstLineByKey, tag: tag,
-                reasonOnly: reasonOnly)
+                result, in: reader, record: record, mapper: mapper, keys: firstLineByKey, reasonOnly: reasonOnly)
             {
             case .rejected(let row, let withRecord):
                 if !tally.hold(row, withRecord && keepsRecords ? record.makeRecord() : nil) { return nil }
@@ -103,7 +99,9 @@ struct RestValidation: Sendable {
                 tally.duplicateKeys += 1
                 if tally.duplicates.count < keep, case .contact(let contact) = mapper.map(record) {
                     tally.duplicates.append(
-                        Duplicate(key: contact.matchKey, keyHash: keyHash, line: record.line, firstLine: Int(first)))
+                        Duplicate(
+                            key: contact.matchKey, keyHash: keyHash, line: record.line,
+                            firstLine: first == KeyTable.unknownLine ? nil : Int(first)))
                 }
             }
         }

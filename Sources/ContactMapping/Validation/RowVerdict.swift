@@ -12,17 +12,18 @@ enum RowVerdict {
     case refused(RejectReason)
     /// `warnings`: what the row is sent without (see ``FieldWarnings``); empty for most rows.
     case firstOfKey(keyHash: Int, warnings: [FieldReject])
+    /// `firstLine`: ``KeyTable/unknownLine`` when the table keeps no lines.
     case repeatedKey(keyHash: Int, firstLine: Int32, warnings: [FieldReject])
 
     /// The verdict on the row `reader` just read (`result`, in `record`: the reader's ``RecordReader/current``,
     /// fetched once by the caller, as each fetch through the protocol costs a retain and a release); a valid row's
-    /// key goes into `keys` with its line when it is new there, with `tag`. With `reasonOnly`, a row whose value a
+    /// key goes into `keys` with its line when it is new there. With `reasonOnly`, a row whose value a
     /// rule refuses is `.refused` with its first problem's reason, not mapped again for all its problems: for a
     /// reject that is only counted (there is no report, and the summary has shown all the rejects it shows).
     @inline(__always)
     static func of(
         _ result: ReadResult, in reader: RecordReader, record: RecordBuffer, mapper: ContactMapper, keys: KeyTable,
-        tag: UInt32 = 0, reasonOnly: Bool = false
+        reasonOnly: Bool = false
     ) -> Self {
         switch result {
         case .rowError(let error):
@@ -41,7 +42,7 @@ enum RowVerdict {
             case .refused(let reason):
                 return .refused(reason)
             }
-            if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line), tag: tag) {
+            if let first = keys.firstLine(of: keyHash, orInsert: Int32(truncatingIfNeeded: record.line)) {
                 return .repeatedKey(keyHash: keyHash, firstLine: first, warnings: warnings)
             }
             return .firstOfKey(keyHash: keyHash, warnings: warnings)

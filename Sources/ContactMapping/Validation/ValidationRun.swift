@@ -41,7 +41,9 @@ public struct ValidationSummary: Sendable {
     public var duplicateKeys = 0
     /// What valid rows will be sent without (values of `invalid: skip` rules, phone extensions).
     public var warnings = FieldWarnings()
-    public var firstDuplicates: [(key: String, line: Int, firstLine: Int)] = []
+    /// The first repeated keys: the row's line, and the line of the key's first valid row (nil when it could not be
+    /// found again: the file changed between the run and the look for it).
+    public var firstDuplicates: [(key: String, line: Int, firstLine: Int?)] = []
     public var firstRejects: [RejectedRow] = []
     /// Why the run stopped before the end, if it did.
     public var stoppedEarly: String?
@@ -66,21 +68,38 @@ public enum ValidationRun {
     ///   - keep: how many rejects and duplicates to keep for the summary.
     ///   - split: a cut of the same file: the part after it is validated on a second thread meanwhile (see
     ///     ``InputSplit``); the summary and the report are the same as without it.
+    ///   - reopen: opens the same input again from its start. With it, the key table keeps the keys' hashes alone
+    ///     and the first lines of the repeated keys shown (`keep`) are found by reading the file's start again;
+    ///     without it (standard input), the table keeps every key's first line, 4 bytes more a slot.
     public static func run(
         _ input: OpenedInput, mapping: MappingFile, rejects: RejectReport?, maxErrors: MaxErrors?, keep: Int = 10,
-        split: InputSplit? = nil, progress: ((Int) -> Void)? = nil
+        split: InputSplit? = nil, reopen: (() throws -> OpenedInput)? = nil, progress: ((Int) -> Void)? = nil
+    ) throws -> ValidationSummary {
+        var summary = try runOnce(
+            input, mapping: mapping, rejects: rejects, maxErrors: maxErrors, keep: keep, split: split,
+            keepsLines: reopen == nil, progress: progress)
+        if let reopen { findFirstLines(of: &summary, in: reopen, mapping: mapping) }
+        return summary
+    }
+
+    /// ``run(_:mapping:rejects:maxErrors:keep:split:reopen:progress:)`` without looking for the first lines that
+    /// the key table did not keep.
+    private static func runOnce(
+        _ input: OpenedInput, mapping: MappingFile, rejects: RejectReport?, maxErrors: MaxErrors?, keep: Int,
+        split: InputSplit?, keepsLines: Bool, progress: ((Int) -> Void)?
     ) throws -> ValidationSummary {
         let reader = input.reader
         let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
         var summary = ValidationSummary(name: input.name)
         summary.encoding = input.encoding
-        // Keys by a 64-bit hash, not the strings: a third of the memory and much less hashing work per row. Two
-        // different keys sharing a hash in one file (about 1e-8 at a million keys) would be reported as a duplicate.
-        let firstLineByKey = KeyTable()
+        // Keys by a 64-bit hash, not the strings: a fraction of the memory and much less hashing work per row. Two
+        // different keys sharing a hash in one file (about 3e-6 at ten million keys) would be reported as a
+        // duplicate.
+        let firstLineByKey = KeyTable(keepsLines: keepsLines)
         var rest: RestPass<RestValidation>?
-        if let split, let size = input.fileSize {
+        if let split, input.fileSize != nil {
             rest = RestValidation.start(
-                split: split, mapping: mapping, keep: keep, fileSize: size, keepsRecords: rejects != nil)
+                split: split, mapping: mapping, keep: keep, keepsRecords: rejects != nil, keepsLines: keepsLines)
         }
         // The part's thread never outlives the run, whatever its end.
         defer {
@@ -155,16 +174,13 @@ public enum ValidationRun {
                     summary.duplicateKeys += 1
                     let record = current
                     if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
-                        summary.firstDuplicates.append((contact.matchKey, record.line, Int(first)))
+                        let firstLine = first == KeyTable.unknownLine ? nil : Int(first)
+                        summary.firstDuplicates.append((contact.matchKey, record.line, firstLine))
                     }
                 }
                 if let maxErrors, let reason = exceeded(maxErrors, read: summary.read, rejected: summary.rejected) {
                     summary.stoppedEarly = reason
                     break
-                }
-                if summary.read == 4096, let size = input.fileSize, input.compression == .none {
-                    firstLineByKey.reserve(
-                        rowsIn: watching ? cut : size, judgingBy: summary.read, in: reader.bytesConsumed)
                 }
                 if let progress, summary.read & 0xFFFF == 0 {
                     let more = watching ? rest?.control.bytesRead ?? 0 : 0
@@ -217,94 +233,106 @@ public enum ValidationRun {
             try rejects?.add(held.row, record: held.record)
         }
         // A key's first row after the cut repeats a key when a row before the cut had it.
-        let (crossing, repeated) = crossingKeys(part.keys, table, keep: keep, lineOffset: offsets.line)
+        let crossing = crossingKeys(part.keys, table)
         summary.duplicateKeys += part.duplicateKeys + crossing
         let wanted = keep - summary.firstDuplicates.count
         guard wanted > 0 else { return }
-        // The earliest of both kinds; a repeat inside the part names the first row of the whole file.
-        var examples: [(key: String?, line: Int, firstLine: Int, offset: UInt32)] = repeated.map {
-            (nil, $0.line, $0.firstLine, $0.offset)
+        // The earliest of both kinds; a repeat inside the part of a key a row before the cut had names that row.
+        var examples: [(key: String, line: Int, firstLine: Int?)] = part.duplicates.map { duplicate in
+            let firstLine: Int? =
+                if let line = table[duplicate.keyHash] {
+                    line == KeyTable.unknownLine ? nil : Int(line)
+                } else {
+                    duplicate.firstLine.map { $0 + offsets.line }
+                }
+            return (duplicate.key, duplicate.line + offsets.line, firstLine)
         }
-        for duplicate in part.duplicates {
-            let firstLine = table[duplicate.keyHash].map(Int.init) ?? duplicate.firstLine + offsets.line
-            examples.append((duplicate.key, duplicate.line + offsets.line, firstLine, 0))
+        if crossing > 0 {
+            // Rows after the wanted-th repeat inside the part cannot be among the examples.
+            let before = examples.count >= wanted ? examples[wanted - 1].line - offsets.line : Int.max
+            for row in try firstCrossingRows(split, mapper: mapper, table: table, wanted: wanted, before: before) {
+                let line = table[row.keyHash].flatMap { $0 == KeyTable.unknownLine ? nil : Int($0) }
+                examples.append((row.key, row.line + offsets.line, line))
+            }
         }
         examples.sort { $0.line < $1.line }
-        for example in examples.prefix(wanted) {
-            var key = example.key
-            if key == nil {
-                // Read the row again for its key: only the few reported ones, instead of every key's text.
-                key = try rereadKey(line: example.line - offsets.line, offset: example.offset, split, mapper)
-            }
-            summary.firstDuplicates.append((key ?? "?", example.line, example.firstLine))
-        }
+        summary.firstDuplicates += examples.prefix(wanted)
     }
 
-    /// How many keys of the part after the cut a row before it had, and the first `keep` of them by line: line in
-    /// the whole file, the first line of the key, and where the row starts after the cut (its tag).
+    /// How many keys of the part after the cut a row before it had.
     ///
-    /// Half a million keys take 15 ms here, while nothing else can run: so each half of the part's table is looked
-    /// at on a thread of its own (both tables are only read now).
-    private static func crossingKeys(
-        _ part: KeyTable, _ table: KeyTable, keep: Int, lineOffset: Int
-    ) -> (count: Int, first: [(line: Int, firstLine: Int, offset: UInt32)]) {
-        let halves = Mutex<[(count: Int, first: [(line: Int, firstLine: Int, offset: UInt32)])]>([])
-        let middle = part.slotCount / 2
+    /// Three million keys take tens of milliseconds here, while nothing else can run: so each half of the part's
+    /// shards is looked at on a thread of its own (both tables are only read now).
+    private static func crossingKeys(_ part: KeyTable, _ table: KeyTable) -> Int {
+        let total = Mutex(0)
+        let middle = KeyTable.shardCount / 2
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let range = half == 0 ? 0..<middle : middle..<part.slotCount
-            let found = crossingKeys(part, slots: range, table, keep: keep, lineOffset: lineOffset)
-            halves.withLock { $0.append(found) }
-        }
-        return halves.withLock { halves in
-            let first = halves.flatMap(\.first).sorted { $0.line < $1.line }.prefix(keep)
-            return (halves.reduce(0) { $0 + $1.count }, Array(first))
-        }
-    }
-
-    /// ``crossingKeys(_:_:keep:lineOffset:)`` for the keys in some slots of the part's table.
-    private static func crossingKeys(
-        _ part: KeyTable, slots: Range<Int>, _ table: KeyTable, keep: Int, lineOffset: Int
-    ) -> (count: Int, first: [(line: Int, firstLine: Int, offset: UInt32)]) {
-        var count = 0
-        var first: [(line: Int, firstLine: Int, offset: UInt32)] = []
-        // Each key is a random place in the table: fetched a batch ahead, so that the waits overlap.
-        var batch: [(hash: Int, line: Int32, tag: UInt32)] = []
-        batch.reserveCapacity(16)
-        func probe() {
-            for entry in batch { table.prefetch(entry.hash) }
-            for entry in batch {
-                guard let line = table[entry.hash] else { continue }
-                count += 1
-                first.append((Int(entry.line) + lineOffset, Int(line), entry.tag))
-                if first.count >= 2 * max(keep, 8) {
-                    first.sort { $0.line < $1.line }
-                    first.removeLast(first.count - keep)
-                }
+            var count = 0
+            // Each key is a random place in the table: fetched a batch ahead, so that the waits overlap.
+            var batch: [Int] = []
+            batch.reserveCapacity(16)
+            func probe() {
+                for hash in batch { table.prefetch(hash) }
+                for hash in batch where table.contains(hash) { count += 1 }
+                batch.removeAll(keepingCapacity: true)
             }
-            batch.removeAll(keepingCapacity: true)
+            part.forEachKey(shards: half == 0 ? 0..<middle : middle..<KeyTable.shardCount) { hash in
+                batch.append(hash)
+                if batch.count == 16 { probe() }
+            }
+            probe()
+            total.withLock { $0 += count }
         }
-        part.forEach(slots: slots) { hash, line, tag in
-            batch.append((hash, line, tag))
-            if batch.count == 16 { probe() }
-        }
-        probe()
-        first.sort { $0.line < $1.line }
-        return (count, Array(first.prefix(keep)))
+        return total.withLock { $0 }
     }
 
-    /// The match key of the row at `line` after the cut (counted from there), read again from where it starts, or
-    /// by reading from the cut when that is unknown (a row 4 GiB or more after it).
-    private static func rereadKey(line: Int, offset: UInt32, _ split: InputSplit, _ mapper: ContactMapper) throws
-        -> String?
-    {
-        let known = offset != RestValidation.unknownOffset
-        let reader = try split.openRecords(at: split.cut + (known ? Int(offset) : 0))
-        while let result = try reader.next() {
-            guard known || reader.current.line >= line else { continue }
-            guard case .record = result, case .contact(let contact) = mapper.map(reader.current) else { return nil }
-            return contact.matchKey
+    /// The first `wanted` rows after the cut (lines counted from there, before the line `before`) whose key is new
+    /// there and a row before the cut had, read again from the cut: the part's table keeps no order of its keys.
+    private static func firstCrossingRows(
+        _ split: InputSplit, mapper: ContactMapper, table: KeyTable, wanted: Int, before: Int
+    ) throws -> [(key: String, keyHash: Int, line: Int)] {
+        let reader = try split.openRecords(at: split.cut)
+        let record = reader.current
+        var rows: [(key: String, keyHash: Int, line: Int)] = []
+        var met = Set<Int>()
+        while rows.count < wanted, let result = try reader.next(), record.line < before {
+            guard case .record = result, let hash = mapper.matchKeyHash(record), table.contains(hash),
+                !met.contains(hash), case .contact(let contact) = mapper.map(record)
+            else { continue }
+            met.insert(hash)
+            rows.append((contact.matchKey, hash, record.line))
         }
-        return nil
+        return rows
+    }
+
+    /// Finds the first line of each repeated key shown whose table kept none, by reading the input again from its
+    /// start up to the last of them: a few rows in most files, where keys repeat often. Those it cannot find (the
+    /// file changed, or cannot be read again) stay unknown.
+    private static func findFirstLines(
+        of summary: inout ValidationSummary, in reopen: () throws -> OpenedInput, mapping: MappingFile
+    ) {
+        var wanted: [Int: [Int]] = [:]
+        var last = 0
+        for (index, duplicate) in summary.firstDuplicates.enumerated() where duplicate.firstLine == nil {
+            wanted[ContactMapper.keyHash(duplicate.key), default: []].append(index)
+            last = max(last, duplicate.line)
+        }
+        guard !wanted.isEmpty else { return }
+        do {
+            let reader = try reopen().reader
+            let mapper = try ContactMapper(mapping: mapping, header: reader.columns)
+            let record = reader.current
+            while !wanted.isEmpty, let result = try reader.next(), record.line < last {
+                // A key's first row is its first valid one: a rejected row never entered the table.
+                guard case .record = result, let hash = mapper.matchKeyHash(record), let indices = wanted[hash],
+                    case .contact = mapper.map(record)
+                else { continue }
+                for index in indices { summary.firstDuplicates[index].firstLine = record.line }
+                wanted[hash] = nil
+            }
+        } catch {
+            // The examples keep an unknown first line; the counts are those of the run.
+        }
     }
 
     private static func exceeded(_ limit: MaxErrors, read: Int, rejected: Int) -> String? {

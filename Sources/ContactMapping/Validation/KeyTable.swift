@@ -11,13 +11,13 @@ import CPrefetch
 ///
 /// Written by hand instead of a `Set<Int>` because it is hit once for every row, at a random place in megabytes, and
 /// because it must stay small at ten million rows (a nightly job may run in a container of 256 MB):
-/// - a slot is the key's hash alone, 8 bytes, and the table is up to 82 % full: 10 to 14 bytes a key. The first
+/// - a slot is the key's hash alone, 8 bytes, and a shard is 59 to 82 % full. The first
 ///   line of a repeated key is needed only for the few examples a summary shows, and ``ValidationRun`` finds those
 ///   again by reading the start of the file (a table with `keepsLines` keeps 4 bytes more a slot, for an input that
 ///   cannot be read twice);
-/// - the keys are spread over 16 shards by their top bits, each growing on its own by 1.4 times: a shard's growth
-///   needs a sixteenth of the memory that growing the whole table at once needs, so the table's size follows the
-///   number of distinct keys, not of rows, without a peak when it grows;
+/// - the keys are spread over 16 shards by their top bits, each growing on its own by 1.4 times, one after the
+///   other: a shard's growth needs a sixteenth of the memory that growing the whole table at once needs, so the
+///   table's size follows the number of distinct keys (about 12 bytes each), not of rows, without a peak;
 /// - ``prefetch(_:)`` lets the caller start a lookup's memory access while it checks the row's other fields;
 /// - a shard of 2 MB or more is in huge pages where the system allows it: in 4 KB pages nearly every access to a
 ///   table of tens of megabytes also waited for a page-table walk;
@@ -31,6 +31,8 @@ final class KeyTable: @unchecked Sendable {
     /// How many shards a table has (``forEachKey(shards:_:)`` visits a range of them).
     static let shardCount = 1 << shardBits
     private static let shardBits = 4
+    /// How much a shard grows at a time.
+    private static let growth = 1.4
 
     private struct Shard {
         /// The keys' hashes; 0 marks an empty slot (a hash of 0 is stored as 1).
@@ -58,7 +60,11 @@ final class KeyTable: @unchecked Sendable {
         self.keepsLines = keepsLines
         shards = .allocate(capacity: Self.shardCount)
         for index in 0..<Self.shardCount {
-            let (shard, mappings) = Self.makeShard(size: 1024, keepsLines: keepsLines)
+            // Sizes spread over one step of growth, so that the shards grow one after the other, not all at once:
+            // the table is then about 70 % full whatever the number of keys, never only 59 % just after they all
+            // grew.
+            let size = Int(1024 * pow(Self.growth, Double(index) / Double(Self.shardCount)))
+            let (shard, mappings) = Self.makeShard(size: size, keepsLines: keepsLines)
             (shards + index).initialize(to: shard)
             memory.append(mappings)
         }
@@ -153,7 +159,7 @@ final class KeyTable: @unchecked Sendable {
     /// Moves a shard's keys into one 1.4 times its size.
     private func grow(_ shard: Int) {
         let old = shards[shard]
-        var (new, mappings) = Self.makeShard(size: old.size * 7 / 5, keepsLines: keepsLines)
+        var (new, mappings) = Self.makeShard(size: Int(Double(old.size) * Self.growth), keepsLines: keepsLines)
         for index in 0..<old.size where old.slots[index] != 0 {
             var target = Self.home(old.slots[index], new.size)
             while new.slots[target] != 0 { target = target + 1 == new.size ? 0 : target + 1 }
@@ -193,15 +199,25 @@ final class KeyTable: @unchecked Sendable {
                 fatalError("cannot map \(length) bytes for the key table")
             }
             self.region = region
-            guard huge else {
+            if huge {
+                let start = (Int(bitPattern: region) + hugePage - 1) & ~(hugePage - 1)
+                base = region + (start - Int(bitPattern: region))
+                #if os(Linux)
+                    _ = madvise(base, bytes, MADV_HUGEPAGE)
+                #endif
+            } else {
                 base = region
-                return
             }
-            let start = (Int(bitPattern: region) + hugePage - 1) & ~(hugePage - 1)
-            base = region + (start - Int(bitPattern: region))
+            // Written once now, page by page: a page first read (a lookup, before its key is stored) is the shared
+            // zero page, and writing it later made the kernel flush the other core's address cache, a tenth of a
+            // run's time with shards that grow often.
             #if os(Linux)
-                _ = madvise(base, bytes, MADV_HUGEPAGE)
+                let populateWrite: Int32 = 23  // MADV_POPULATE_WRITE, Linux 5.14
+                if madvise(base, bytes, populateWrite) == 0 { return }
             #endif
+            for offset in stride(from: 0, to: bytes, by: 4096) {
+                base.storeBytes(of: 0, toByteOffset: offset, as: UInt8.self)
+            }
         }
 
         deinit {

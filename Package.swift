@@ -118,7 +118,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "contactio-bench",
-            dependencies: ["ContactIO", "ContactMapping", "JSONText"],
+            dependencies: ["ContactIO", "ContactMapping", "ContactSync", "JSONText"],
             path: "benchmarks/ContactIOBench",
             swiftSettings: strictSettings
         ),

@@ -73,5 +73,55 @@ struct RepeatedKeysSplitTests {
         #expect(split.repeated == inOrder.repeated)
         #expect(split.positions == inOrder.positions)
         #expect(Set(inOrder.positions).count > 10)
+        #expect(inOrder.positions == (try reference(path)))
+    }
+
+    /// What the positions must be, from a dictionary of every valid row by key: the model the table is held to.
+    func reference(_ path: String) throws -> [String] {
+        let mapping = try MappingFile.parse(yaml, path: "m.yml")
+        let input = try InputOpener.open(path)
+        let mapper = try ContactMapper(mapping: mapping, header: (input.reader as? CSVReader)?.header)
+        var rows: [(key: Int?, fields: UInt64)] = []
+        while let result = try input.reader.next() {
+            guard case .record = result else { continue }
+            let valid = mapper.keyAndFields(input.reader.current)
+            rows.append((valid?.keyHash, valid?.fields ?? 0))
+        }
+        var rowsByKey: [Int: [Int]] = [:]
+        for (index, row) in rows.enumerated() { if let key = row.key { rowsByKey[key, default: []].append(index) } }
+        return rows.enumerated().map { index, row in
+            guard let key = row.key, let all = rowsByKey[key], all.count > 1, let ordinal = all.firstIndex(of: index)
+            else { return "-" }
+            let later = all[(ordinal + 1)...].reduce(UInt64(0)) { $0 | rows[$1].fields }
+            return "\(ordinal) \(later) \(ordinal < all.count - 1) \(ordinal > 0)"
+        }
+    }
+
+    /// A file that changes between the passes (a nightly export still being written) is applied row by row: no
+    /// row is trimmed by what another version of the file had.
+    @Test func aFileThatChangesBetweenThePassesIsAppliedRowByRow() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("repeat-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("rows.csv").path
+        let before = "email,name,phone,plan\na@x.com,A,,p1\na@x.com,B,,p2\nb@x.com,C,,\n"
+        try Data(before.utf8).write(to: URL(fileURLWithPath: path))
+        let mapping = try MappingFile.parse(yaml, path: "m.yml")
+        let mapper = try ContactMapper(mapping: mapping, header: ["email", "name", "phone", "plan"])
+        var opened = 0
+        let table = try RepeatedKeys(
+            scanning: {
+                opened += 1
+                // The third pass reads a file with one more row of the repeated key.
+                if opened == 3 { try Data((before + "a@x.com,D,,\n").utf8).write(to: URL(fileURLWithPath: path)) }
+                return try InputOpener.open(path)
+            }, mapper: mapper, fields: FieldBits(mapping))
+        #expect(opened == 3)
+        #expect(table.isEmpty && table.repeatedRows == 0)
+        // Unchanged, the same file has one repeated row.
+        try Data(before.utf8).write(to: URL(fileURLWithPath: path))
+        let unchanged = try RepeatedKeys(
+            scanning: { try InputOpener.open(path) }, mapper: mapper, fields: FieldBits(mapping))
+        #expect(!unchanged.isEmpty && unchanged.repeatedRows == 1)
     }
 }

@@ -10,6 +10,7 @@
 // (so that no reader can skip work the others do).
 import ContactIO
 import ContactMapping
+import ContactSync
 import Foundation
 import JSONText
 
@@ -145,6 +146,19 @@ func mapFile(_ path: String, mapping: String) throws -> Totals {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
+// `repeated-keys --mapping M [--threads=2] FILE`: the import's look at repeated keys alone.
+if arguments.first == "repeated-keys", arguments.count >= 4, arguments[1] == "--mapping" {
+    do {
+        let rows = try RepeatedKeysScan.repeatedRows(
+            path: arguments.last!, mapping: try MappingFile.load(path: arguments[2]),
+            twoThreads: arguments.count == 5 && arguments[3] == "--threads=2")
+        print("{\"repeatedRows\":\(rows)}")
+        exit(0)
+    } catch {
+        FileHandle.standardError.write(Data("contactio-bench: \(error)\n".utf8))
+        exit(1)
+    }
+}
 if arguments.first == "map", arguments.count == 3 {
     do {
         print(try mapFile(arguments[2], mapping: arguments[1]).json)

@@ -25,17 +25,17 @@ import CPrefetch
 ///
 /// A table is used by one thread at a time: the second thread of a split run hands its table over whole, after it
 /// has finished (``RestPass/wait()`` orders the two).
-final class KeyTable: @unchecked Sendable {
+package final class KeyTable: @unchecked Sendable {
     /// The line ``firstLine(of:orInsert:)`` gives for a repeated key in a table that keeps no lines.
-    static let unknownLine = Int32.min
+    package static let unknownLine = Int32.min
     /// How many shards a table has (``forEachKey(shards:_:)`` visits a range of them).
-    static let shardCount = 1 << shardBits
+    package static let shardCount = 1 << shardBits
     private static let shardBits = 4
     /// How much a shard grows at a time.
     private static let growth = 1.4
 
     private struct Shard {
-        /// The keys' hashes; 0 marks an empty slot (a hash of 0 is stored as 1).
+        /// The keys (``identity(_:)``), the lowest bit set once marked; 0 marks an empty slot.
         var slots: UnsafeMutablePointer<UInt64>
         /// The first line of the key in the same slot, in a table that keeps lines.
         var lines: UnsafeMutablePointer<Int32>?
@@ -51,12 +51,12 @@ final class KeyTable: @unchecked Sendable {
     /// Each shard's mappings (its slots, and its lines).
     private var memory: [[Mapping]] = []
     /// Whether the table keeps each key's first line.
-    let keepsLines: Bool
+    package let keepsLines: Bool
     /// The number of keys stored.
-    private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty table, which keeps each key's first line only with `keepsLines`.
-    init(keepsLines: Bool = false) {
+    package init(keepsLines: Bool = false) {
         self.keepsLines = keepsLines
         shards = .allocate(capacity: Self.shardCount)
         for index in 0..<Self.shardCount {
@@ -77,7 +77,7 @@ final class KeyTable: @unchecked Sendable {
 
     /// Starts fetching the slot of `hash` into the cache, ahead of ``firstLine(of:orInsert:)`` or a lookup.
     @inline(__always)
-    func prefetch(_ hash: Int) {
+    package func prefetch(_ hash: Int) {
         let key = Self.key(hash)
         let shard = shards + Self.shard(key)
         etl_prefetch_for_write(shard.pointee.slots + Self.home(key, shard.pointee.size))
@@ -86,7 +86,7 @@ final class KeyTable: @unchecked Sendable {
     /// When `hash` is in the table: its first line, or ``unknownLine`` in a table that keeps none. Otherwise stores
     /// it, with `line` as its first line, and returns nil.
     @inline(__always)
-    func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
+    package func firstLine(of hash: Int, orInsert line: Int32) -> Int32? {
         let key = Self.key(hash)
         let shard = shards + Self.shard(key)
         let (index, found) = Self.probe(key, in: shard.pointee)
@@ -101,13 +101,13 @@ final class KeyTable: @unchecked Sendable {
 
     /// Whether `hash` is in the table.
     @inline(__always)
-    func contains(_ hash: Int) -> Bool {
+    package func contains(_ hash: Int) -> Bool {
         let key = Self.key(hash)
         return Self.probe(key, in: shards[Self.shard(key)]).found
     }
 
     /// The first line of `hash`: nil when it is not in the table, ``unknownLine`` when the table keeps no lines.
-    subscript(hash: Int) -> Int32? {
+    package subscript(hash: Int) -> Int32? {
         let key = Self.key(hash)
         let shard = shards[Self.shard(key)]
         let (index, found) = Self.probe(key, in: shard)
@@ -115,15 +115,39 @@ final class KeyTable: @unchecked Sendable {
         return shard.lines?[index] ?? Self.unknownLine
     }
 
-    /// Calls `body` with every key stored in the shards `range`, as a hash that finds it again, in no order: the
-    /// whole range gives each key once.
-    func forEachKey(shards range: Range<Int>, _ body: (_ hash: Int) throws -> Void) rethrows {
+    /// Stores `hash` when it is not in the table, or marks it as met again when it is (for the look at repeated
+    /// keys before an import, which needs no lines).
+    @inline(__always)
+    package func insertOrMark(_ hash: Int) {
+        let key = Self.key(hash)
+        let shard = shards + Self.shard(key)
+        let (index, found) = Self.probe(key, in: shard.pointee)
+        if found {
+            shard.pointee.slots[index] |= 1
+            return
+        }
+        shard.pointee.slots[index] = key
+        shard.pointee.count += 1
+        count += 1
+        if shard.pointee.count > shard.pointee.limit { grow(shard - shards) }
+    }
+
+    /// Calls `body` with every key stored in the shards `range` (as its ``identity(_:)``) and whether it was marked
+    /// (``insertOrMark(_:)``), in no order: the whole range gives each key once.
+    package func forEachKey(shards range: Range<Int>, _ body: (_ key: Int, _ marked: Bool) throws -> Void) rethrows {
         for shard in range {
             let slots = shards[shard].slots
             for index in 0..<shards[shard].size where slots[index] != 0 {
-                try body(Int(truncatingIfNeeded: slots[index]))
+                try body(Int(truncatingIfNeeded: slots[index] & ~1), slots[index] & 1 != 0)
             }
         }
+    }
+
+    /// What stands for `hash` in a table: the hash without its lowest bit (that bit marks a key met again), so two
+    /// hashes that differ only there are one key, as a hash collision would be.
+    @inline(__always)
+    package static func identity(_ hash: Int) -> Int {
+        Int(truncatingIfNeeded: key(hash))
     }
 
     /// The slot that holds `key`, or the empty one where it goes.
@@ -132,7 +156,7 @@ final class KeyTable: @unchecked Sendable {
         let slots = shard.slots
         var index = home(key, shard.size)
         while slots[index] != 0 {
-            if slots[index] == key { return (index, true) }
+            if slots[index] & ~1 == key { return (index, true) }
             index = index + 1 == shard.size ? 0 : index + 1
         }
         return (index, false)
@@ -140,8 +164,8 @@ final class KeyTable: @unchecked Sendable {
 
     @inline(__always)
     private static func key(_ hash: Int) -> UInt64 {
-        let key = UInt64(bitPattern: Int64(hash))
-        return key == 0 ? 1 : key
+        let key = UInt64(bitPattern: Int64(hash)) & ~1
+        return key == 0 ? 2 : key
     }
 
     /// The shard of `key`: its top bits.
@@ -161,7 +185,7 @@ final class KeyTable: @unchecked Sendable {
         let old = shards[shard]
         var (new, mappings) = Self.makeShard(size: Int(Double(old.size) * Self.growth), keepsLines: keepsLines)
         for index in 0..<old.size where old.slots[index] != 0 {
-            var target = Self.home(old.slots[index], new.size)
+            var target = Self.home(old.slots[index] & ~1, new.size)
             while new.slots[target] != 0 { target = target + 1 == new.size ? 0 : target + 1 }
             new.slots[target] = old.slots[index]
             if let lines = old.lines { new.lines?[target] = lines[index] }

@@ -276,7 +276,7 @@ public enum ValidationRun {
                 for hash in batch where table.contains(hash) { count += 1 }
                 batch.removeAll(keepingCapacity: true)
             }
-            part.forEachKey(shards: half == 0 ? 0..<middle : middle..<KeyTable.shardCount) { hash in
+            part.forEachKey(shards: half == 0 ? 0..<middle : middle..<KeyTable.shardCount) { hash, _ in
                 batch.append(hash)
                 if batch.count == 16 { probe() }
             }

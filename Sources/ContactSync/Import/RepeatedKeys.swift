@@ -7,22 +7,18 @@ import JSONText
 /// Rows with the same key are merged in file order: a later row's fields win. Applying them one by one gives that
 /// result on the first import, but a re-import would then write the earlier row's values back and the later row's
 /// again, every night. So each row leaves out the fields that a later row of its key sets: the contact ends up the
-/// same, and a re-import finds nothing to change. This needs a look at the whole file first (two fast passes that
-/// keep one integer per row, then a few bytes per repeated key); an input that cannot be read twice (stdin) is
-/// applied row by row instead.
+/// same, and a re-import finds nothing to change. This needs a look at the whole file first, in three fast passes
+/// that keep little memory (ten million rows in about the memory `validate` needs): every key once, in a
+/// ``KeyTable`` that marks those met again; then the number of valid rows of each repeated key; then 8 bytes for each
+/// of those rows. An input that cannot be read again (stdin) is applied row by row instead, and so is one that
+/// changed between the passes.
 struct RepeatedKeys {
-    /// One of a repeated key's rows: the fields set by the rows after it (bits by mapping rule), and the row's
-    /// source fingerprint (to know it again in the import's pass).
+    /// One of a repeated key's rows: the fields set by the rows after it (bits by mapping rule, as an index into
+    /// ``patterns``: few sets of fields occur, and 4 bytes a row instead of 8 keep ten million rows in budget), and
+    /// the low half of the row's source fingerprint (to know it again in the import's pass).
     private struct Slot {
-        var later: UInt64
-        var fingerprint: UInt64
-    }
-
-    /// Where a repeated key's rows are in `slots`: its first slot, its number of rows, and the next row to come.
-    private struct Group {
-        var start: Int32
-        var count: Int32
-        var next: Int32 = 0
+        var later: UInt32
+        var fingerprint: UInt32
     }
 
     /// What the table knows about one row of a repeated key.
@@ -35,13 +31,15 @@ struct RepeatedKeys {
         var ordinal: Int
     }
 
-    /// The hashes of the keys seen more than once, sorted, with a directory to find one in a few steps; each
-    /// key's group at the same index. Arrays, not a dictionary: a quarter of a million repeated keys took 10 MB in a
-    /// dictionary for the whole run, and 5 MB so.
+    /// The keys seen more than once (``KeyTable/identity(_:)``), sorted, with a directory to find one in a few
+    /// steps; key `i`'s rows are the slots `starts[i]..<starts[i + 1]`, and `next[i]` is its next row to come.
     private var keys: [Int] = []
     private var directory: SortedKeyDirectory?
-    private var groups: [Group] = []
+    private var starts: [Int32] = []
+    private var next: [Int32] = []
     private var slots: [Slot] = []
+    /// The sets of fields that occur (``Slot/later``).
+    private var patterns = FieldPatterns()
     private let fields: FieldBits
     /// Rows whose key an earlier valid row already had.
     let repeatedRows: Int
@@ -56,9 +54,10 @@ struct RepeatedKeys {
     /// needed.
     var isEmpty: Bool { keys.isEmpty }
 
-    /// Scans `open()`'s input twice: once for every row's key alone (cheap: one rule), once to check the rows of the
-    /// keys seen more than once. Only valid rows count: a rejected row neither repeats a key nor trims another row.
-    /// With `split`, a second thread reads the part of each pass after the cut (see ``InputSplit``).
+    /// Scans `open()`'s input three times: for every row's key alone (cheap: one rule), for the number of valid rows
+    /// of each key met more than once, and for those rows' fields. Only valid rows count: a rejected row neither
+    /// repeats a key nor trims another row. With `split`, a second thread reads the part of the first two passes
+    /// after the cut (see ``InputSplit``).
     init(
         scanning open: () throws -> OpenedInput, mapper: ContactMapper, fields: FieldBits,
         split: ((OpenedInput) -> InputSplit?)? = nil
@@ -66,22 +65,40 @@ struct RepeatedKeys {
         self.fields = fields
         let first = try open()
         let cut = split?(first)
-        let (keys, starts, slotCount) = Self.repeatedKeys(try Self.keyHashes(first.reader, cut: cut, mapper: mapper))
+        let keys = try Self.repeatedKeys(first.reader, cut: cut, mapper: mapper)
         guard !keys.isEmpty else {
             repeatedRows = 0
             return
         }
         let directory = SortedKeyDirectory(keys)
-        var groups = starts.map { Group(start: $0, count: 0) }
         let second = try open()
-        var rows = try Self.rowsOfRepeatedKeys(
-            second.reader, cut: cut == nil ? nil : split?(second), mapper: mapper, keys: keys, directory: directory,
-            groups: &groups, slotCount: slotCount)
-        repeatedRows = Self.fold(&groups, &rows, fields: fields)
+        let counts = try Self.countRows(
+            second.reader, cut: cut == nil ? nil : split?(second), mapper: mapper, keys: keys, directory: directory)
+        var starts = [Int32](repeating: 0, count: keys.count + 1)
+        var total = 0
+        for index in keys.indices {
+            starts[index] = Int32(total)
+            total += Int(counts[index])
+        }
+        starts[keys.count] = Int32(total)
+        var patterns = FieldPatterns()
+        guard total < Int(Int32.max),
+            var (slots, next) = try Self.rowsOfRepeatedKeys(
+                try open().reader, mapper: mapper, keys: keys, directory: directory, starts: starts,
+                patterns: &patterns)
+        else {
+            // The file changed between the passes: its rows are applied as they are.
+            repeatedRows = 0
+            return
+        }
+        repeatedRows = Self.fold(starts, &slots, &patterns, fields: fields)
+        for index in next.indices { next[index] = starts[index] }
         self.keys = keys
         self.directory = directory
-        self.groups = groups
-        slots = rows
+        self.starts = starts
+        self.next = next
+        self.slots = slots
+        self.patterns = patterns
     }
 
     /// A mapper for a second thread: its own plans, so that no reference count is shared by both threads.
@@ -89,102 +106,118 @@ struct RepeatedKeys {
         try ContactMapper(mapping: mapping, header: reader.columns)
     }
 
-    /// The first pass: the hash of every valid row's key, sorted.
-    private static func keyHashes(_ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper) throws -> [Int] {
+    /// The first pass: the keys met on more than one row, sorted. Every key goes once into a table that marks those
+    /// met again (about 12 bytes a key, where a sorted list of every row's key was 8 bytes a row and twice that
+    /// while two threads' lists were joined); the second thread's table is looked at for the keys in both halves.
+    private static func repeatedKeys(_ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper) throws -> [Int] {
         let mapping = mapper.mapping
-        var hashes: [Int] = []
-        try scan(reader, cut: cut) { reader, control -> [Int]? in
+        let table = KeyTable()
+        var part: KeyTable?
+        try scan(reader, cut: cut) { reader, control -> KeyTable? in
             let mapper = try ownMapper(mapping, reader)
-            var hashes: [Int] = []
+            let table = KeyTable()
+            var rows = 0
             while let result = try reader.next() {
-                if hashes.count & 0xFFF == 0 && control.isCancelled { return nil }
-                if case .record = result, let hash = mapper.matchKeyHash(reader.current) { hashes.append(hash) }
+                rows += 1
+                if rows & 0xFFF == 0 && control.isCancelled { return nil }
+                if case .record = result, let hash = mapper.matchKeyHash(reader.current) { table.insertOrMark(hash) }
             }
-            return hashes
+            return table
         } each: { result, reader in
-            if case .record = result, let hash = mapper.matchKeyHash(reader.current) { hashes.append(hash) }
-        } adopt: { rest in
-            hashes.reserveCapacity(hashes.count + rest.count)
-            hashes += rest
+            if case .record = result, let hash = mapper.matchKeyHash(reader.current) { table.insertOrMark(hash) }
+        } adopt: {
+            part = $0
         }
-        hashes.sort()
-        return hashes
-    }
-
-    /// The keys seen more than once in the sorted `hashes`, in order, each with where its room starts in the slots
-    /// (room for all its rows: the second pass fills it with the valid ones, in file order; no table of rows to
-    /// sort, a tenth of the memory it took with 600,000 rows), and the number of slots.
-    private static func repeatedKeys(_ hashes: [Int]) -> (keys: [Int], starts: [Int32], slots: Int) {
         var keys: [Int] = []
-        var starts: [Int32] = []
-        var slotCount = 0
-        var index = 0
-        while index < hashes.count {
-            var end = index + 1
-            while end < hashes.count && hashes[end] == hashes[index] { end += 1 }
-            if end - index > 1 && slotCount + (end - index) < Int(Int32.max) {
-                keys.append(hashes[index])
-                starts.append(Int32(slotCount))
-                slotCount += end - index
-            }
-            index = end
+        part?.forEachKey(shards: 0..<KeyTable.shardCount) { key, marked in
+            if marked || table.contains(key) { keys.append(key) }
         }
-        return (keys, starts, slotCount)
+        part = nil
+        table.forEachKey(shards: 0..<KeyTable.shardCount) { key, marked in
+            if marked { keys.append(key) }
+        }
+        keys.sort()
+        // A key marked in both halves is in the list twice.
+        var kept = 0
+        for index in keys.indices where index == 0 || keys[index] != keys[kept - 1] {
+            keys[kept] = keys[index]
+            kept += 1
+        }
+        keys.removeLast(keys.count - kept)
+        return keys
     }
 
-    /// The second pass: the fields and source fingerprint of every valid row of a repeated key, in its group's
-    /// slots in file order.
-    private static func rowsOfRepeatedKeys(
-        _ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper, keys: [Int], directory: SortedKeyDirectory,
-        groups: inout [Group], slotCount: Int
-    ) throws -> [Slot] {
+    /// The second pass: the number of valid rows of each repeated key.
+    private static func countRows(
+        _ reader: RecordReader, cut: InputSplit?, mapper: ContactMapper, keys: [Int], directory: SortedKeyDirectory
+    ) throws -> [Int32] {
         let mapping = mapper.mapping
-        var rows = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: slotCount)
-        func fill(_ index: Int, _ slot: Slot) {
-            rows[Int(groups[index].start + groups[index].count)] = slot
-            groups[index].count += 1
-        }
-        try scan(reader, cut: cut) { reader, control -> [(key: Int, slot: Slot)]? in
+        var counts = [Int32](repeating: 0, count: keys.count)
+        try scan(reader, cut: cut) { reader, control -> [Int32]? in
             let mapper = try ownMapper(mapping, reader)
-            var found: [(key: Int, slot: Slot)] = []
+            var counts = [Int32](repeating: 0, count: keys.count)
             var rows = 0
             while let result = try reader.next() {
                 rows += 1
                 if rows & 0xFFF == 0 && control.isCancelled { return nil }
                 let record = reader.current
                 guard case .record = result, let hash = mapper.matchKeyHash(record),
-                    let index = directory.index(of: hash, in: keys), let valid = mapper.keyAndFields(record)
+                    let index = directory.index(of: KeyTable.identity(hash), in: keys),
+                    mapper.keyAndFields(record) != nil
                 else { continue }
-                found.append((index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record))))
+                counts[index] += 1
             }
-            return found
+            return counts
         } each: { result, reader in
             let record = reader.current
             guard case .record = result, let hash = mapper.matchKeyHash(record),
-                let index = directory.index(of: hash, in: keys), let valid = mapper.keyAndFields(record)
+                let index = directory.index(of: KeyTable.identity(hash), in: keys), mapper.keyAndFields(record) != nil
             else { return }
-            fill(index, Slot(later: valid.fields, fingerprint: mapper.sourceFingerprint(record)))
-        } adopt: { (rest: [(key: Int, slot: Slot)]) in
-            for entry in rest { fill(entry.key, entry.slot) }
+            counts[index] += 1
+        } adopt: { rest in
+            for index in counts.indices { counts[index] += rest[index] }
         }
-        return rows
+        return counts
     }
 
-    /// Makes each row's fields the union of what the rows after it set, and empties the groups of keys with fewer
-    /// than two valid rows (they do not repeat); returns the number of rows whose key an earlier row had.
-    private static func fold(_ groups: inout [Group], _ rows: inout [Slot], fields: FieldBits) -> Int {
+    /// The third pass, in order on one thread (each row goes to its key's next slot): the fields and fingerprint of
+    /// every valid row of a repeated key; and where each key's rows end. Nil when the rows are not those counted.
+    private static func rowsOfRepeatedKeys(
+        _ reader: RecordReader, mapper: ContactMapper, keys: [Int], directory: SortedKeyDirectory, starts: [Int32],
+        patterns: inout FieldPatterns
+    ) throws -> (slots: [Slot], next: [Int32])? {
+        var slots = [Slot](repeating: Slot(later: 0, fingerprint: 0), count: Int(starts[keys.count]))
+        var next = Array(starts.dropLast())
+        while let result = try reader.next() {
+            let record = reader.current
+            guard case .record = result, let hash = mapper.matchKeyHash(record),
+                let index = directory.index(of: KeyTable.identity(hash), in: keys),
+                let valid = mapper.keyAndFields(record)
+            else { continue }
+            guard next[index] < starts[index + 1] else { return nil }
+            slots[Int(next[index])] = Slot(
+                later: patterns.index(of: valid.fields),
+                fingerprint: UInt32(truncatingIfNeeded: mapper.sourceFingerprint(record)))
+            next[index] += 1
+        }
+        for index in next.indices where next[index] != starts[index + 1] { return nil }
+        return (slots, next)
+    }
+
+    /// Makes each row's fields the union of what the rows after it set; returns the number of rows whose key an
+    /// earlier row had.
+    private static func fold(
+        _ starts: [Int32], _ slots: inout [Slot], _ patterns: inout FieldPatterns, fields: FieldBits
+    ) -> Int {
         var repeatedCount = 0
-        for index in groups.indices {
-            let group = groups[index]
-            guard group.count > 1 else {
-                groups[index].count = 0
-                continue
-            }
-            repeatedCount += Int(group.count) - 1
+        for index in 0..<(starts.count - 1) {
+            let (start, end) = (Int(starts[index]), Int(starts[index + 1]))
+            guard end - start > 1 else { continue }
+            repeatedCount += end - start - 1
             var union: UInt64 = 0
-            for slot in stride(from: Int(group.start + group.count) - 1, through: Int(group.start), by: -1) {
-                let own = rows[slot].later
-                rows[slot].later = fields.usable ? union : 0
+            for slot in stride(from: end - 1, through: start, by: -1) {
+                let own = patterns.bits[Int(slots[slot].later)]
+                slots[slot].later = patterns.index(of: fields.usable ? union : 0)
                 union |= own
             }
         }
@@ -219,16 +252,17 @@ struct RepeatedKeys {
     /// Where this row stands among its key's rows, or nil when its key does not repeat (or the row is not one of
     /// the key's valid rows). Call it once for every row, in file order.
     mutating func position(keyHash: Int, fingerprint: UInt64) -> Position? {
-        guard let index = directory?.index(of: keyHash, in: keys) else { return nil }
-        var group = groups[index]
-        guard group.next < group.count else { return nil }
-        let slot = slots[Int(group.start + group.next)]
-        guard slot.fingerprint == fingerprint else { return nil }
-        let hadEarlier = group.next > 0
-        group.next += 1
-        groups[index] = group
-        let hasLater = group.next < group.count
-        return Position(later: slot.later, hasLater: hasLater, hadEarlier: hadEarlier, ordinal: Int(group.next) - 1)
+        guard let index = directory?.index(of: KeyTable.identity(keyHash), in: keys) else { return nil }
+        let (start, end) = (starts[index], starts[index + 1])
+        // A key with one valid row does not repeat.
+        guard end - start > 1, next[index] < end else { return nil }
+        let slot = slots[Int(next[index])]
+        guard slot.fingerprint == UInt32(truncatingIfNeeded: fingerprint) else { return nil }
+        let hadEarlier = next[index] > start
+        next[index] += 1
+        return Position(
+            later: patterns.bits[Int(slot.later)], hasLater: next[index] < end, hadEarlier: hadEarlier,
+            ordinal: Int(next[index] - start) - 1)
     }
 
     /// The contact without the fields that later rows of its key set (their values would be overwritten).
@@ -237,6 +271,20 @@ struct RepeatedKeys {
         var trimmed = contact
         trimmed.payload = fields.removing(bits, from: contact.payload, keeping: ["role", match.rawValue])
         return trimmed
+    }
+}
+
+/// The sets of fields that rows set, each once, by number: a row's set in 4 bytes.
+private struct FieldPatterns {
+    private(set) var bits: [UInt64] = []
+    private var numbers: [UInt64: UInt32] = [:]
+
+    mutating func index(of pattern: UInt64) -> UInt32 {
+        if let number = numbers[pattern] { return number }
+        let number = UInt32(bits.count)
+        bits.append(pattern)
+        numbers[pattern] = number
+        return number
     }
 }
 

@@ -38,14 +38,19 @@ public struct InputInspection: Sendable {
             delimiter: reader.csvDelimiter, header: reader.columns,
             keys: reader.columns == nil ? [] : nil)
         var seenKeys = Set<String>()
+        // The keys of the last record whose keys were looked at: most records have the same ones, in the same order,
+        // and comparing their bytes costs a fraction of making a string of each key of each record.
+        var lastKeys: [[UInt8]] = []
         do {
             while let result = try reader.next() {
                 switch result {
                 case .record:
                     report.records += 1
-                    if report.keys != nil {
-                        for index in 0..<reader.current.fieldCount {
-                            let key = reader.current.key(index)
+                    let record = reader.current
+                    if report.keys != nil && !sameKeys(record, lastKeys) {
+                        lastKeys = (0..<record.fieldCount).map { Array(record.keyBytes($0)) }
+                        for index in 0..<record.fieldCount {
+                            let key = record.key(index)
                             if seenKeys.insert(key).inserted { report.keys!.append(key) }
                         }
                     }
@@ -67,5 +72,12 @@ public struct InputInspection: Sendable {
         report.replacements = reader.replacements
         report.skippedFooter = reader.skippedFooter
         return report
+    }
+
+    /// Whether `record` has the keys `keys`, in that order.
+    private static func sameKeys(_ record: RecordBuffer, _ keys: [[UInt8]]) -> Bool {
+        guard record.fieldCount == keys.count else { return false }
+        for index in 0..<keys.count where !record.keyBytes(index).elementsEqual(keys[index]) { return false }
+        return true
     }
 }

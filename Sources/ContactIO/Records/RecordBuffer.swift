@@ -104,6 +104,13 @@ public final class RecordBuffer {
             decoding: UnsafeBufferPointer(start: bytes + start, count: Int(keyEnd[index]) - start), as: UTF8.self)
     }
 
+    /// The bytes of field `index`'s key (NDJSON; empty for CSV, whose names are the ``header``).
+    public func keyBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard header == nil else { return UnsafeBufferPointer(start: nil, count: 0) }
+        let start = Int(keyStart[index])
+        return UnsafeBufferPointer(start: bytes + start, count: Int(keyEnd[index]) - start)
+    }
+
     /// The index of the field named `name` (for NDJSON the last one, as JSON parsers keep the last duplicate).
     public func index(ofKey name: String) -> Int? {
         if let header {

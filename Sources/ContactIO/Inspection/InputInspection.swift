@@ -40,15 +40,15 @@ public struct InputInspection: Sendable {
         var seenKeys = Set<String>()
         // The keys of the last record whose keys were looked at: most records have the same ones, in the same order,
         // and comparing their bytes costs a fraction of making a string of each key of each record.
-        var lastKeys: [[UInt8]] = []
+        var lastKeys = KeyList()
         do {
             while let result = try reader.next() {
                 switch result {
                 case .record:
                     report.records += 1
                     let record = reader.current
-                    if report.keys != nil && !sameKeys(record, lastKeys) {
-                        lastKeys = (0..<record.fieldCount).map { Array(record.keyBytes($0)) }
+                    if report.keys != nil && !lastKeys.matches(record) {
+                        lastKeys.take(record)
                         for index in 0..<record.fieldCount {
                             let key = record.key(index)
                             if seenKeys.insert(key).inserted { report.keys!.append(key) }
@@ -73,11 +73,37 @@ public struct InputInspection: Sendable {
         report.skippedFooter = reader.skippedFooter
         return report
     }
+}
 
-    /// Whether `record` has the keys `keys`, in that order.
-    private static func sameKeys(_ record: RecordBuffer, _ keys: [[UInt8]]) -> Bool {
-        guard record.fieldCount == keys.count else { return false }
-        for index in 0..<keys.count where !record.keyBytes(index).elementsEqual(keys[index]) { return false }
-        return true
+/// A record's keys, in order, as bytes: to know the next record's keys for the same without making strings.
+private struct KeyList {
+    private var bytes: [UInt8] = []
+    private var ends: [Int] = []
+
+    /// Whether `record` has these keys, in this order.
+    func matches(_ record: RecordBuffer) -> Bool {
+        guard record.fieldCount == ends.count else { return false }
+        return bytes.withUnsafeBufferPointer { flat in
+            var start = 0
+            for index in 0..<ends.count {
+                let key = record.keyBytes(index)
+                let length = ends[index] - start
+                guard key.count == length,
+                    length == 0 || memcmpEqual(key.baseAddress!, flat.baseAddress! + start, length)
+                else { return false }
+                start = ends[index]
+            }
+            return true
+        }
+    }
+
+    /// Keeps `record`'s keys.
+    mutating func take(_ record: RecordBuffer) {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        for index in 0..<record.fieldCount {
+            bytes.append(contentsOf: record.keyBytes(index))
+            ends.append(bytes.count)
+        }
     }
 }

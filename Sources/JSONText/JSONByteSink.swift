@@ -9,4 +9,15 @@ public protocol JSONByteSink {
     func append(_ byte: UInt8)
     /// Appends `count` bytes from `start`.
     func append(_ start: UnsafePointer<UInt8>, count: Int)
+    /// Appends the first `count` (0 to 8) bytes of `word`, in memory order (little-endian).
+    func appendWord(_ word: UInt64, count: Int)
+}
+
+extension JSONByteSink {
+    /// Byte by byte; a sink with room to spare writes the whole word at once instead.
+    @inlinable
+    public func appendWord(_ word: UInt64, count: Int) {
+        var word = word.littleEndian
+        withUnsafeBytes(of: &word) { append($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count) }
+    }
 }

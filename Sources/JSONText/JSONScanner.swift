@@ -41,6 +41,32 @@ public struct JSONScanner {
     /// access went through `swift_once` on every string) it was half of the reader's time. Each test below sets the
     /// top bit of a byte that is a stop; a borrow can set it also in bytes above a true one, never below, so the
     /// lowest set bit is the first stop.
+    /// ``skipToStringStop()`` that also appends the bytes it passes to `buffer`, a word at a time as it reads them.
+    @inlinable @inline(__always)
+    mutating func copyToStringStop<Sink: JSONByteSink>(into buffer: Sink) {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while position + 8 <= end {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let stops =
+                (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
+                & highs
+            if stops != 0 {
+                let count = stops.trailingZeroBitCount >> 3
+                if count > 0 { buffer.appendWord(word, count: count) }
+                position += count
+                return
+            }
+            buffer.appendWord(word, count: 8)
+            position += 8
+        }
+        let run = position
+        skipToStringStop()
+        if position > run { buffer.append(base + run, count: position - run) }
+    }
+
     @inlinable @inline(__always)
     mutating func skipToStringStop() {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -88,11 +114,7 @@ public struct JSONScanner {
         position += 1  // the opening quote
         let start = buffer.byteCount
         while true {
-            let run = position
-            skipToStringStop()
-            if position > run {
-                buffer.append(base + run, count: position - run)
-            }
+            copyToStringStop(into: buffer)
             guard position < end else { throw error("unterminated string") }
             let byte = base[position]
             if byte == 0x22 {

@@ -19,4 +19,9 @@ struct RecordBufferSink: JSONByteSink {
     func append(_ start: UnsafePointer<UInt8>, count: Int) {
         buffer.append(start, count: count)
     }
+
+    @inline(__always)
+    func appendWord(_ word: UInt64, count: Int) {
+        buffer.appendWord(word, count: count)
+    }
 }

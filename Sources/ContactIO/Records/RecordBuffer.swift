@@ -232,6 +232,18 @@ public final class RecordBuffer {
         byteCount += count
     }
 
+    /// Appends the first `count` (0 to 8) bytes of `word` (little-endian): all eight are written, and the count
+    /// moves by `count`, so that a run of a string is copied while it is scanned, without a call to `memcpy` for
+    /// each short string.
+    @inline(__always)
+    func appendWord(_ word: UInt64, count: Int) {
+        if byteCount + 8 > byteCapacity {
+            growBytes(to: byteCount + 8)
+        }
+        UnsafeMutableRawPointer(bytes + byteCount).storeBytes(of: word.littleEndian, as: UInt64.self)
+        byteCount += count
+    }
+
     @inline(__always)
     func append(_ byte: UInt8) {
         if byteCount == byteCapacity {

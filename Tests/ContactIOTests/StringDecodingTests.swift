@@ -1,0 +1,65 @@
+import JSONText
+import Testing
+
+@testable import ContactIO
+
+/// The NDJSON reader decodes strings into the record a word at a time (``RecordBuffer/appendWord(_:count:)``): any
+/// string, of any length, escapes anywhere, must come out as it went in, also while the record's storage grows.
+struct StringDecodingTests {
+    /// A seeded generator, so that a failure can be run again.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var value = state
+            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+            return value ^ (value >> 31)
+        }
+    }
+
+    /// `text` as a JSON string literal: quote, backslash and control characters escaped, the rest as it is.
+    func literal(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+
+    @Test func decodesEveryStringAsItWentIn() throws {
+        var random = Generator(state: 11)
+        let pieces = ["a", "bc", "defghijk", "\"", "\\", "\n", "\u{1}", "é", "€", "🚀", " ", "]", "0123456789"]
+        let buffer = RecordBuffer(byteCapacity: 4)
+        let sink = RecordBufferSink(buffer: buffer)
+        var checked = 0
+        for _ in 0..<5_000 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            // Something after the literal, as in a record: the scan must stop at the closing quote.
+            let json = Array((literal(text) + ",\"next\":1}").utf8)
+            buffer.reset()
+            let before = Int.random(in: 0...3, using: &random)
+            for _ in 0..<before { sink.append(UInt8(ascii: "x")) }
+            let range = try json.withUnsafeBufferPointer { bytes in
+                var scanner = JSONScanner(base: bytes.baseAddress!, count: bytes.count)
+                let range = try scanner.decodeString(into: sink)
+                #expect(bytes[scanner.position] == UInt8(ascii: ","))
+                return range
+            }
+            #expect(range.lowerBound == before)
+            let decoded = String(
+                decoding: UnsafeBufferPointer(start: buffer.bytes + range.lowerBound, count: range.count), as: UTF8.self
+            )
+            #expect(decoded == text)
+            checked += 1
+        }
+        #expect(checked == 5_000)
+    }
+}

@@ -41,12 +41,13 @@ public struct InputInspection: Sendable {
         // The keys of the last record whose keys were looked at: most records have the same ones, in the same order,
         // and comparing their bytes costs a fraction of making a string of each key of each record.
         var lastKeys = KeyList()
+        // The reader's one record buffer, fetched once: each fetch through the protocol is a retain and a release.
+        let record = reader.current
         do {
             while let result = try reader.next() {
                 switch result {
                 case .record:
                     report.records += 1
-                    let record = reader.current
                     if report.keys != nil && !lastKeys.matches(record) {
                         lastKeys.take(record)
                         for index in 0..<record.fieldCount {

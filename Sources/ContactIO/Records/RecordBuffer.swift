@@ -318,8 +318,16 @@ public final class RecordBuffer {
 @inline(__always)
 func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
     guard count > 0, let rhs else { return true }
-    for offset in 0..<count where lhs[offset] != rhs[offset] {
-        return false
+    // Eight bytes at a time: keys are compared on every NDJSON record (``RecordBuffer/index(ofKey:)``, `inspect`).
+    var offset = 0
+    while offset + 8 <= count {
+        let left = UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self)
+        if left != UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self) { return false }
+        offset += 8
+    }
+    while offset < count {
+        if lhs[offset] != rhs[offset] { return false }
+        offset += 1
     }
     return true
 }

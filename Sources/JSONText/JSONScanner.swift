@@ -34,25 +34,52 @@ public struct JSONScanner {
         JSONSyntaxError(offset: position, message: message)
     }
 
-    /// Moves to the next byte that ends a run inside a string (the quote, the backslash or a control character),
-    /// or to the end: eight bytes at a time while none of them is one.
+    /// The top bit of each byte of `word` (read little-endian) that ends a run inside a string: the quote, the
+    /// backslash or a control character. A borrow can set it also in bytes above a true one, never below, so the
+    /// lowest set bit is the first stop.
+    @inlinable @inline(__always)
+    static func stringStops(in word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let stops = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+        return stops & 0x8080_8080_8080_8080
+    }
+
+    /// The eight bytes at `position`, little-endian.
+    @inlinable @inline(__always)
+    func word() -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Moves to the next byte that ends a run inside a string (``stringStops(in:)``), or to the end: eight bytes at a
+    /// time while none of them is one.
     ///
     /// By hand because this loop is most of reading NDJSON, and byte by byte through a table (a global array, whose
-    /// access went through `swift_once` on every string) it was half of the reader's time. Each test below sets the
-    /// top bit of a byte that is a stop; a borrow can set it also in bytes above a true one, never below, so the
-    /// lowest set bit is the first stop.
+    /// access went through `swift_once` on every string) it was half of the reader's time.
+    @inlinable @inline(__always)
+    mutating func skipToStringStop() {
+        while position + 8 <= end {
+            let stops = Self.stringStops(in: word())
+            if stops != 0 {
+                position += stops.trailingZeroBitCount >> 3
+                return
+            }
+            position += 8
+        }
+        while position < end {
+            let byte = base[position]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return }
+            position += 1
+        }
+    }
+
     /// ``skipToStringStop()`` that also appends the bytes it passes to `buffer`, a word at a time as it reads them.
     @inlinable @inline(__always)
     mutating func copyToStringStop<Sink: JSONByteSink>(into buffer: Sink) {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while position + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let stops =
-                (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
-                & highs
+            let word = word()
+            let stops = Self.stringStops(in: word)
             if stops != 0 {
                 let count = stops.trailingZeroBitCount >> 3
                 if count > 0 { buffer.appendWord(word, count: count) }
@@ -65,29 +92,6 @@ public struct JSONScanner {
         let run = position
         skipToStringStop()
         if position > run { buffer.append(base + run, count: position - run) }
-    }
-
-    @inlinable @inline(__always)
-    mutating func skipToStringStop() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while position + 8 <= end {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            let stops =
-                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if stops & highs != 0 {
-                position += (stops & highs).trailingZeroBitCount >> 3
-                return
-            }
-            position += 8
-        }
-        while position < end {
-            let byte = base[position]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return }
-            position += 1
-        }
     }
 
     @inlinable @inline(__always)

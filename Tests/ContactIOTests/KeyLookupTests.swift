@@ -6,20 +6,8 @@ import Testing
 /// (reordered, missing, repeated, near-identical) and lookups in orders that change, it must answer what a look at
 /// every key of the record answers.
 struct KeyLookupTests {
-    /// A seeded generator, so that a failure can be run again.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     @Test func answersWhatALookAtEveryKeyAnswers() throws {
-        var random = Generator(state: 7)
+        var random = SeededRandom(seed: 7)
         let pool = ["email", "name", "phone", "e", "emails", "na\u{e9}me", "nam\u{e9}", "id", "a long key name here"]
         var layout = Array(pool.prefix(5))
         var lines: [String] = []

@@ -6,18 +6,6 @@ import Testing
 /// The NDJSON reader decodes strings into the record a word at a time (``RecordBuffer/appendWord(_:count:)``): any
 /// string, of any length, escapes anywhere, must come out as it went in, also while the record's storage grows.
 struct StringDecodingTests {
-    /// A seeded generator, so that a failure can be run again.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     /// `text` as a JSON string literal: quote, backslash and control characters escaped, the rest as it is.
     func literal(_ text: String) -> String {
         var out = "\""
@@ -34,7 +22,7 @@ struct StringDecodingTests {
     }
 
     @Test func decodesEveryStringAsItWentIn() throws {
-        var random = Generator(state: 11)
+        var random = SeededRandom(seed: 11)
         let pieces = ["a", "bc", "defghijk", "\"", "\\", "\n", "\u{1}", "é", "€", "🚀", " ", "]", "0123456789"]
         let buffer = RecordBuffer(byteCapacity: 4)
         let sink = RecordBufferSink(buffer: buffer)

@@ -1,6 +1,6 @@
-"""Shared by the benchmark drivers: the release build, the CPU's name, and replacing one marked section of
-benchmarks/RESULTS.md."""
-import os, re, subprocess
+"""Shared by the benchmark drivers: the release build, the CPU's name, one timed run of a command, and replacing one
+marked section of benchmarks/RESULTS.md."""
+import os, re, subprocess, sys, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -10,6 +10,23 @@ PATH = os.path.join(ROOT, "benchmarks", "RESULTS.md")
 def build_release(product="intercom-etl"):
     """`swift build -c release` of one product, in the package root."""
     subprocess.run(["swift", "build", "-c", "release", "--product", product], cwd=ROOT, check=True)
+
+
+def timed_run(argv, timeout):
+    """Wall seconds, CPU seconds (user + sys) and peak RSS (KB) of one run of `argv`, killed after `timeout` seconds;
+    exits the driver unless the command's exit code is 0 or 1 (1: rows rejected)."""
+    start = time.perf_counter()
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timer = threading.Timer(timeout, child.kill)
+    timer.start()
+    # wait4 gives this child's own usage (RUSAGE_CHILDREN would give the largest RSS of any child so far).
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    timer.cancel()
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        sys.exit(f"{' '.join(argv)} exited with {code} (killed after {timeout} s if negative)")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def cpu_model():

@@ -18,9 +18,7 @@ Bounded: --rounds runs of each case, each limited by --timeout.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -41,21 +39,6 @@ rows, length = con.execute(
 ).fetchall()[0]
 print(rows, length)
 """
-
-
-def run(argv, timeout):
-    """Wall seconds, CPU seconds (user + sys) and peak RSS (KB) of one run; the exit code may be 1 (rejects)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    timer = threading.Timer(timeout, child.kill)
-    timer.start()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    timer.cancel()
-    code = os.waitstatus_to_exitcode(status)
-    if code not in (0, 1):
-        sys.exit(f"{' '.join(argv)} exited with {code} (killed after {timeout} s if negative)")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
 
 
 def groups(etl, bench):
@@ -87,13 +70,13 @@ TITLES = {
 
 def measure(name, cases, rounds, timeout):
     for _, argv in cases:
-        run(argv, timeout)  # page cache warm, binaries loaded
+        results.timed_run(argv, timeout)  # page cache warm, binaries loaded
     walls = {case: [] for case, _ in cases}
     cpus = {case: [] for case, _ in cases}
     rss = {case: 0 for case, _ in cases}
     for _ in range(rounds):
         for case, argv in cases:
-            wall, cpu, peak = run(argv, timeout)
+            wall, cpu, peak = results.timed_run(argv, timeout)
             walls[case].append(wall)
             cpus[case].append(cpu)
             rss[case] = max(rss[case], peak)

@@ -11,28 +11,12 @@ limited by --timeout.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
-import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def run(argv: list[str], timeout: float) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds (user + sys) and peak RSS (KB) of one run; the exit code may be 1 (rejects)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    timer = threading.Timer(timeout, child.kill)
-    timer.start()
-    # wait4 gives this child's own usage (RUSAGE_CHILDREN would give the largest RSS of any child so far).
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    timer.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode not in (0, 1):
-        sys.exit(f"{' '.join(argv)} exited with {child.returncode} (killed after {timeout} s if negative)")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+sys.path.insert(0, HERE)
+import results  # noqa: E402
 
 
 def main() -> None:
@@ -50,13 +34,13 @@ def main() -> None:
     validate = [args.bin, "validate", "--mapping", args.mapping, args.file]
     if args.threads:
         validate[2:2] = ["--read-threads", str(args.threads)]
-    run(inspect, args.timeout)  # page cache warm, binary loaded
+    results.timed_run(inspect, args.timeout)  # page cache warm, binary loaded
     walls: dict[str, list[float]] = {"inspect": [], "validate": []}
     cpus: dict[str, list[float]] = {"inspect": [], "validate": []}
     rss: dict[str, int] = {"inspect": 0, "validate": 0}
     for _ in range(args.pairs):
         for name, argv in (("inspect", inspect), ("validate", validate)):
-            wall, cpu, peak = run(argv, args.timeout)
+            wall, cpu, peak = results.timed_run(argv, args.timeout)
             walls[name].append(wall)
             cpus[name].append(cpu)
             rss[name] = max(rss[name], peak)

@@ -38,9 +38,6 @@ public struct InputInspection: Sendable {
             delimiter: reader.csvDelimiter, header: reader.columns,
             keys: reader.columns == nil ? [] : nil)
         var seenKeys = Set<String>()
-        // The keys of the last record whose keys were looked at: most records have the same ones, in the same order,
-        // and comparing their bytes costs a fraction of making a string of each key of each record.
-        var lastKeys = KeyList()
         // The reader's one record buffer, fetched once: each fetch through the protocol is a retain and a release.
         let record = reader.current
         do {
@@ -48,8 +45,9 @@ public struct InputInspection: Sendable {
                 switch result {
                 case .record:
                     report.records += 1
-                    if report.keys != nil && !lastKeys.matches(record) {
-                        lastKeys.take(record)
+                    // Most records have the keys of the record before, in the same order: comparing their bytes
+                    // costs a fraction of making a string of each key of each record.
+                    if report.keys != nil && record.keysDiffer() {
                         for index in 0..<record.fieldCount {
                             let key = record.key(index)
                             if seenKeys.insert(key).inserted { report.keys!.append(key) }
@@ -73,38 +71,5 @@ public struct InputInspection: Sendable {
         report.replacements = reader.replacements
         report.skippedFooter = reader.skippedFooter
         return report
-    }
-}
-
-/// A record's keys, in order, as bytes: to know the next record's keys for the same without making strings.
-private struct KeyList {
-    private var bytes: [UInt8] = []
-    private var ends: [Int] = []
-
-    /// Whether `record` has these keys, in this order.
-    func matches(_ record: RecordBuffer) -> Bool {
-        guard record.fieldCount == ends.count else { return false }
-        return bytes.withUnsafeBufferPointer { flat in
-            var start = 0
-            for index in 0..<ends.count {
-                let key = record.keyBytes(index)
-                let length = ends[index] - start
-                guard key.count == length,
-                    length == 0 || memcmpEqual(key.baseAddress!, flat.baseAddress! + start, length)
-                else { return false }
-                start = ends[index]
-            }
-            return true
-        }
-    }
-
-    /// Keeps `record`'s keys.
-    mutating func take(_ record: RecordBuffer) {
-        bytes.removeAll(keepingCapacity: true)
-        ends.removeAll(keepingCapacity: true)
-        for index in 0..<record.fieldCount {
-            bytes.append(contentsOf: record.keyBytes(index))
-            ends.append(bytes.count)
-        }
     }
 }

@@ -52,8 +52,9 @@ public final class RecordBuffer {
     /// The keys, in order, of the record that ``lookups`` were found in (NDJSON): flat bytes, and where each ends.
     @exclusivity(unchecked) private var layoutBytes: [UInt8] = []
     @exclusivity(unchecked) private var layoutEnds: [Int] = []
-    /// Whether the current record's keys were compared with ``layoutBytes`` yet.
+    /// Whether the current record's keys were compared with ``layoutBytes`` yet, and whether they differed.
     @exclusivity(unchecked) private var layoutChecked = false
+    @exclusivity(unchecked) private var layoutDiffered = false
     /// The answers of ``index(ofKey:)``, in the order asked, and the next one expected on this record.
     @exclusivity(unchecked) private var lookups: [(name: String, index: Int?)] = []
     @exclusivity(unchecked) private var lookupCursor = 0
@@ -143,10 +144,18 @@ public final class RecordBuffer {
         return found
     }
 
+    /// Whether the record's keys (NDJSON) differ from those of the last record whose keys were compared before it
+    /// (by this or by ``index(ofKey:)``); a first record with keys always differs.
+    func keysDiffer() -> Bool {
+        if !layoutChecked { checkLayout() }
+        return layoutDiffered
+    }
+
     /// Compares the record's keys with those of the record the kept lookups were found in; forgets the lookups when
     /// they differ.
     private func checkLayout() {
         layoutChecked = true
+        layoutDiffered = false
         lookupCursor = 0
         if fieldCount == layoutEnds.count {
             let same = layoutBytes.withUnsafeBufferPointer { flat in
@@ -163,6 +172,7 @@ public final class RecordBuffer {
             }
             if same { return }
         }
+        layoutDiffered = true
         layoutBytes.removeAll(keepingCapacity: true)
         layoutEnds.removeAll(keepingCapacity: true)
         for index in 0..<fieldCount {

@@ -28,6 +28,11 @@ import CPrefetch
 package final class KeyTable: @unchecked Sendable {
     /// The line ``firstLine(of:orInsert:)`` gives for a repeated key in a table that keeps no lines.
     package static let unknownLine = Int32.min
+
+    /// `line` as a line number, or nil for ``unknownLine``.
+    package static func knownLine(_ line: Int32) -> Int? {
+        line == unknownLine ? nil : Int(line)
+    }
     /// How many shards a table has (``forEachKey(shards:_:)`` visits a range of them).
     package static let shardCount = 1 << shardBits
     private static let shardBits = 4
@@ -91,11 +96,7 @@ package final class KeyTable: @unchecked Sendable {
         let shard = shards + Self.shard(key)
         let (index, found) = Self.probe(key, in: shard.pointee)
         if found { return shard.pointee.lines?[index] ?? Self.unknownLine }
-        shard.pointee.slots[index] = key
-        shard.pointee.lines?[index] = line
-        shard.pointee.count += 1
-        count += 1
-        if shard.pointee.count > shard.pointee.limit { grow(shard - shards) }
+        store(key, line: line, at: index, in: shard)
         return nil
     }
 
@@ -126,7 +127,15 @@ package final class KeyTable: @unchecked Sendable {
             shard.pointee.slots[index] |= 1
             return
         }
+        store(key, line: 0, at: index, in: shard)
+    }
+
+    /// Puts `key` (with `line`, where the table keeps lines) in the empty slot `index` of `shard`, which grows when
+    /// it is full enough.
+    @inline(__always)
+    private func store(_ key: UInt64, line: Int32, at index: Int, in shard: UnsafeMutablePointer<Shard>) {
         shard.pointee.slots[index] = key
+        shard.pointee.lines?[index] = line
         shard.pointee.count += 1
         count += 1
         if shard.pointee.count > shard.pointee.limit { grow(shard - shards) }

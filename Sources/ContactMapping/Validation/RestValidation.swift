@@ -101,7 +101,7 @@ struct RestValidation: Sendable {
                     tally.duplicates.append(
                         Duplicate(
                             key: contact.matchKey, keyHash: keyHash, line: record.line,
-                            firstLine: first == KeyTable.unknownLine ? nil : Int(first)))
+                            firstLine: KeyTable.knownLine(first)))
                 }
             }
         }

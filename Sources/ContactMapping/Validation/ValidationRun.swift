@@ -93,8 +93,8 @@ public enum ValidationRun {
         var summary = ValidationSummary(name: input.name)
         summary.encoding = input.encoding
         // Keys by a 64-bit hash, not the strings: a fraction of the memory and much less hashing work per row. Two
-        // different keys sharing a hash in one file (about 3e-6 at ten million keys) would be reported as a
-        // duplicate.
+        // different keys sharing a hash in one file (63 of its bits: about 5e-6 at ten million keys) would be
+        // reported as a duplicate.
         let firstLineByKey = KeyTable(keepsLines: keepsLines)
         var rest: RestPass<RestValidation>?
         if let split, input.fileSize != nil {
@@ -174,8 +174,7 @@ public enum ValidationRun {
                     summary.duplicateKeys += 1
                     let record = current
                     if summary.firstDuplicates.count < keep, case .contact(let contact) = mapper.map(record) {
-                        let firstLine = first == KeyTable.unknownLine ? nil : Int(first)
-                        summary.firstDuplicates.append((contact.matchKey, record.line, firstLine))
+                        summary.firstDuplicates.append((contact.matchKey, record.line, KeyTable.knownLine(first)))
                     }
                 }
                 if let maxErrors, let reason = exceeded(maxErrors, read: summary.read, rejected: summary.rejected) {
@@ -241,7 +240,7 @@ public enum ValidationRun {
         var examples: [(key: String, line: Int, firstLine: Int?)] = part.duplicates.map { duplicate in
             let firstLine: Int? =
                 if let line = table[duplicate.keyHash] {
-                    line == KeyTable.unknownLine ? nil : Int(line)
+                    KeyTable.knownLine(line)
                 } else {
                     duplicate.firstLine.map { $0 + offsets.line }
                 }
@@ -251,7 +250,7 @@ public enum ValidationRun {
             // Rows after the wanted-th repeat inside the part cannot be among the examples.
             let before = examples.count >= wanted ? examples[wanted - 1].line - offsets.line : Int.max
             for row in try firstCrossingRows(split, mapper: mapper, table: table, wanted: wanted, before: before) {
-                let line = table[row.keyHash].flatMap { $0 == KeyTable.unknownLine ? nil : Int($0) }
+                let line = table[row.keyHash].flatMap(KeyTable.knownLine)
                 examples.append((row.key, row.line + offsets.line, line))
             }
         }

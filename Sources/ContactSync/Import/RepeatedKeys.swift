@@ -161,8 +161,7 @@ struct RepeatedKeys {
                 rows += 1
                 if rows & 0xFFF == 0 && control.isCancelled { return nil }
                 let record = reader.current
-                guard case .record = result, let hash = mapper.matchKeyHash(record),
-                    let index = directory.index(of: KeyTable.identity(hash), in: keys),
+                guard case .record = result, let index = directory.index(ofKeyOf: record, mapper, in: keys),
                     mapper.keyAndFields(record) != nil
                 else { continue }
                 counts[index] += 1
@@ -170,8 +169,8 @@ struct RepeatedKeys {
             return counts
         } each: { result, reader in
             let record = reader.current
-            guard case .record = result, let hash = mapper.matchKeyHash(record),
-                let index = directory.index(of: KeyTable.identity(hash), in: keys), mapper.keyAndFields(record) != nil
+            guard case .record = result, let index = directory.index(ofKeyOf: record, mapper, in: keys),
+                mapper.keyAndFields(record) != nil
             else { return }
             counts[index] += 1
         } adopt: { rest in
@@ -190,8 +189,7 @@ struct RepeatedKeys {
         var next = Array(starts.dropLast())
         while let result = try reader.next() {
             let record = reader.current
-            guard case .record = result, let hash = mapper.matchKeyHash(record),
-                let index = directory.index(of: KeyTable.identity(hash), in: keys),
+            guard case .record = result, let index = directory.index(ofKeyOf: record, mapper, in: keys),
                 let valid = mapper.keyAndFields(record)
             else { continue }
             guard next[index] < starts[index + 1] else { return nil }
@@ -252,7 +250,7 @@ struct RepeatedKeys {
     /// Where this row stands among its key's rows, or nil when its key does not repeat (or the row is not one of
     /// the key's valid rows). Call it once for every row, in file order.
     mutating func position(keyHash: Int, fingerprint: UInt64) -> Position? {
-        guard let index = directory?.index(of: KeyTable.identity(keyHash), in: keys) else { return nil }
+        guard let index = directory?.index(of: keyHash, in: keys) else { return nil }
         let (start, end) = (starts[index], starts[index + 1])
         // A key with one valid row does not repeat.
         guard end - start > 1, next[index] < end else { return nil }
@@ -306,8 +304,15 @@ private struct SortedKeyDirectory {
         Int((UInt64(bitPattern: Int64(key)) ^ (1 << 63)) >> 48)
     }
 
-    /// Where `key` is in `keys` (the sorted keys the directory was made of), or nil.
-    func index(of key: Int, in keys: [Int]) -> Int? {
+    /// Where the key of `record` is in `keys`, or nil (it has none, or not one of them).
+    func index(ofKeyOf record: RecordBuffer, _ mapper: ContactMapper, in keys: [Int]) -> Int? {
+        mapper.matchKeyHash(record).flatMap { index(of: $0, in: keys) }
+    }
+
+    /// Where the key of hash `hash` (its ``KeyTable/identity(_:)``) is in `keys` (the sorted keys the directory was
+    /// made of), or nil.
+    func index(of hash: Int, in keys: [Int]) -> Int? {
+        let key = KeyTable.identity(hash)
         let bucket = Self.bucket(key)
         // A binary search in the key's bucket: a few keys there, unless a file has tens of millions.
         var low = Int(starts[bucket])

@@ -5,18 +5,6 @@ import Testing
 /// The scan for the end of a run inside a string reads eight bytes at a time: it must stop exactly where a byte by
 /// byte scan stops, wherever the stop falls in a word and whatever bytes surround it.
 struct StringStopTests {
-    /// A seeded generator, so that a failure can be run again.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     func byteByByte(_ bytes: [UInt8], from start: Int) -> Int {
         var position = start
         while position < bytes.count {
@@ -28,7 +16,7 @@ struct StringStopTests {
     }
 
     @Test func stopsWhereAByteByByteScanStops() {
-        var random = Generator(state: 23)
+        var random = SeededRandom(seed: 23)
         // Stops, bytes next to them (0x1F, 0x20, 0x21, 0x23, 0x5B, 0x5D), UTF-8 bytes, and plain letters.
         let palette: [UInt8] = [
             0x00, 0x0A, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0xA2, 0xDC, 0xFF,

@@ -41,4 +41,60 @@ struct KeyLookupTests {
         }
         #expect(checked > 10_000)
     }
+
+    /// The reader points the keys of a record at the layout's copy when they are the layout's, written without
+    /// escapes: each record's keys must still be what it says, escaped or not, whether they differ from the keys of
+    /// the record before (row errors in between do not count) must be what `inspect` is told, and lookups must hold.
+    @Test func keysAreTheRecordsOwnEscapedOrNot() throws {
+        var random = SeededRandom(seed: 23)
+        // Each key as decoded, and the ways a line may write it.
+        let pool: [(key: String, spellings: [String])] = [
+            ("email", ["email", "em\\u0061il", "\\u0065mail"]),
+            ("name", ["name"]),
+            ("na\u{e9}me", ["na\u{e9}me", "na\\u00e9me"]),
+            ("a\"b", ["a\\\"b"]),
+            ("tab\tkey", ["tab\\tkey"]),
+            ("e", ["e"]),
+            ("emails", ["emails"]),
+            ("", [""]),
+        ]
+        var layout = [0, 1, 2, 3]
+        var lines: [String] = []
+        var expected: [[String]] = []
+        for _ in 0..<4_000 {
+            switch Int.random(in: 0..<12, using: &random) {
+            case 0: layout.shuffle(using: &random)
+            case 1 where layout.count > 1: layout.remove(at: Int.random(in: 0..<layout.count, using: &random))
+            case 2: layout.append(Int.random(in: 0..<pool.count, using: &random))
+            case 3:
+                // Not a record: the layout must not move.
+                lines.append(Bool.random(using: &random) ? "{\"email\": 1," : "")
+                continue
+            default: break
+            }
+            let members = layout.enumerated().map { place, key in
+                "\"\(pool[key].spellings.randomElement(using: &random)!)\": \"v\(place)\""
+            }
+            lines.append("{" + members.joined(separator: ", ") + "}")
+            expected.append(layout.map { pool[$0].key })
+        }
+        let input = try InputOpener.open(source: MemoryByteSource(lines.joined(separator: "\n")), name: "k.ndjson")
+        let reader = input.reader
+        var records = 0
+        var previous: [String]?
+        while let result = try reader.next() {
+            guard case .record = result else { continue }
+            let record = reader.current
+            let keys = (0..<record.fieldCount).map { record.key($0) }
+            #expect(keys == expected[records], "record \(record.number)")
+            #expect(record.keysDiffer() == (keys != previous), "record \(record.number)")
+            for (key, _) in pool {
+                #expect(record.index(ofKey: key) == record.scanIndex(ofKey: key), "\(key) in \(record.number)")
+            }
+            #expect((0..<record.fieldCount).map { record.value($0) } == keys.indices.map { "v\($0)" })
+            previous = keys
+            records += 1
+        }
+        #expect(records == expected.count)
+    }
 }

@@ -31,7 +31,12 @@ public final class RecordBuffer {
     }
     @usableFromInline @exclusivity(unchecked) var storedIsASCII: Bool = false
     /// The CSV header, shared by every record; nil for NDJSON, whose keys are per record.
-    public internal(set) var header: [String]?
+    public internal(set) var header: [String]? {
+        get { storedHeader }
+        set { storedHeader = newValue }
+    }
+    // Unchecked: read on every key lookup, where the dynamic check was a twentieth of validating NDJSON.
+    @exclusivity(unchecked) private var storedHeader: [String]?
 
     @usableFromInline @exclusivity(unchecked) var bytes: UnsafeMutablePointer<UInt8>
     @exclusivity(unchecked) var byteCount = 0
@@ -41,7 +46,7 @@ public final class RecordBuffer {
     @usableFromInline @exclusivity(unchecked) var valueEnd: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) var keyStart: UnsafeMutablePointer<Int32>
     @exclusivity(unchecked) var keyEnd: UnsafeMutablePointer<Int32>
-    @exclusivity(unchecked) var kinds: UnsafeMutablePointer<FieldKind>
+    @usableFromInline @exclusivity(unchecked) var kinds: UnsafeMutablePointer<FieldKind>
     /// The number of fields of the record.
     public internal(set) var fieldCount: Int {
         @inlinable get { storedFieldCount }
@@ -49,10 +54,18 @@ public final class RecordBuffer {
     }
     @usableFromInline @exclusivity(unchecked) var storedFieldCount: Int = 0
     @exclusivity(unchecked) var fieldCapacity: Int
-    /// The keys, in order, of the record that ``lookups`` were found in (NDJSON): flat bytes, and where each ends.
-    @exclusivity(unchecked) private var layoutBytes: [UInt8] = []
+    /// The keys, in order, of the record that ``lookups`` were found in (NDJSON): the first ``layoutLength`` bytes
+    /// of `bytes`, which ``reset()`` keeps, so that the reader points the keys of a record with the same keys at them
+    /// instead of decoding its own (``layoutKey(_:matching:available:)``). Where each key ends, and whether its JSON
+    /// text is the key itself (no byte that JSON escapes).
+    @exclusivity(unchecked) private(set) var layoutLength = 0
     @exclusivity(unchecked) private var layoutEnds: [Int] = []
-    /// Whether the current record's keys were compared with ``layoutBytes`` yet, and whether they differed.
+    @exclusivity(unchecked) private var layoutPlain: [Bool] = []
+    /// The keys of a record that differed from the layout: the layout from the next record on.
+    @exclusivity(unchecked) private var pendingBytes: [UInt8] = []
+    @exclusivity(unchecked) private var pendingEnds: [Int] = []
+    @exclusivity(unchecked) private var layoutPending = false
+    /// Whether the reader compared the current record's keys with the layout yet, and whether they differed.
     @exclusivity(unchecked) private var layoutChecked = false
     @exclusivity(unchecked) private var layoutDiffered = false
     /// The answers of ``index(ofKey:)``, in the order asked, and the next one expected on this record.
@@ -98,7 +111,7 @@ public final class RecordBuffer {
     }
 
     /// The JSON type of field `index`.
-    @inline(__always)
+    @inlinable
     public func kind(_ index: Int) -> FieldKind {
         kinds[index]
     }
@@ -124,13 +137,14 @@ public final class RecordBuffer {
     ///
     /// A mapping asks for the same keys in the same order on every record, and most NDJSON files give every record
     /// the same keys in the same order: so the answers are kept, in the order asked, for as long as the records'
-    /// keys stay those of the record they were found in (compared byte for byte once a record). Looking each key up
-    /// in the record was a sixth of validating NDJSON.
+    /// keys stay those of the record they were found in (which the reader finds as it reads the keys). Looking each
+    /// key up in the record was a sixth of validating NDJSON.
     public func index(ofKey name: String) -> Int? {
         if let header {
             return header.firstIndex(of: name)
         }
-        if !layoutChecked { checkLayout() }
+        // A record the reader did not finish (a row error) was not compared with the layout.
+        guard layoutChecked else { return scanIndex(ofKey: name) }
         if lookupCursor < lookups.count && lookups[lookupCursor].name == name {
             lookupCursor += 1
             return lookups[lookupCursor - 1].index
@@ -144,44 +158,70 @@ public final class RecordBuffer {
         return found
     }
 
-    /// Whether the record's keys (NDJSON) differ from those of the last record whose keys were compared before it
-    /// (by this or by ``index(ofKey:)``); a first record with keys always differs.
+    /// Whether the record's keys (NDJSON) differ from those of the record before it that the reader finished; a
+    /// first record with keys always differs.
     func keysDiffer() -> Bool {
-        if !layoutChecked { checkLayout() }
-        return layoutDiffered
+        layoutChecked ? layoutDiffered : true
     }
 
-    /// Compares the record's keys with those of the record the kept lookups were found in; forgets the lookups when
-    /// they differ.
-    private func checkLayout() {
+    /// The number of keys of the layout (the keys of the last record whose keys differed from the one before).
+    @inline(__always)
+    var layoutKeyCount: Int { layoutEnds.count }
+
+    /// The range in `bytes` of layout key `index` when the JSON string at `text` (after its opening quote, with
+    /// `available` bytes up to the end of the line) is that key without escapes; nil otherwise.
+    @inline(__always)
+    func layoutKey(_ index: Int, matching text: UnsafePointer<UInt8>, available: Int) -> Range<Int>? {
+        // A key with a quote, a backslash or a control byte is escaped in JSON: its text is not the key.
+        guard layoutPlain[index] else { return nil }
+        let start = index == 0 ? 0 : layoutEnds[index - 1]
+        let length = layoutEnds[index] - start
+        guard length < available, text[length] == 0x22, memcmpEqual(text, bytes + start, length) else { return nil }
+        return start..<start + length
+    }
+
+    /// Whether the decoded key at `key` (a range of `bytes`) is layout key `index`.
+    @inline(__always)
+    func isLayoutKey(_ index: Int, _ key: Range<Int>) -> Bool {
+        let start = index == 0 ? 0 : layoutEnds[index - 1]
+        return key.count == layoutEnds[index] - start && memcmpEqual(bytes + key.lowerBound, bytes + start, key.count)
+    }
+
+    /// Ends the keys of a record the reader finished: `same` when they are the layout's, in order. Keys that differ
+    /// become the layout from the next record on, and the kept lookups are forgotten.
+    func endKeys(same: Bool) {
         layoutChecked = true
-        layoutDiffered = false
+        layoutDiffered = !same
         lookupCursor = 0
-        if fieldCount == layoutEnds.count {
-            let same = layoutBytes.withUnsafeBufferPointer { flat in
-                var start = 0
-                for index in 0..<fieldCount {
-                    let keyStart = Int(self.keyStart[index])
-                    let length = Int(keyEnd[index]) - keyStart
-                    guard length == layoutEnds[index] - start,
-                        length == 0 || memcmpEqual(bytes + keyStart, flat.baseAddress! + start, length)
-                    else { return false }
-                    start = layoutEnds[index]
-                }
-                return true
-            }
-            if same { return }
-        }
-        layoutDiffered = true
-        layoutBytes.removeAll(keepingCapacity: true)
-        layoutEnds.removeAll(keepingCapacity: true)
+        guard !same else { return }
+        pendingBytes.removeAll(keepingCapacity: true)
+        pendingEnds.removeAll(keepingCapacity: true)
         for index in 0..<fieldCount {
             let keyStart = Int(self.keyStart[index])
-            layoutBytes.append(
+            pendingBytes.append(
                 contentsOf: UnsafeBufferPointer(start: bytes + keyStart, count: Int(keyEnd[index]) - keyStart))
-            layoutEnds.append(layoutBytes.count)
+            pendingEnds.append(pendingBytes.count)
         }
+        layoutPending = true
         lookups.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the pending layout at the front of `bytes` (the record whose keys pointed at the old one is done).
+    private func installLayout() {
+        layoutPending = false
+        if pendingBytes.count > byteCapacity { growBytes(to: pendingBytes.count) }
+        pendingBytes.withUnsafeBufferPointer { source in
+            if let base = source.baseAddress { bytes.update(from: base, count: source.count) }
+        }
+        swap(&layoutEnds, &pendingEnds)
+        layoutPlain.removeAll(keepingCapacity: true)
+        var start = 0
+        for end in layoutEnds {
+            layoutPlain.append(!pendingBytes[start..<end].contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+            start = end
+        }
+        layoutLength = pendingBytes.count
+        byteCount = layoutLength
     }
 
     /// ``index(ofKey:)`` by looking at every key of the record.
@@ -214,7 +254,8 @@ public final class RecordBuffer {
 
     @inline(__always)
     func reset() {
-        byteCount = 0
+        byteCount = layoutLength
+        if layoutPending { installLayout() }
         isASCII = false
         fieldCount = 0
         layoutChecked = false

@@ -12,6 +12,10 @@ public struct JSONScanner {
     public let base: UnsafePointer<UInt8>
     public let end: Int
     public var position: Int
+    /// The words of string text the scanner read, OR-ed: no top bit set means every string it passed was ASCII, so
+    /// a reader that got a valid parse needs no UTF-8 check of the line (bytes above ASCII outside strings are
+    /// syntax errors). It may hold bytes past a string's end (a word is read whole), never fewer.
+    public var stringBits: UInt64 = 0
 
     /// Nesting deeper than this is refused, so that a hostile line cannot exhaust the stack.
     public static let maxDepth = 512
@@ -60,7 +64,9 @@ public struct JSONScanner {
     @inlinable @inline(__always)
     mutating func skipToStringStop() {
         while position + 8 <= end {
-            let stops = Self.stringStops(in: word())
+            let word = word()
+            stringBits |= word
+            let stops = Self.stringStops(in: word)
             if stops != 0 {
                 position += stops.trailingZeroBitCount >> 3
                 return
@@ -69,6 +75,7 @@ public struct JSONScanner {
         }
         while position < end {
             let byte = base[position]
+            stringBits |= UInt64(byte)
             if byte < 0x20 || byte == 0x22 || byte == 0x5C { return }
             position += 1
         }
@@ -79,6 +86,7 @@ public struct JSONScanner {
     mutating func copyToStringStop<Sink: JSONByteSink>(into buffer: Sink) {
         while position + 8 <= end {
             let word = word()
+            stringBits |= word
             let stops = Self.stringStops(in: word)
             if stops != 0 {
                 let count = stops.trailingZeroBitCount >> 3

@@ -188,6 +188,76 @@ struct JSONFuzzTests {
         #expect(rejected > 1000)
     }
 
+    /// The NDJSON reader checks a line's UTF-8 only when its parse fails or passes a string with a byte above ASCII,
+    /// and does not decode keys that are the last layout's: on lines with the same keys spelled every way, some
+    /// mutated (invalid bytes, stray quotes and brackets), its verdict on each line must be what a check of the whole
+    /// line and then the parser of whole values find, with either policy for invalid UTF-8.
+    @Test(arguments: InvalidUTF8Policy.allCases)
+    func ndjsonReaderAgreesWithAWholeLineCheck(policy: InvalidUTF8Policy) throws {
+        var random = SeededRandom(seed: 41)
+        let keys = ["email", "name", "\u{e9}t\u{e9}", "a\"b", "x", ""]
+        let noise: [UInt8] = [0xC3, 0xFF, 0xED, 0xA0, 0x80, 0xE9, 0xA9] + Array("\u{e9}\"\\{},: a".utf8)
+        var lines: [[UInt8]] = []
+        var layout = Array(keys.prefix(3))
+        for _ in 0..<4_000 {
+            if Int.random(in: 0..<10, using: &random) == 0 {
+                layout = Array(keys.shuffled(using: &random).prefix(Int.random(in: 1...keys.count, using: &random)))
+            }
+            var object = JSONObject()
+            for key in layout {
+                let value =
+                    Int.random(in: 0..<3, using: &random) == 0
+                    ? randomValue(&random, depth: 3) : .string(randomString(&random))
+                object.members.append(JSONObject.Member(key: key, value: value))
+            }
+            var text = ""
+            spell(.object(object), &random, into: &text)
+            var bytes = Array(text.utf8)
+            if Bool.random(using: &random) {
+                for _ in 0..<Int.random(in: 1...2, using: &random) {
+                    let position = Int.random(in: 0...bytes.count, using: &random)
+                    if position < bytes.count && Bool.random(using: &random) {
+                        bytes[position] = noise.randomElement(using: &random)!
+                    } else {
+                        bytes.insert(noise.randomElement(using: &random)!, at: position)
+                    }
+                }
+            }
+            lines.append(bytes)
+        }
+        enum Verdict: Equatable {
+            case record(JSONObject)
+            case error(RowError.Reason)
+        }
+        func expected(_ line: [UInt8]) -> Verdict {
+            var line = line
+            if String(validating: line, as: UTF8.self) == nil {
+                guard policy == .replace else { return .error(.invalidUTF8) }
+                line = Array(String(decoding: line, as: UTF8.self).utf8)
+            }
+            guard let value = try? JSONValue.parse(line) else { return .error(.invalidJSON) }
+            guard case .object(let object) = value else { return .error(.notAnObject) }
+            return .record(object)
+        }
+        let input = try InputOpener.open(
+            source: MemoryByteSource(Array(lines.joined(separator: [0x0A]))), name: "mutated.ndjson",
+            options: ReaderOptions(invalidUTF8: policy))
+        var verdicts: [Int: Verdict] = [:]
+        while let result = try input.reader.next() {
+            switch result {
+            case .record: verdicts[input.reader.current.line] = .record(input.reader.current.makeRecord().jsonObject)
+            case .rowError(let error): verdicts[error.line] = .error(error.reason)
+            }
+        }
+        var records = 0
+        for (index, line) in lines.enumerated() {
+            let want = expected(line)
+            #expect(verdicts[index + 1] == want, "line \(index + 1): \(String(decoding: line, as: UTF8.self))")
+            if case .record = want { records += 1 }
+        }
+        #expect(records > 2_000 && records < 3_900)
+    }
+
     func isKnownFoundationLeniency(_ error: JSONSyntaxError?, in bytes: [UInt8]) -> Bool {
         guard let error else { return false }
         if error.message == "control character in a string must be escaped" { return true }

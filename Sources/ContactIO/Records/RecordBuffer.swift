@@ -66,8 +66,12 @@ public final class RecordBuffer {
     @exclusivity(unchecked) private var pendingEnds: [Int] = []
     @exclusivity(unchecked) private var layoutPending = false
     /// Whether the reader compared the current record's keys with the layout yet, and whether they differed.
-    @exclusivity(unchecked) private var layoutChecked = false
+    @usableFromInline @exclusivity(unchecked) var layoutChecked = false
     @exclusivity(unchecked) private var layoutDiffered = false
+    /// The field indexes that one owner keeps by slot while the records keep their keys (``keptIndex(slot:owner:)``).
+    @usableFromInline @exclusivity(unchecked) var keptOwner = 0
+    @usableFromInline @exclusivity(unchecked) var keptIndexes: [Int] = []
+    @usableFromInline static let notKept = Int.min
     /// The answers of ``index(ofKey:)``, in the order asked, and the next one expected on this record.
     @exclusivity(unchecked) private var lookups: [(name: String, index: Int?)] = []
     @exclusivity(unchecked) private var lookupCursor = 0
@@ -158,6 +162,34 @@ public final class RecordBuffer {
         return found
     }
 
+    /// The field index that `owner` kept in `slot` for records with the current keys (``keep(_:slot:owner:)``):
+    /// `Int.max` for a key they do not have. Nil when it kept none, or the record's keys are not known (CSV, whose
+    /// fields a mapping finds by the header, or a record the reader did not finish).
+    ///
+    /// For a compiled mapping, which asks for the same keys on every record: a slot is a number where `index(ofKey:)`
+    /// is a comparison of names (and a retain of each), a tenth of validating NDJSON.
+    @inlinable
+    public func keptIndex(slot: Int, owner: Int) -> Int? {
+        guard layoutChecked, keptOwner == owner, slot < keptIndexes.count else { return nil }
+        let index = keptIndexes[slot]
+        return index == Self.notKept ? nil : index
+    }
+
+    /// Keeps `index` (nil: the records have no such key) in `slot` for `owner` (a number unique to it in the
+    /// process) while the records keep their keys; nothing for a record whose keys are not known. Another owner's
+    /// indexes are forgotten.
+    public func keep(_ index: Int?, slot: Int, owner: Int) {
+        guard layoutChecked, header == nil, slot >= 0 else { return }
+        if keptOwner != owner {
+            keptOwner = owner
+            keptIndexes.removeAll(keepingCapacity: true)
+        }
+        if keptIndexes.count <= slot {
+            keptIndexes.append(contentsOf: repeatElement(Self.notKept, count: slot + 1 - keptIndexes.count))
+        }
+        keptIndexes[slot] = index ?? Int.max
+    }
+
     /// Whether the record's keys (NDJSON) differ from those of the record before it that the reader finished; a
     /// first record with keys always differs.
     func keysDiffer() -> Bool {
@@ -204,6 +236,7 @@ public final class RecordBuffer {
         }
         layoutPending = true
         lookups.removeAll(keepingCapacity: true)
+        keptIndexes.removeAll(keepingCapacity: true)
     }
 
     /// Writes the pending layout at the front of `bytes` (the record whose keys pointed at the old one is done).

@@ -28,7 +28,7 @@ extension RuleProgram {
             if step.column >= 0 {
                 text = step.column < record.fieldCount ? record.valueBytes(step.column) : Self.empty
             } else {
-                text = ContactMapper.cellBytes(columns[index][0], in: record)
+                text = keyedCell(index, 0, record)
             }
         case .constant:
             text = constants[index]
@@ -225,9 +225,28 @@ extension RuleProgram {
     @inline(__always)
     private func cell(_ index: Int, _ part: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
         let start = Int(steps[index].columnStart)
-        guard start >= 0 else { return ContactMapper.cellBytes(columns[index][part], in: record) }
+        guard start >= 0 else { return keyedCell(index, part, record) }
         let column = columnIndexes[start + part]
         return column < record.fieldCount ? record.valueBytes(column) : Self.empty
+    }
+
+    /// Source `part` of rule `index` in an NDJSON record: ``ContactMapper/cellBytes(_:in:)``, with the field index of
+    /// a key kept in the record for as long as the records keep their keys.
+    @inline(__always)
+    private func keyedCell(_ index: Int, _ part: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+        let slot = keySlots[Int(steps[index].keySlotStart) + part]
+        guard slot >= 0 else { return ContactMapper.cellBytes(columns[index][part], in: record) }
+        let field: Int
+        if let kept = record.keptIndex(slot: slot, owner: identity) {
+            field = kept
+        } else {
+            guard case .key(let key) = columns[index][part] else { return Self.empty }
+            let found = record.index(ofKey: key)
+            record.keep(found, slot: slot, owner: identity)
+            field = found ?? Int.max
+        }
+        // As cellBytes: a missing key and a null are empty.
+        return field < record.fieldCount && record.kind(field) != .null ? record.valueBytes(field) : Self.empty
     }
 
     /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.

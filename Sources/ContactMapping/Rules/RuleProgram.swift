@@ -1,5 +1,6 @@
 import ContactIO
 import JSONText
+import Synchronization
 
 /// A mapping compiled once for one input's layout: the single statement of what every rule makes of a record.
 ///
@@ -41,6 +42,8 @@ final class RuleProgram: @unchecked Sendable {
         /// how many it has.
         var columnStart: Int32
         var columnCount: Int32
+        /// Where the rule's sources are in ``keySlots``.
+        var keySlotStart: Int32
         /// Where the rule's date formats are in ``formats``, and how many.
         var formatStart: Int32
         var formatCount: Int32
@@ -78,6 +81,12 @@ final class RuleProgram: @unchecked Sendable {
     /// the program owns: walked for every row without retaining an array (``Step`` says where a rule's are).
     let columnIndexes: UnsafeMutableBufferPointer<Int>
     let formats: UnsafeMutableBufferPointer<DateFormat>
+    /// For every rule's every source that is an NDJSON key: the slot where records keep its field index for this
+    /// program (``RecordBuffer/keptIndex(slot:owner:)``), -1 for other sources; and the program's number, unique in
+    /// the process (an address could be a freed program's).
+    let keySlots: UnsafeMutableBufferPointer<Int>
+    let identity: Int
+    private static let identities = Atomic<Int>(1)
     /// Each phone rule's region for numbers without their calling code, and the column naming each row's.
     let regions: [PhoneRegion?]
     let regionColumns: [ContactMapper.ColumnReference?]
@@ -101,6 +110,7 @@ final class RuleProgram: @unchecked Sendable {
         var texts: [[UInt8]] = []
         var flatColumns: [Int] = []
         var flatFormats: [DateFormat] = []
+        var flatSlots: [Int] = []
         for (rule, ruleColumns) in zip(mapping.rules, columns) {
             let source: SourceKind
             var constant = "", separator = ""
@@ -136,6 +146,10 @@ final class RuleProgram: @unchecked Sendable {
                 columnStart = Int32(flatColumns.count)
                 flatColumns += indexes
             }
+            let keySlotStart = Int32(flatSlots.count)
+            for reference in ruleColumns {
+                if case .key = reference { flatSlots.append(flatSlots.count) } else { flatSlots.append(-1) }
+            }
             let formatStart = Int32(flatFormats.count)
             // Copies down to a pattern's tokens: the programs of two threads must share no reference count (a
             // count that both cores change on every row moves one cache line between them all the time).
@@ -154,7 +168,7 @@ final class RuleProgram: @unchecked Sendable {
                     hasPhoneRegion: rule.region != nil,
                     takesExtension: rule.takesExtension, extensionMapped: rule.extensionTo != nil,
                     skipsInvalid: rule.skipsInvalid, columnStart: columnStart,
-                    columnCount: Int32(ruleColumns.count), formatStart: formatStart,
+                    columnCount: Int32(ruleColumns.count), keySlotStart: keySlotStart, formatStart: formatStart,
                     formatCount: Int32(rule.dateFormats.count), target: rule.target,
                     isList: rule.listSeparator != nil))
         }
@@ -176,6 +190,9 @@ final class RuleProgram: @unchecked Sendable {
         _ = columnIndexes.initialize(from: flatColumns)
         formats = .allocate(capacity: max(1, flatFormats.count))
         _ = formats.initialize(from: flatFormats)
+        keySlots = .allocate(capacity: max(1, flatSlots.count))
+        _ = keySlots.initialize(from: flatSlots)
+        identity = Self.identities.add(1, ordering: .relaxed).oldValue
         names = mapping.rules.map(\.name)
         slugs = mapping.rules.map(\.slug)
         self.columns = columns
@@ -197,6 +214,7 @@ final class RuleProgram: @unchecked Sendable {
         steps.deallocate()
         phoneFacts.deallocate()
         columnIndexes.deallocate()
+        keySlots.deallocate()
         formats.deinitialize()
         formats.deallocate()
     }

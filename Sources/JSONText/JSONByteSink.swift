@@ -9,15 +9,17 @@ public protocol JSONByteSink {
     func append(_ byte: UInt8)
     /// Appends `count` bytes from `start`.
     func append(_ start: UnsafePointer<UInt8>, count: Int)
-    /// Appends the first `count` (0 to 8) bytes of `word`, in memory order (little-endian).
-    func appendWord(_ word: UInt64, count: Int)
+    /// Lets `body` write up to `count` bytes in place, then keeps as many as it returns.
+    func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int)
 }
 
 extension JSONByteSink {
-    /// Byte by byte; a sink with room to spare writes the whole word at once instead.
+    /// Through a temporary buffer; a sink with room of its own lends it instead.
     @inlinable
-    public func appendWord(_ word: UInt64, count: Int) {
-        var word = word.littleEndian
-        withUnsafeBytes(of: &word) { append($0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count) }
+    public func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(count, 1)) { room in
+            let written = body(room.baseAddress!)
+            append(room.baseAddress!, count: written)
+        }
     }
 }

@@ -82,24 +82,52 @@ public struct JSONScanner {
     }
 
     /// ``skipToStringStop()`` that also appends the bytes it passes to `buffer`, a word at a time as it reads them.
+    ///
+    /// Into room the sink lends, up to 4 KB of the line at a time, with the position, the count and ``stringBits``
+    /// in locals until the stop: kept in the scanner and the sink, each was stored and loaded again for every word,
+    /// as a store through the sink's pointer may change them for all the compiler knows.
     @inlinable @inline(__always)
     mutating func copyToStringStop<Sink: JSONByteSink>(into buffer: Sink) {
-        while position + 8 <= end {
-            let word = word()
-            stringBits |= word
-            let stops = Self.stringStops(in: word)
-            if stops != 0 {
-                let count = stops.trailingZeroBitCount >> 3
-                if count > 0 { buffer.appendWord(word, count: count) }
-                position += count
-                return
+        let base = self.base
+        let end = self.end
+        var at = position
+        var bits: UInt64 = 0
+        var stopped = false
+        while !stopped {
+            let chunkEnd = at + min(end - at, 4096)
+            // Eight more than the chunk: the last word is stored whole.
+            buffer.write(upTo: chunkEnd - at + 8) { out in
+                var written = 0
+                while at + 8 <= chunkEnd {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+                    bits |= word
+                    UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
+                    let stops = Self.stringStops(in: word)
+                    if stops != 0 {
+                        let count = stops.trailingZeroBitCount >> 3
+                        at += count
+                        stopped = true
+                        return written + count
+                    }
+                    written += 8
+                    at += 8
+                }
+                // The line goes on: its next chunk starts with the bytes short of a word here.
+                if chunkEnd < end { return written }
+                while at < end {
+                    let byte = base[at]
+                    bits |= UInt64(byte)
+                    if byte < 0x20 || byte == 0x22 || byte == 0x5C { break }
+                    out[written] = byte
+                    written += 1
+                    at += 1
+                }
+                stopped = true
+                return written
             }
-            buffer.appendWord(word, count: 8)
-            position += 8
         }
-        let run = position
-        skipToStringStop()
-        if position > run { buffer.append(base + run, count: position - run) }
+        position = at
+        stringBits |= bits
     }
 
     @inlinable @inline(__always)

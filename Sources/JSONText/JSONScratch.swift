@@ -31,6 +31,11 @@ final class JSONScratch: JSONByteSink {
         byteCount += count
     }
 
+    func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if byteCount + count > capacity { grow(to: byteCount + count) }
+        byteCount += body(bytes + byteCount)
+    }
+
     /// The bytes written since the last ``reset()``, as a string (they are valid UTF-8: the scanner's input is).
     var text: String {
         String(decoding: UnsafeBufferPointer(start: bytes, count: byteCount), as: UTF8.self)

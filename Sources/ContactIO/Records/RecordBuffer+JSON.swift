@@ -21,7 +21,7 @@ struct RecordBufferSink: JSONByteSink {
     }
 
     @inline(__always)
-    func appendWord(_ word: UInt64, count: Int) {
-        buffer.appendWord(word, count: count)
+    func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        buffer.write(upTo: count, body)
     }
 }

@@ -316,16 +316,15 @@ public final class RecordBuffer {
         byteCount += count
     }
 
-    /// Appends the first `count` (0 to 8) bytes of `word` (little-endian): all eight are written, and the count
-    /// moves by `count`, so that a run of a string is copied while it is scanned, without a call to `memcpy` for
-    /// each short string.
+    /// Lends room for `count` more bytes to `body`, and keeps as many as it says it wrote: a string is copied while
+    /// it is scanned, a word at a time, without a check of the room for each word or a call to `memcpy` for each
+    /// short string.
     @inline(__always)
-    func appendWord(_ word: UInt64, count: Int) {
-        if byteCount + 8 > byteCapacity {
-            growBytes(to: byteCount + 8)
+    func write(upTo count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if byteCount + count > byteCapacity {
+            growBytes(to: byteCount + count)
         }
-        UnsafeMutableRawPointer(bytes + byteCount).storeBytes(of: word.littleEndian, as: UInt64.self)
-        byteCount += count
+        byteCount += body(bytes + byteCount)
     }
 
     @inline(__always)

@@ -83,6 +83,8 @@ extension RuleProgram {
             isLowered = false
         }
         if Self.isBlank(text) { return .blank }
+        // Strings, most rules, without the call to convert (which the compiler does not inline here).
+        if step.type == .string { return stringOutcome(index, text) }
         return convert(
             index, step.type, text, record, isLowered: isLowered, verdictOnly: verdictOnly, isKey: step.isMatch,
             &scratch)
@@ -96,21 +98,7 @@ extension RuleProgram {
     ) -> RuleOutcome {
         switch type {
         case .string:
-            // Intercom counts characters: bytes beyond 255 can still be few enough of them.
-            if text.count > ContactMapper.maxStringLength {
-                if steps[index].isList {
-                    // Each tag or company of a list is one value: each piece is held to the limit.
-                    for piece in Self.pieces(text, listSeparators[index])
-                    where piece.count > ContactMapper.maxStringLength
-                        && Self.characters(piece) > ContactMapper.maxStringLength
-                    {
-                        return .rejected(.tooLong, piece)
-                    }
-                } else if Self.characters(text) > ContactMapper.maxStringLength {
-                    return .rejected(.tooLong, text)
-                }
-            }
-            return .value(.text(text))
+            return stringOutcome(index, text)
         case .email:
             let email = isLowered ? Self.trimmed(text) : Self.lowered(Self.trimmed(text), &scratch)
             guard EmailAddresses.isPlausible(bytes: email) else { return .rejected(.invalidEmail, text) }
@@ -177,6 +165,28 @@ extension RuleProgram {
             _ = copy.initialize(from: canonical)
             return .value(.float(UnsafeBufferPointer(copy)))
         }
+    }
+
+    /// A string rule's value: `text`, unless Intercom would refuse it as too long.
+    @inline(__always)
+    private func stringOutcome(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> RuleOutcome {
+        text.count > ContactMapper.maxStringLength ? longStringOutcome(index, text) : .value(.text(text))
+    }
+
+    /// ``stringOutcome(_:_:)`` past 255 bytes: Intercom counts characters, and those bytes can still be few enough.
+    private func longStringOutcome(_ index: Int, _ text: UnsafeBufferPointer<UInt8>) -> RuleOutcome {
+        if steps[index].isList {
+            // Each tag or company of a list is one value: each piece is held to the limit.
+            for piece in Self.pieces(text, listSeparators[index])
+            where piece.count > ContactMapper.maxStringLength
+                && Self.characters(piece) > ContactMapper.maxStringLength
+            {
+                return .rejected(.tooLong, piece)
+            }
+        } else if Self.characters(text) > ContactMapper.maxStringLength {
+            return .rejected(.tooLong, text)
+        }
+        return .value(.text(text))
     }
 
     /// The reject of rule `index` for `text` (its value after the transforms, map and default), with the message a

@@ -133,11 +133,11 @@ public final class NDJSONReader: RecordReader {
             guard !scanner.atEnd, scanner.peek == UInt8(ascii: "{") else {
                 // A line that is a whole JSON value, not one followed by more text, is a value but not an object.
                 var probe = scanner
-                let isOtherValue =
-                    (try? probe.skipValue()) != nil
-                    && {
-                        probe.skipWhitespace(); return probe.atEnd
-                    }()
+                var isOtherValue = (try? probe.skipValue()) != nil
+                if isOtherValue {
+                    probe.skipWhitespace()
+                    isOtherValue = probe.atEnd
+                }
                 return failed(
                     .rowError(
                         RowError(

@@ -50,10 +50,17 @@ public struct JSONScanner {
         return stops & 0x8080_8080_8080_8080
     }
 
-    /// The eight bytes at `position`, little-endian.
+    /// Whether `byte` ends a run inside a string, as ``stringStops(in:)`` finds in words: a byte that JSON text must
+    /// escape in a string.
     @inlinable @inline(__always)
-    func word() -> UInt64 {
-        UInt64(littleEndian: UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self))
+    public static func isStringStop(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == 0x22 || byte == 0x5C
+    }
+
+    /// The eight bytes at `offset` from `base`, little-endian.
+    @inlinable @inline(__always)
+    static func word(_ base: UnsafePointer<UInt8>, _ offset: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self))
     }
 
     /// Moves to the next byte that ends a run inside a string (``stringStops(in:)``), or to the end: eight bytes at a
@@ -64,7 +71,7 @@ public struct JSONScanner {
     @inlinable @inline(__always)
     mutating func skipToStringStop() {
         while position + 8 <= end {
-            let word = word()
+            let word = Self.word(base, position)
             stringBits |= word
             let stops = Self.stringStops(in: word)
             if stops != 0 {
@@ -76,7 +83,7 @@ public struct JSONScanner {
         while position < end {
             let byte = base[position]
             stringBits |= UInt64(byte)
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return }
+            if Self.isStringStop(byte) { return }
             position += 1
         }
     }
@@ -99,7 +106,7 @@ public struct JSONScanner {
             buffer.write(upTo: chunkEnd - at + 8) { out in
                 var written = 0
                 while at + 8 <= chunkEnd {
-                    let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+                    let word = Self.word(base, at)
                     bits |= word
                     UnsafeMutableRawPointer(out + written).storeBytes(of: word.littleEndian, as: UInt64.self)
                     let stops = Self.stringStops(in: word)
@@ -117,7 +124,7 @@ public struct JSONScanner {
                 while at < end {
                     let byte = base[at]
                     bits |= UInt64(byte)
-                    if byte < 0x20 || byte == 0x22 || byte == 0x5C { break }
+                    if Self.isStringStop(byte) { break }
                     out[written] = byte
                     written += 1
                     at += 1

@@ -1,3 +1,5 @@
+import JSONText
+
 /// The current record of a reader: its fields' bytes in one reused storage, so reading allocates nothing per row.
 ///
 /// A reader owns one `RecordBuffer` and refills it on every `next()`; what it holds is valid until then. Call
@@ -206,17 +208,24 @@ public final class RecordBuffer {
     func layoutKey(_ index: Int, matching text: UnsafePointer<UInt8>, available: Int) -> Range<Int>? {
         // A key with a quote, a backslash or a control byte is escaped in JSON: its text is not the key.
         guard layoutPlain[index] else { return nil }
-        let start = index == 0 ? 0 : layoutEnds[index - 1]
-        let length = layoutEnds[index] - start
-        guard length < available, text[length] == 0x22, memcmpEqual(text, bytes + start, length) else { return nil }
-        return start..<start + length
+        let range = layoutRange(index)
+        guard range.count < available, text[range.count] == 0x22,
+            memcmpEqual(text, bytes + range.lowerBound, range.count)
+        else { return nil }
+        return range
     }
 
     /// Whether the decoded key at `key` (a range of `bytes`) is layout key `index`.
     @inline(__always)
     func isLayoutKey(_ index: Int, _ key: Range<Int>) -> Bool {
-        let start = index == 0 ? 0 : layoutEnds[index - 1]
-        return key.count == layoutEnds[index] - start && memcmpEqual(bytes + key.lowerBound, bytes + start, key.count)
+        let range = layoutRange(index)
+        return key.count == range.count && memcmpEqual(bytes + key.lowerBound, bytes + range.lowerBound, key.count)
+    }
+
+    /// Where layout key `index` is in `bytes`.
+    @inline(__always)
+    private func layoutRange(_ index: Int) -> Range<Int> {
+        (index == 0 ? 0 : layoutEnds[index - 1])..<layoutEnds[index]
     }
 
     /// Ends the keys of a record the reader finished: `same` when they are the layout's, in order. Keys that differ
@@ -250,7 +259,7 @@ public final class RecordBuffer {
         layoutPlain.removeAll(keepingCapacity: true)
         var start = 0
         for end in layoutEnds {
-            layoutPlain.append(!pendingBytes[start..<end].contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
+            layoutPlain.append(!pendingBytes[start..<end].contains(where: JSONScanner.isStringStop))
             start = end
         }
         layoutLength = pendingBytes.count

@@ -59,6 +59,37 @@ struct GzipInputTests {
         #expect(error?.description.contains("cut.csv.gz") == true)
     }
 
+    /// However the text is decoded (as it is, or from Windows-1252 or UTF-16, detected or given), a stream cut short
+    /// ends with the gzip error after the records before it, also when the cut is met while the encoding is still
+    /// being sniffed (it was lost there, and half a file read as the whole of it).
+    @Test(arguments: ["utf8", "windows-1252", "utf-16", "given windows-1252"], [0.05, 0.5])
+    func aCutStreamEndsWithItsErrorInEveryEncoding(encoding: String, fraction: Double) throws {
+        var text = "email,name\n"
+        for index in 0..<20_000 { text += "u\(index)@example.com,\(encoding == "utf8" ? "Zoe" : "Zoë") \(index)\n" }
+        var options = ReaderOptions()
+        let bytes: [UInt8]
+        switch encoding {
+        case "utf8":
+            bytes = Array(text.utf8)
+        case "utf-16":
+            bytes = [0xFF, 0xFE] + text.utf16.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8($0 >> 8)] }
+        default:
+            bytes = text.unicodeScalars.map { UInt8($0.value) }
+            if encoding.hasPrefix("given") { options.encoding = TextEncoding(named: "windows-1252") }
+        }
+        let compressed = try gzip(bytes)
+        let cut = Array(compressed.prefix(Int(Double(compressed.count) * fraction)))
+        let input = try InputOpener.open(source: MemoryByteSource(cut), name: "cut.csv.gz", options: options)
+        var count = 0
+        let error = #expect(throws: ContactIOError.self) {
+            while let result = try input.reader.next() {
+                if case .record = result { count += 1 }
+            }
+        }
+        #expect(error?.kind == .truncatedGzip, "\(encoding), cut at \(fraction)")
+        #expect(count < 20_000)
+    }
+
     @Test func corruptStreamDeliversEarlierRecordsThenNamesTheOffset() throws {
         var compressed = try gzip(csv(rows: 20000))
         let middle = compressed.count / 2

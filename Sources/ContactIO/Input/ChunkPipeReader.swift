@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The reading side of a ``ChunkPipe`` whose producer runs on a thread of its own (an inflater): it copies the
 /// chunks out in the sizes the reader asks for, and hands each back once it is read.
 final class ChunkPipeReader {
@@ -12,9 +16,24 @@ final class ChunkPipeReader {
     /// Starts `produce` on a new thread named `threadName`; it fills `pipe` and finishes it.
     init(pipe: ChunkPipe, threadName: String, produce: @escaping @Sendable () -> Void) {
         self.pipe = pipe
-        thread = Thread(block: produce)
+        thread = Thread {
+            Self.nameThisThread(threadName)
+            produce()
+        }
         thread.name = threadName
         thread.start()
+    }
+
+    /// Names the calling thread for the system too (`top -H`, /proc), which Foundation's own name is not on Linux
+    /// (and `pthread_setname_np` is not imported into Swift there).
+    private static func nameThisThread(_ name: String) {
+        #if os(Linux)
+            let comm = Glibc.open("/proc/thread-self/comm", O_WRONLY)
+            guard comm >= 0 else { return }
+            let bytes = Array(name.utf8.prefix(15))
+            _ = Glibc.write(comm, bytes, bytes.count)
+            _ = Glibc.close(comm)
+        #endif
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {

@@ -98,12 +98,15 @@ final class InputBuffer {
         capacity = initialCapacity
     }
 
-    /// Hands the buffered bytes over (for a wrapper that needs to re-read them) and empties the buffer.
-    func takeBuffered() -> [UInt8] {
+    /// A source that gives the buffered bytes again and then the rest of the stream, for a wrapper that needs to
+    /// re-read them (an inflater, a transcoder); the buffer is emptied. A failure the buffer has kept (a truncated
+    /// gzip member met while sniffing) comes after those bytes, as it would have here: the wrapper's reader must end
+    /// with it, not with a quiet end of the data.
+    func takeReplay() -> PrefixedByteSource {
         let taken = Array(UnsafeBufferPointer(start: bytes + start, count: end - start))
         start = 0
         end = 0
-        return taken
+        return PrefixedByteSource(prefix: taken, rest: source, failure: failure)
     }
 }
 
@@ -112,10 +115,13 @@ final class PrefixedByteSource: ByteSource {
     private var prefix: [UInt8]
     private var offset = 0
     private let rest: ByteSource
+    private let failure: Error?
 
-    init(prefix: [UInt8], rest: ByteSource) {
+    /// - Parameter failure: what ended `rest` already, thrown after the prefix in place of reading it again.
+    init(prefix: [UInt8], rest: ByteSource, failure: Error? = nil) {
         self.prefix = prefix
         self.rest = rest
+        self.failure = failure
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -132,6 +138,7 @@ final class PrefixedByteSource: ByteSource {
             }
             return count
         }
+        if let failure { throw failure }
         return try rest.read(into: buffer)
     }
 

@@ -62,7 +62,7 @@ public enum InputOpener {
         var compression = Compression.none
         if raw.available >= 2 && raw.bytes[raw.start] == 0x1F && raw.bytes[raw.start + 1] == 0x8B {
             compression = .gzip
-            let replay = PrefixedByteSource(prefix: raw.takeBuffered(), rest: source)
+            let replay = raw.takeReplay()
             input = InputBuffer(source: GzipByteSource(compressed: replay, name: name), capacity: options.bufferSize)
         } else if isZip(raw) {
             guard let file else {
@@ -148,20 +148,31 @@ public enum InputOpener {
         _ entries: [(path: String, size: UInt64)], archive: String, name: String, options: ReaderOptions
     ) throws -> OpenedInput {
         var parts: [ConcatenatedCSVReader.Part] = []
+        var first: CSVReader?
         for entry in entries {
             let entryName = name + ":" + entry.path
-            let source = ZipEntrySource(archive: archive, entry: entry.path, name: entryName)
-            let (reader, format, encoding) = try openText(
-                InputBuffer(source: source, capacity: options.bufferSize), name: entryName, options: options,
-                file: nil)
-            guard format == .csv, let csv = reader as? CSVReader else {
-                throw ContactIOError(
-                    .invalidArgument, file: entryName,
-                    message: "several entries are read together only when each is a CSV file; choose one with --entry")
+            let open = { () throws -> (CSVReader, DetectedEncoding) in
+                let source = ZipEntrySource(archive: archive, entry: entry.path, name: entryName)
+                let (reader, format, encoding) = try openText(
+                    InputBuffer(source: source, capacity: options.bufferSize), name: entryName, options: options,
+                    file: nil)
+                guard format == .csv, let csv = reader as? CSVReader else {
+                    throw ContactIOError(
+                        .invalidArgument, file: entryName,
+                        message: "several entries are read together only when each is a CSV file; choose one with "
+                            + "--entry")
+                }
+                return (csv, encoding)
             }
-            parts.append(ConcatenatedCSVReader.Part(reader: csv, entry: entry.path, encoding: encoding))
+            // Opened for its header and encoding, then let go (its thread stops) until its turn; the first is kept.
+            let (csv, encoding) = try open()
+            first = first ?? csv
+            parts.append(
+                ConcatenatedCSVReader.Part(
+                    entry: entry.path, header: csv.header, encoding: encoding, delimiter: csv.delimiter,
+                    open: { try open().0 }))
         }
-        let reader = ConcatenatedCSVReader(name: name, parts: parts)
+        let reader = ConcatenatedCSVReader(name: name, parts: parts, first: first!)
         return OpenedInput(
             reader: reader, name: name, compression: .zip, format: .csv, fileSize: nil, encoding: parts[0].encoding)
     }
@@ -236,7 +247,7 @@ public enum InputOpener {
     private static func transcoded(
         _ input: InputBuffer, from encoding: TextEncoding, name: String, options: ReaderOptions
     ) throws -> InputBuffer {
-        let replay = PrefixedByteSource(prefix: input.takeBuffered(), rest: input.source)
+        let replay = input.takeReplay()
         let source = try TranscodingByteSource(source: replay, encoding: encoding, name: name)
         // Transcoding on a thread of its own, as gzip's inflating: inspecting the 1M-row file in Windows-1252 took a
         // median 0.90 s with it inline, 0.67 s so (UTF-16: 0.79 s, 0.62 s; alternating runs, benchmarks/RESULTS.md).

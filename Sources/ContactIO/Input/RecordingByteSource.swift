@@ -7,6 +7,8 @@ public final class RecordingByteSource: ByteSource {
     private let limit: Int
     /// Whether more than the limit was read: the copy is incomplete and the stream cannot be replayed.
     public private(set) var overflowed = false
+    /// What ended the source while looking ahead: the replay ends with it too, after the recorded bytes.
+    private var failure: Error?
 
     /// - Parameter limit: the most bytes kept; reading more sets ``overflowed``.
     public init(_ source: ByteSource, limit: Int) {
@@ -17,7 +19,13 @@ public final class RecordingByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         // Past the limit the look ahead is over: reading stops, as at the end of the stream.
         guard !overflowed else { return 0 }
-        let count = try source.read(into: buffer)
+        let count: Int
+        do {
+            count = try source.read(into: buffer)
+        } catch {
+            failure = error
+            throw error
+        }
         guard recorded.count + count <= limit else {
             overflowed = true
             recorded.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[..<count]))
@@ -29,8 +37,9 @@ public final class RecordingByteSource: ByteSource {
 
     public func close() {}
 
-    /// The stream from its first byte again: what was recorded, then the rest of the source.
+    /// The stream from its first byte again: what was recorded, then the rest of the source (or the failure that
+    /// ended it).
     public func replay() -> ByteSource {
-        PrefixedByteSource(prefix: recorded, rest: source)
+        PrefixedByteSource(prefix: recorded, rest: source, failure: failure)
     }
 }

@@ -25,6 +25,7 @@ enum ZipInput {
             throw ContactIOError(
                 .corruptArchive, file: name, message: "this looks like a zip archive, but it cannot be read (\(error))")
         }
+        try checkDirectory(of: archive, name: name)
         let files = archive.filter { $0.type == .file }
         let data = files.filter { entry in
             !entry.path.hasPrefix("__MACOSX/") && !fileName(entry.path).hasPrefix(".")
@@ -62,39 +63,179 @@ enum ZipInput {
 
     /// Inflates `entry` chunk by chunk into `consume`, the one way every entry is read.
     ///
-    /// An entry that inflates to more than it declares (a zip bomb's trick) stops at once; at the end its size and
-    /// CRC-32 must be as declared. The checksum is zlib's (ZIPFoundation's own, in Swift, took a sixth of reading an
-    /// xlsx sheet).
-    /// - Throws: ``ContactIOError`` (kind `.corruptArchive`) naming `name`, or what `consume` throws.
+    /// The bytes are read from exactly the range the central directory gives the entry (see ``ZipDirectory`` for why
+    /// not through ZIPFoundation): a deflate stream that has not ended when that range has, an entry that inflates to
+    /// more than it declares (a zip bomb's trick), or to less, or whose CRC-32 differs, is an error, after every byte
+    /// before it. The checksum is zlib's (ZIPFoundation's own, in Swift, took a sixth of reading an xlsx sheet).
+    /// - Throws: ``ContactIOError`` (kind `.corruptArchive`, or `.unsupportedFormat` for an encrypted entry or one
+    ///   compressed other than by deflate) naming `name`, or what `consume` throws.
     static func stream(
         _ entry: Entry, of archive: Archive, name: String, consume: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        let declared = entry.uncompressedSize
+        let directory = try ZipDirectory(archive: archive.url.path, name: name)
+        guard let index = archive.enumerated().first(where: { $0.element == entry })?.offset,
+            index < directory.records.count
+        else {
+            throw ContactIOError(
+                .corruptArchive, file: name, message: "the zip entry \(entry.path) is not in the archive's directory")
+        }
+        let record = directory.records[index]
+        // ZIPFoundation takes the sizes from the data descriptor after the data when there is one; they must agree.
+        guard record.compressedSize == entry.compressedSize && record.uncompressedSize == entry.uncompressedSize else {
+            throw ContactIOError(
+                .corruptArchive, file: name,
+                message: "the zip entry \(entry.path) declares other sizes in the directory than after its data: "
+                    + "the archive is corrupt")
+        }
+        try read(record, of: directory, path: entry.path, name: name, consume: consume)
+    }
+
+    /// The bytes of `record`, stored or inflated, checked against its size and checksum.
+    private static func read(
+        _ record: ZipDirectory.Record, of directory: ZipDirectory, path: String, name: String,
+        consume: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
+        guard !record.isEncrypted else {
+            throw ContactIOError(
+                .unsupportedFormat, file: name,
+                message: "the zip entry \(path) is encrypted: save it from the archive first, or zip it without a "
+                    + "password")
+        }
+        var position = try directory.dataOffset(of: record)
+        var remaining = record.compressedSize
+        let declared = record.uncompressedSize
         var produced: UInt64 = 0
         var checksum: uLong = 0
-        _ = try archive.extract(entry, bufferSize: 64 * 1024, skipCRC32: true) { data in
-            produced += UInt64(data.count)
+        let chunkSize = 64 * 1024
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { input.deallocate() }
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { output.deallocate() }
+
+        func deliver(_ bytes: UnsafeRawBufferPointer) throws {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            produced += UInt64(bytes.count)
             guard produced <= declared else {
                 throw ContactIOError(
                     .corruptArchive, file: name,
-                    message: "the zip entry \(entry.path) inflates to more than the \(declared) bytes it declares; "
+                    message: "the zip entry \(path) inflates to more than the \(declared) bytes it declares; "
                         + "the archive is corrupt or hostile")
             }
-            try data.withUnsafeBytes { bytes in
-                guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
-                checksum = crc32(checksum, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
-                try consume(bytes)
+            checksum = crc32(checksum, base.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
+            try consume(bytes)
+        }
+        // The next compressed bytes, never past the entry's range.
+        func fill() throws -> Int {
+            let wanted = Int(min(UInt64(chunkSize), remaining))
+            let got = try directory.read(at: position, into: UnsafeMutableRawBufferPointer(rebasing: input[..<wanted]))
+            guard got > 0 else {
+                throw ContactIOError(
+                    .corruptArchive, file: name,
+                    message: "the archive ends inside the data of the zip entry \(path): it is truncated")
             }
+            position += UInt64(got)
+            remaining -= UInt64(got)
+            return got
+        }
+
+        switch record.method {
+        case 0:
+            guard record.compressedSize == record.uncompressedSize else {
+                throw ContactIOError(
+                    .corruptArchive, file: name,
+                    message: "the zip entry \(path) is stored uncompressed, yet declares two sizes: it is corrupt")
+            }
+            while remaining > 0 {
+                let got = try fill()
+                try deliver(UnsafeRawBufferPointer(rebasing: input[..<got]))
+            }
+        case 8:
+            var stream = z_stream()
+            guard czlib_inflateInit2(&stream, -MAX_WBITS) == Z_OK else {
+                throw ContactIOError(.readFailed, file: name, message: "zlib could not start inflating")
+            }
+            defer { inflateEnd(&stream) }
+            while true {
+                if stream.avail_in == 0 {
+                    guard remaining > 0 else {
+                        throw ContactIOError(
+                            .corruptArchive, file: name,
+                            message: "the zip entry \(path)'s compressed data ends before its deflate stream does: "
+                                + "the archive is corrupt")
+                    }
+                    stream.avail_in = uInt(try fill())
+                    stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                }
+                stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(chunkSize)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                try deliver(UnsafeRawBufferPointer(rebasing: output[..<(chunkSize - Int(stream.avail_out))]))
+                if status == Z_STREAM_END { break }
+                // Z_BUF_ERROR: no progress without more input, which the next turn gives or finds missing.
+                guard status == Z_OK || status == Z_BUF_ERROR else {
+                    let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                    throw ContactIOError(
+                        .corruptArchive, file: name,
+                        message: "the zip entry \(path)'s deflated data is corrupt (\(detail))")
+                }
+            }
+        default:
+            throw ContactIOError(
+                .unsupportedFormat, file: name,
+                message: "the zip entry \(path) is compressed with \(methodName(record.method)), which this tool "
+                    + "does not read: zip it again with the usual compression (deflate)")
         }
         guard produced == declared else {
             throw ContactIOError(
                 .corruptArchive, file: name,
-                message: "the zip entry \(entry.path) is truncated (\(produced) of \(declared) bytes)")
+                message: "the zip entry \(path) is truncated (\(produced) of \(declared) bytes)")
         }
-        guard UInt32(truncatingIfNeeded: checksum) == entry.checksum else {
+        guard UInt32(truncatingIfNeeded: checksum) == record.checksum else {
             throw ContactIOError(
                 .corruptArchive, file: name,
-                message: "the zip entry \(entry.path)'s checksum does not match: the archive is corrupt")
+                message: "the zip entry \(path)'s checksum does not match: the archive is corrupt")
+        }
+    }
+
+    /// The name of a zip compression method that is not read, for messages.
+    static func methodName(_ method: UInt16) -> String {
+        switch method {
+        case 9: return "Deflate64"
+        case 12: return "bzip2"
+        case 14: return "LZMA"
+        case 93: return "Zstandard"
+        case 95: return "xz"
+        case 98: return "PPMd"
+        case 99: return "AES encryption"
+        default: return "compression method \(method)"
+        }
+    }
+
+    /// Refuses an archive that ZIPFoundation lists only in part (it stops at an encrypted or unreadable entry, which
+    /// would lose the entries after it without a word) or whose entries share their bytes (a zip bomb's trick: many
+    /// entries inflating the same data, each within the ratio that ``checkRatio(_:name:)`` allows).
+    /// - Throws: ``ContactIOError`` naming `name`.
+    static func checkDirectory(of archive: Archive, name: String) throws {
+        let directory = try ZipDirectory(archive: archive.url.path, name: name)
+        let listed = archive.reduce(0) { count, _ in count + 1 }
+        if listed < directory.records.count {
+            let record = directory.records[listed]
+            guard !record.isEncrypted else {
+                throw ContactIOError(
+                    .unsupportedFormat, file: name,
+                    message: "the zip entry \(record.path) is encrypted: save the files from the archive first, or "
+                        + "zip them without a password")
+            }
+            throw ContactIOError(
+                .corruptArchive, file: name,
+                message: "the zip entry \(record.path) (\(listed + 1) of \(directory.records.count)) cannot be read: "
+                    + "the archive is corrupt")
+        }
+        if let (first, second) = try directory.overlap() {
+            throw ContactIOError(
+                .corruptArchive, file: name,
+                message: "the zip entries \(first.path) and \(second.path) share their compressed bytes, which no "
+                    + "real archive does (a zip bomb's trick): refused")
         }
     }
 

@@ -23,6 +23,7 @@ struct XLSXWorkbook {
     /// - Throws: ``ContactIOError`` naming `name` when a part is missing or is not valid XML.
     init(archive path: String, name: String) throws {
         let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        try ZipInput.checkDirectory(of: archive, name: name)
         let relationships = try Self.relationships(archive, name: name)
         var sheets: [Sheet] = []
         try Self.parse(archive, part: "xl/workbook.xml", name: name, required: true) { parser in

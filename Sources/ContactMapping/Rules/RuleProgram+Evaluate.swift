@@ -17,7 +17,11 @@ extension RuleProgram {
     /// `verdictOnly` is the cheaper mode of `check`: the same steps, skipping only what cannot change the verdict.
     /// Lower- or upper-casing ASCII text changes neither its length nor its blankness, so a string rule that is not
     /// the key and has no value map skips it (the value itself is not needed for a verdict).
-    @inline(__always)
+    ///
+    /// Transparent, because `@inline(__always)` is not honoured in its callers (each row's loop of `scan`, `map` and
+    /// the fingerprint) and the call was a tenth of `validate`'s CPU time; its body names `RuleProgram`, not `Self`,
+    /// because the compiler crashes at -Onone on a transparent method of a class that names dynamic `Self`.
+    @_transparent
     func evaluate(
         _ index: Int, _ record: RecordBuffer, _ scratch: inout Scratch, verdictOnly: Bool = false
     ) -> RuleOutcome {
@@ -26,7 +30,7 @@ extension RuleProgram {
         switch step.source {
         case .column:
             if step.column >= 0 {
-                text = step.column < record.fieldCount ? record.valueBytes(step.column) : Self.empty
+                text = step.column < record.fieldCount ? record.valueBytes(step.column) : RuleProgram.empty
             } else {
                 text = keyedCell(index, 0, record)
             }
@@ -39,14 +43,14 @@ extension RuleProgram {
                 // The verdict needs only the joined length, exactly; the joined text only when it is too many bytes.
                 let length = joinedLength(index, record)
                 if length == 0 { return .blank }
-                if length <= ContactMapper.maxStringLength { return .value(.text(Self.empty)) }
+                if length <= ContactMapper.maxStringLength { return .value(.text(RuleProgram.empty)) }
             }
             text = joined(index, record, &scratch)
         case .coalesce:
-            text = Self.empty
+            text = RuleProgram.empty
             for part in 0..<Int(step.columnCount) {
                 let cell = cell(index, part, record)
-                if !Self.isBlank(cell) {
+                if !RuleProgram.isBlank(cell) {
                     text = cell
                     break
                 }
@@ -61,12 +65,12 @@ extension RuleProgram {
             var codes = step.transformCodes
             for _ in 0..<step.transformCount {
                 switch codes & 3 {
-                case 0: text = Self.trimmed(text)
+                case 0: text = RuleProgram.trimmed(text)
                 case 1:
-                    if !caseIsIrrelevant { text = Self.lowered(text, &scratch) }
+                    if !caseIsIrrelevant { text = RuleProgram.lowered(text, &scratch) }
                     isLowered = !caseIsIrrelevant
                 default:
-                    if !caseIsIrrelevant { text = Self.uppered(text, &scratch) }
+                    if !caseIsIrrelevant { text = RuleProgram.uppered(text, &scratch) }
                     isLowered = false
                 }
                 codes >>= 2
@@ -78,11 +82,11 @@ extension RuleProgram {
             text = UnsafeBufferPointer(copy)
             isLowered = false
         }
-        if step.hasDefault && Self.isBlank(text) {
+        if step.hasDefault && RuleProgram.isBlank(text) {
             text = defaults[index]
             isLowered = false
         }
-        if Self.isBlank(text) { return .blank }
+        if RuleProgram.isBlank(text) { return .blank }
         // Strings, most rules, without the call to convert (which the compiler does not inline here).
         if step.type == .string { return stringOutcome(index, text) }
         return convert(

@@ -88,6 +88,27 @@ struct ZipDamageTests {
         }
     }
 
+    @Test func aDataDescriptorIsReadAndMustAgree() throws {
+        // Sizes in a data descriptor after the data (which ZIPFoundation reads): as the directory says, then not.
+        let data = RawZip.storedBlocks(Self.csv)
+        let checksum = RawZip.crc32(Self.csv)
+        for skew in [0, 1] {
+            let descriptor =
+                RawZip.le(UInt32(0x0807_4B50)) + RawZip.le(checksum) + RawZip.le(UInt32(data.count))
+                + RawZip.le(UInt32(Self.csv.count + skew))
+            var zip = RawZip()
+            zip.add("a.csv", flags: 8, data: data, uncompressedSize: UInt64(Self.csv.count), after: descriptor)
+            let path = try Self.write(zip.finish())
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let error = try Self.readError(path)
+            if skew == 0 {
+                #expect(error == nil)
+            } else {
+                #expect(error?.message.contains("a.csv is described differently in two places") == true)
+            }
+        }
+    }
+
     @Test func anEncryptedEntryIsNamedNotSkipped() throws {
         // ZIPFoundation stops listing at an encrypted entry: the entries after it must not vanish without a word.
         var zip = RawZip()
@@ -164,6 +185,34 @@ struct ZipDamageTests {
         #expect(input.reader.current.makeRecord().values.suffix(2) == ["day2.csv", "day2"])
     }
 
+    /// Deflated entries just over a multiple of the 64 KB output chunk, of text that repeats (rows of empty columns,
+    /// identical rows): zlib can take the last input byte while the output chunk is full, and must then be called
+    /// once more with no input to finish. Such an entry was refused as cut short.
+    @Test func anEntryWhoseLastOutputComesAfterItsLastInputIsRead() throws {
+        for pattern in [",,,,,,,\n", "a@b.c,Ann,Lee,subscribed\n"] {
+            for extra in 1...40 {
+                let length = 65_536 + extra
+                let bytes = Array(
+                    String(repeating: pattern, count: length / pattern.utf8.count + 1).utf8.prefix(length))
+                let url = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID().uuidString).zip")
+                defer { try? FileManager.default.removeItem(at: url) }
+                let archive = try Archive(url: url, accessMode: .create)
+                let data = Data(bytes)
+                try archive.addEntry(
+                    with: "a.csv", type: .file, uncompressedSize: Int64(length), compressionMethod: .deflate,
+                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+                let reading = try Archive(url: url, accessMode: .read)
+                let entry = try #require(reading["a.csv"])
+                var read: [UInt8] = []
+                #expect(throws: Never.self, "\(pattern.debugDescription) at \(length) bytes") {
+                    try ZipInput.stream(entry, of: reading, name: "edge.zip") { read.append(contentsOf: $0) }
+                }
+                let same = read == bytes
+                #expect(same, "\(pattern.debugDescription) at \(length) bytes")
+            }
+        }
+    }
+
     /// Archives written by ZIPFoundation (stored and deflated entries of random sizes, some empty, some several
     /// chunks long) read back through ``ZipInput/stream(_:of:name:consume:)`` equal what was written.
     @Test(arguments: 0..<4) func everyWrittenEntryReadsBackExactly(seed: UInt64) throws {
@@ -205,11 +254,12 @@ struct RawZip {
     private var directory: [UInt8] = []
     private var count = 0
 
-    /// Adds a local header with `data` after it, and a directory record pointing at it; returns the header's offset.
+    /// Adds a local header with `data` after it (then `after`: a data descriptor, say), and a directory record
+    /// pointing at it; returns the header's offset.
     @discardableResult
     mutating func add(
         _ name: String, method: UInt16 = 8, flags: UInt16 = 0, data: [UInt8], uncompressedSize: UInt64,
-        compressedSize: UInt64? = nil, checksum: UInt32? = nil, zip64: Bool = false
+        compressedSize: UInt64? = nil, checksum: UInt32? = nil, zip64: Bool = false, after: [UInt8] = []
     ) -> UInt64 {
         let offset = UInt64(bytes.count)
         let compressed = compressedSize ?? UInt64(data.count)
@@ -223,6 +273,7 @@ struct RawZip {
         bytes += Self.le(UInt32(0x0403_4B50)) + Self.le(UInt16(zip64 ? 45 : 20)) + Self.le(flags) + Self.le(method)
         bytes += Self.le(UInt32(0)) + Self.le(checksum) + sizes
         bytes += Self.le(UInt16(name.utf8.count)) + Self.le(UInt16(extra.count)) + Array(name.utf8) + extra + data
+        bytes += after
         addDirectoryRecord(
             name, localHeader: offset, method: method, flags: flags, compressedSize: compressed,
             uncompressedSize: uncompressedSize, checksum: checksum, zip64: zip64)

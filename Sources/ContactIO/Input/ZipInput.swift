@@ -156,22 +156,25 @@ enum ZipInput {
             }
             defer { inflateEnd(&stream) }
             while true {
-                if stream.avail_in == 0 {
-                    guard remaining > 0 else {
-                        throw ContactIOError(
-                            .corruptArchive, file: name,
-                            message: "the zip entry \(path)'s compressed data ends before its deflate stream does: "
-                                + "the archive is corrupt")
-                    }
+                if stream.avail_in == 0 && remaining > 0 {
                     stream.avail_in = uInt(try fill())
                     stream.next_in = input.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 }
+                // With every input byte taken, zlib may still hold output for a full chunk: it is called again
+                // without input until it ends the stream or says it can do nothing more (Z_BUF_ERROR).
                 stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
                 stream.avail_out = uInt(chunkSize)
                 let status = inflate(&stream, Z_NO_FLUSH)
                 try deliver(UnsafeRawBufferPointer(rebasing: output[..<(chunkSize - Int(stream.avail_out))]))
                 if status == Z_STREAM_END { break }
-                // Z_BUF_ERROR: no progress without more input, which the next turn gives or finds missing.
+                if status == Z_BUF_ERROR && stream.avail_in == 0 && remaining == 0 {
+                    throw ContactIOError(
+                        .corruptArchive, file: name,
+                        message: "the zip entry \(path)'s compressed data ends before its deflate stream does: "
+                            + "the archive is corrupt")
+                }
+                // Z_BUF_ERROR with input left cannot happen (there is room for output); with more to read, the next
+                // turn reads it.
                 guard status == Z_OK || status == Z_BUF_ERROR else {
                     let detail = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
                     throw ContactIOError(
@@ -217,7 +220,27 @@ enum ZipInput {
     /// - Throws: ``ContactIOError`` naming `name`.
     static func checkDirectory(of archive: Archive, name: String) throws {
         let directory = try ZipDirectory(archive: archive.url.path, name: name)
-        let listed = archive.reduce(0) { count, _ in count + 1 }
+        // The two readings must agree entry by entry, since an entry's bytes are found by its place in the list.
+        var listed = 0
+        for entry in archive {
+            guard listed < directory.records.count else {
+                throw ContactIOError(
+                    .corruptArchive, file: name,
+                    message: "the zip archive lists more entries than its directory holds: it is corrupt")
+            }
+            let record = directory.records[listed]
+            let sameName = record.path == entry.path || record.path.utf8.contains { $0 >= 0x80 }
+            guard
+                sameName && record.compressedSize == entry.compressedSize
+                    && record.uncompressedSize == entry.uncompressedSize
+            else {
+                throw ContactIOError(
+                    .corruptArchive, file: name,
+                    message: "the zip entry \(entry.path) is described differently in two places of the archive: "
+                        + "it is corrupt")
+            }
+            listed += 1
+        }
         if listed < directory.records.count {
             let record = directory.records[listed]
             guard !record.isEncrypted else {

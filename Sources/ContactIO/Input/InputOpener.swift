@@ -85,7 +85,7 @@ public enum InputOpener {
             name += ":" + entries[0].path
             compression = .zip
             let source = ZipEntrySource(
-                archive: file.path, entry: entries[0].path, name: name)
+                archive: file.path, entry: entries[0].index, path: entries[0].path, name: name)
             input = InputBuffer(source: source, capacity: options.bufferSize)
         }
         let (reader, format, encoding) = try openText(
@@ -145,14 +145,14 @@ public enum InputOpener {
 
     /// Several CSV entries of one archive, read one after the other as one file (see ``ConcatenatedCSVReader``).
     private static func openEntries(
-        _ entries: [(path: String, size: UInt64)], archive: String, name: String, options: ReaderOptions
+        _ entries: [(path: String, index: Int)], archive: String, name: String, options: ReaderOptions
     ) throws -> OpenedInput {
         var parts: [ConcatenatedCSVReader.Part] = []
         var first: CSVReader?
         for entry in entries {
             let entryName = name + ":" + entry.path
             let open = { () throws -> (CSVReader, DetectedEncoding) in
-                let source = ZipEntrySource(archive: archive, entry: entry.path, name: entryName)
+                let source = ZipEntrySource(archive: archive, entry: entry.index, path: entry.path, name: entryName)
                 let (reader, format, encoding) = try openText(
                     InputBuffer(source: source, capacity: options.bufferSize), name: entryName, options: options,
                     file: nil)

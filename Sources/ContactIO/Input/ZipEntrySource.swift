@@ -1,20 +1,22 @@
 import Foundation
-import ZIPFoundation
 
-/// The bytes of one entry of a zip archive, inflated on a thread of its own (as gzip is), through ZIPFoundation.
+/// The bytes of one entry of a zip archive, inflated on a thread of its own (as gzip is) by
+/// ``ZipInput/read(_:of:path:name:consume:)``.
 ///
 /// Memory stays at a few chunks whatever the entry's size. An entry that inflates to more than its header declares
 /// (a zip bomb's trick), or whose checksum does not match, ends with a ``ContactIOError`` after every byte before it.
 final class ZipEntrySource: ByteSource {
     private let reader: ChunkPipeReader
 
-    /// Starts inflating the entry at `entryPath` of the archive at `path`.
+    /// Starts inflating entry `index` (its place in the directory, from ``ZipInput/choose(archive:name:entries:all:)``)
+    /// of the archive at `path`.
     /// - Parameters:
+    ///   - entryPath: the entry's path, for messages.
     ///   - name: the input's name for messages (`archive.zip:entry.csv`).
-    init(archive path: String, entry entryPath: String, name: String) {
+    init(archive path: String, entry index: Int, path entryPath: String, name: String) {
         let pipe = ChunkPipe(chunkCount: 4, chunkSize: 256 * 1024)
         let extraction = ZipExtraction(
-            path: path, entry: entryPath, name: name, pipe: pipe)
+            path: path, index: index, entry: entryPath, name: name, pipe: pipe)
         reader = ChunkPipeReader(pipe: pipe, threadName: "zip-inflate") { extraction.run() }
     }
 
@@ -30,6 +32,7 @@ final class ZipEntrySource: ByteSource {
 /// The inflating thread's work: extract the entry chunk by chunk into the pipe.
 private struct ZipExtraction: Sendable {
     let path: String
+    let index: Int
     let entry: String
     let name: String
     let pipe: ChunkPipe
@@ -51,14 +54,15 @@ private struct ZipExtraction: Sendable {
     }
 
     private func extract() throws {
-        let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        guard let entry = archive[self.entry] else {
+        // The directory alone: ZIPFoundation's list was checked against it when the entry was chosen.
+        let directory = try ZipDirectory(archive: path, name: name)
+        guard index < directory.records.count else {
             throw ContactIOError(.corruptArchive, file: name, message: "the zip entry disappeared while reading")
         }
         let output = ChunkPipeWriter(pipe: pipe)
         // What was inflated before a failure reaches the reader first.
         defer { output.flush() }
-        try ZipInput.stream(entry, of: archive, name: name) { bytes in
+        try ZipInput.read(directory.records[index], of: directory, path: entry, name: name) { bytes in
             output.appendBytes(bytes)
             if output.cancelled { throw Cancelled() }
         }

@@ -15,8 +15,9 @@ enum ZipInput {
     ///   - all: every data file, in the archive's order.
     /// - Throws: ``ContactIOError`` when the archive cannot be read, is a workbook, holds no data file or several
     ///   without a choice, a named entry is missing, or an entry looks like a zip bomb.
+    /// - Returns: each entry's path and its place in the archive's list (and directory), which reading it needs.
     static func choose(archive path: String, name: String, entries wanted: [String], all: Bool) throws -> [(
-        path: String, size: UInt64
+        path: String, index: Int
     )] {
         let archive: Archive
         do {
@@ -26,15 +27,14 @@ enum ZipInput {
                 .corruptArchive, file: name, message: "this looks like a zip archive, but it cannot be read (\(error))")
         }
         try checkDirectory(of: archive, name: name)
-        let files = archive.filter { $0.type == .file }
-        let data = files.filter { entry in
-            !entry.path.hasPrefix("__MACOSX/") && !fileName(entry.path).hasPrefix(".")
+        let data = archive.enumerated().map { Listed(index: $0.offset, entry: $0.element) }.filter { listed in
+            listed.entry.type == .file && !listed.path.hasPrefix("__MACOSX/") && !fileName(listed.path).hasPrefix(".")
         }
         let listing = data.prefix(10).map(\.path).joined(separator: ", ") + (data.count > 10 ? ", …" : "")
         guard !data.isEmpty else {
             throw ContactIOError(.unsupportedFormat, file: name, message: "the zip archive holds no file to read")
         }
-        var chosen: [Entry] = []
+        var chosen: [Listed] = []
         if all {
             chosen = data
         } else if wanted.isEmpty {
@@ -57,8 +57,15 @@ enum ZipInput {
                 chosen.append(match)
             }
         }
-        for entry in chosen { try checkRatio(entry, name: name) }
-        return chosen.map { ($0.path, $0.uncompressedSize) }
+        for listed in chosen { try checkRatio(listed.entry, name: name) }
+        return chosen.map { ($0.path, $0.index) }
+    }
+
+    /// An entry and its place in the archive's list.
+    private struct Listed {
+        var index: Int
+        var entry: Entry
+        var path: String { entry.path }
     }
 
     /// Inflates `entry` chunk by chunk into `consume`, the one way every entry is read.
@@ -90,8 +97,9 @@ enum ZipInput {
         try read(record, of: directory, path: entry.path, name: name, consume: consume)
     }
 
-    /// The bytes of `record`, stored or inflated, checked against its size and checksum.
-    private static func read(
+    /// The bytes of `record`, stored or inflated, checked against its size and checksum (see
+    /// ``stream(_:of:name:consume:)``).
+    static func read(
         _ record: ZipDirectory.Record, of directory: ZipDirectory, path: String, name: String,
         consume: (UnsafeRawBufferPointer) throws -> Void
     ) throws {

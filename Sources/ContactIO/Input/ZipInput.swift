@@ -68,7 +68,8 @@ enum ZipInput {
         var path: String { entry.path }
     }
 
-    /// Inflates `entry` chunk by chunk into `consume`, the one way every entry is read.
+    /// Inflates `entry` chunk by chunk into `consume`: ``read(_:of:path:name:consume:)``, the one way every entry is
+    /// read, for an entry found through ZIPFoundation (the parts of a workbook).
     ///
     /// The bytes are read from exactly the range the central directory gives the entry (see ``ZipDirectory`` for why
     /// not through ZIPFoundation): a deflate stream that has not ended when that range has, an entry that inflates to

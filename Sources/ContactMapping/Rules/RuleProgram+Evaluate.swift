@@ -342,7 +342,9 @@ extension RuleProgram {
             var keyHash: Int?
             var bits: UInt64 = 0
             var refused: RejectReason?
-            var companies = CompanyPieces()
+            // Made only for a row with company values: most mappings have none, and releasing its two arrays on every
+            // row cost about 50 instructions a row (0.7 % of validating the benchmark file, callgrind).
+            var companies: CompanyPieces?
             let first = matchRule ?? 0
             for step in 0..<count {
                 let index = step == 0 ? first : step <= first ? step - 1 : step
@@ -353,7 +355,11 @@ extension RuleProgram {
                         bits |= 1 << UInt64(index)
                     }
                 case .value(let value) where rule.target == .company:
-                    if case .text(let text) = value { companies.add(index, text, self) }
+                    if case .text(let text) = value {
+                        var pieces = companies ?? CompanyPieces()
+                        pieces.add(index, text, self)
+                        companies = pieces
+                    }
                 case .value(let value):
                     if rule.isEmail || rule.isExternalID { identity = true }
                     if rule.isMatch, case .text(let key) = value {
@@ -376,7 +382,7 @@ extension RuleProgram {
                     return .rejected(firstRefusal(before: first, record, &scratch) ?? reason)
                 }
             }
-            guard let keyHash, !isUser || identity, companies.problem == nil else { return .incomplete }
+            guard let keyHash, !isUser || identity, companies?.problem == nil else { return .incomplete }
             return .valid(ScanResult(keyHash: keyHash, fields: bits, warned: warned))
         }
     }

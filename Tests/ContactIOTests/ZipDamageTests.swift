@@ -34,6 +34,15 @@ struct ZipDamageTests {
         return nil
     }
 
+    /// ``readError(_:options:)`` of `zip` written to a file of its own, removed after.
+    static func readError(
+        of zip: RawZip, zip64: Bool = false, options: ReaderOptions = ReaderOptions()
+    ) throws -> ContactIOError? {
+        let path = try write(zip.finish(zip64: zip64))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try readError(path, options: options)
+    }
+
     static func write(_ bytes: [UInt8]) throws -> String {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("damaged-\(UUID().uuidString).zip")
         try Data(bytes).write(to: url)
@@ -48,9 +57,7 @@ struct ZipDamageTests {
         let data = RawZip.storedBlocks(Self.csv, final: false) + [0x00, 0xFF, 0xFF, 0x00, 0x00]
         var zip = RawZip()
         zip.add("a.csv", data: data, uncompressedSize: UInt64(Self.csv.count + 65_535), checksum: 0)
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = try #require(try Self.readError(path))
+        let error = try #require(try Self.readError(of: zip))
         #expect(error.kind == .corruptArchive)
         #expect(error.message.contains("a.csv's compressed data ends before its deflate stream does"))
     }
@@ -58,9 +65,7 @@ struct ZipDamageTests {
     @Test func aStoredEntryLongerThanTheFileEndsWithAnError() throws {
         var zip = RawZip()
         zip.add("a.csv", method: 0, data: Self.csv, uncompressedSize: 1_000_000, compressedSize: 1_000_000)
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = try #require(try Self.readError(path))
+        let error = try #require(try Self.readError(of: zip))
         #expect(error.message.contains("the archive ends inside the data of the zip entry a.csv"))
     }
 
@@ -68,9 +73,7 @@ struct ZipDamageTests {
         // Block type 3 does not exist.
         var zip = RawZip()
         zip.add("a.csv", data: [0x07] + Self.csv, uncompressedSize: UInt64(Self.csv.count), checksum: 0)
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = try #require(try Self.readError(path))
+        let error = try #require(try Self.readError(of: zip))
         #expect(error.message.contains("the zip entry a.csv's deflated data is corrupt"))
     }
 
@@ -80,10 +83,8 @@ struct ZipDamageTests {
         zip.addDirectoryRecord(
             "b.csv", localHeader: offset, compressedSize: UInt64(RawZip.storedBlocks(Self.csv).count),
             uncompressedSize: UInt64(Self.csv.count), checksum: RawZip.crc32(Self.csv))
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
         for all in [false, true] {
-            let error = try #require(try Self.readError(path, options: ReaderOptions(allEntries: all)))
+            let error = try #require(try Self.readError(of: zip, options: ReaderOptions(allEntries: all)))
             #expect(error.message.contains("a.csv and b.csv share their compressed bytes"))
         }
     }
@@ -98,9 +99,7 @@ struct ZipDamageTests {
                 + RawZip.le(UInt32(Self.csv.count + skew))
             var zip = RawZip()
             zip.add("a.csv", flags: 8, data: data, uncompressedSize: UInt64(Self.csv.count), after: descriptor)
-            let path = try Self.write(zip.finish())
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            let error = try Self.readError(path)
+            let error = try Self.readError(of: zip)
             if skew == 0 {
                 #expect(error == nil)
             } else {
@@ -115,9 +114,7 @@ struct ZipDamageTests {
         zip.add("a.csv", data: RawZip.storedBlocks(Self.csv), uncompressedSize: UInt64(Self.csv.count))
         zip.add("b.csv", flags: 1, data: RawZip.storedBlocks(Self.csv), uncompressedSize: UInt64(Self.csv.count))
         zip.add("c.csv", data: RawZip.storedBlocks(Self.csv), uncompressedSize: UInt64(Self.csv.count))
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = try #require(try Self.readError(path, options: ReaderOptions(allEntries: true)))
+        let error = try #require(try Self.readError(of: zip, options: ReaderOptions(allEntries: true)))
         #expect(error.kind == .unsupportedFormat)
         #expect(error.message.contains("the zip entry b.csv is encrypted"))
     }
@@ -125,9 +122,7 @@ struct ZipDamageTests {
     @Test func anotherCompressionMethodIsNamed() throws {
         var zip = RawZip()
         zip.add("a.csv", method: 12, data: Self.csv, uncompressedSize: UInt64(Self.csv.count))
-        let path = try Self.write(zip.finish())
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let error = try #require(try Self.readError(path))
+        let error = try #require(try Self.readError(of: zip))
         #expect(error.kind == .unsupportedFormat)
         #expect(error.message.contains("a.csv is compressed with bzip2"))
     }
@@ -194,14 +189,10 @@ struct ZipDamageTests {
                 let length = 65_536 + extra
                 let bytes = Array(
                     String(repeating: pattern, count: length / pattern.utf8.count + 1).utf8.prefix(length))
-                let url = FileManager.default.temporaryDirectory.appendingPathComponent("edge-\(UUID().uuidString).zip")
-                defer { try? FileManager.default.removeItem(at: url) }
-                let archive = try Archive(url: url, accessMode: .create)
-                let data = Data(bytes)
-                try archive.addEntry(
-                    with: "a.csv", type: .file, uncompressedSize: Int64(length), compressionMethod: .deflate,
-                    provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
-                let reading = try Archive(url: url, accessMode: .read)
+                let directory = try ZipInputTests.directory()
+                defer { try? FileManager.default.removeItem(at: directory) }
+                let path = try ZipInputTests.archive([("a.csv", bytes)], in: directory)
+                let reading = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
                 let entry = try #require(reading["a.csv"])
                 var read: [UInt8] = []
                 #expect(throws: Never.self, "\(pattern.debugDescription) at \(length) bytes") {
@@ -217,10 +208,8 @@ struct ZipDamageTests {
     /// chunks long) read back through ``ZipInput/stream(_:of:name:consume:)`` equal what was written.
     @Test(arguments: 0..<4) func everyWrittenEntryReadsBackExactly(seed: UInt64) throws {
         var random = SeededRandom(seed: seed)
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID().uuidString).zip")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let archive = try Archive(url: url, accessMode: .create)
-        var written: [String: [UInt8]] = [:]
+        var entries: [(String, [UInt8])] = []
+        var stored: Set<String> = []
         for index in 0..<Int.random(in: 1...6, using: &random) {
             let length =
                 [0, 1, 1000, 65_536, 300_000].randomElement(using: &random)! + Int.random(in: 0..<3, using: &random)
@@ -230,14 +219,14 @@ struct ZipDamageTests {
                 compressible ? UInt8(ascii: "a") + UInt8(offset % 7) : UInt8.random(in: 0...255, using: &random)
             }
             let path = "dir/entry\(index).csv"
-            written[path] = bytes
-            let data = Data(bytes)
-            try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(length),
-                compressionMethod: Bool.random(using: &random) ? .deflate : .none,
-                provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
+            entries.append((path, bytes))
+            if !Bool.random(using: &random) { stored.insert(path) }
         }
-        let reading = try Archive(url: url, accessMode: .read)
+        let written = Dictionary(uniqueKeysWithValues: entries)
+        let directory = try ZipInputTests.directory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = try ZipInputTests.archive(entries, in: directory, stored: stored)
+        let reading = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         try ZipInput.checkDirectory(of: reading, name: "roundtrip.zip")
         for entry in reading {
             var read: [UInt8] = []

@@ -12,15 +12,17 @@ struct ZipInputTests {
         return url
     }
 
-    /// Writes an archive holding `entries` (path, bytes), deflated, and returns its path.
-    static func archive(_ entries: [(String, [UInt8])], in directory: URL, name: String = "export.zip") throws -> String
-    {
+    /// Writes an archive holding `entries` (path, bytes), deflated but for those in `stored`, and returns its path.
+    static func archive(
+        _ entries: [(String, [UInt8])], in directory: URL, name: String = "export.zip", stored: Set<String> = []
+    ) throws -> String {
         let url = directory.appendingPathComponent(name)
         let archive = try Archive(url: url, accessMode: .create)
         for (path, bytes) in entries {
             let data = Data(bytes)
             try archive.addEntry(
-                with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate,
+                with: path, type: .file, uncompressedSize: Int64(data.count),
+                compressionMethod: stored.contains(path) ? .none : .deflate,
                 provider: { position, size in data.subdata(in: Int(position)..<Int(position) + size) })
         }
         return url.path

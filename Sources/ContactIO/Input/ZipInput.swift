@@ -88,13 +88,7 @@ enum ZipInput {
                 .corruptArchive, file: name, message: "the zip entry \(entry.path) is not in the archive's directory")
         }
         let record = directory.records[index]
-        // ZIPFoundation takes the sizes from the data descriptor after the data when there is one; they must agree.
-        guard record.compressedSize == entry.compressedSize && record.uncompressedSize == entry.uncompressedSize else {
-            throw ContactIOError(
-                .corruptArchive, file: name,
-                message: "the zip entry \(entry.path) declares other sizes in the directory than after its data: "
-                    + "the archive is corrupt")
-        }
+        try checkAgreement(record, entry, name: name)
         try read(record, of: directory, path: entry.path, name: name, consume: consume)
     }
 
@@ -104,12 +98,7 @@ enum ZipInput {
         _ record: ZipDirectory.Record, of directory: ZipDirectory, path: String, name: String,
         consume: (UnsafeRawBufferPointer) throws -> Void
     ) throws {
-        guard !record.isEncrypted else {
-            throw ContactIOError(
-                .unsupportedFormat, file: name,
-                message: "the zip entry \(path) is encrypted: save it from the archive first, or zip it without a "
-                    + "password")
-        }
+        guard !record.isEncrypted else { throw encrypted(path, name: name) }
         var position = try directory.dataOffset(of: record)
         var remaining = record.compressedSize
         let declared = record.uncompressedSize
@@ -237,27 +226,12 @@ enum ZipInput {
                     .corruptArchive, file: name,
                     message: "the zip archive lists more entries than its directory holds: it is corrupt")
             }
-            let record = directory.records[listed]
-            let sameName = record.path == entry.path || record.path.utf8.contains { $0 >= 0x80 }
-            guard
-                sameName && record.compressedSize == entry.compressedSize
-                    && record.uncompressedSize == entry.uncompressedSize
-            else {
-                throw ContactIOError(
-                    .corruptArchive, file: name,
-                    message: "the zip entry \(entry.path) is described differently in two places of the archive: "
-                        + "it is corrupt")
-            }
+            try checkAgreement(directory.records[listed], entry, name: name)
             listed += 1
         }
         if listed < directory.records.count {
             let record = directory.records[listed]
-            guard !record.isEncrypted else {
-                throw ContactIOError(
-                    .unsupportedFormat, file: name,
-                    message: "the zip entry \(record.path) is encrypted: save the files from the archive first, or "
-                        + "zip them without a password")
-            }
+            guard !record.isEncrypted else { throw encrypted(record.path, name: name) }
             throw ContactIOError(
                 .corruptArchive, file: name,
                 message: "the zip entry \(record.path) (\(listed + 1) of \(directory.records.count)) cannot be read: "
@@ -269,6 +243,30 @@ enum ZipInput {
                 message: "the zip entries \(first.path) and \(second.path) share their compressed bytes, which no "
                     + "real archive does (a zip bomb's trick): refused")
         }
+    }
+
+    /// Refuses `record` (the directory's) and `entry` (ZIPFoundation's, which takes the sizes from the data descriptor
+    /// after the data when there is one) unless they describe the same entry: an entry's bytes are found by its place
+    /// in ZIPFoundation's list. Names are compared when they are ASCII (ZIPFoundation may decode others as CP437).
+    private static func checkAgreement(_ record: ZipDirectory.Record, _ entry: Entry, name: String) throws {
+        let sameName = record.path == entry.path || record.path.utf8.contains { $0 >= 0x80 }
+        guard
+            sameName && record.compressedSize == entry.compressedSize
+                && record.uncompressedSize == entry.uncompressedSize
+        else {
+            throw ContactIOError(
+                .corruptArchive, file: name,
+                message: "the zip entry \(entry.path) is described differently in two places of the archive: "
+                    + "it is corrupt")
+        }
+    }
+
+    /// The error for an encrypted entry, which is not read.
+    private static func encrypted(_ path: String, name: String) -> ContactIOError {
+        ContactIOError(
+            .unsupportedFormat, file: name,
+            message: "the zip entry \(path) is encrypted: save the files from the archive first, or zip them "
+                + "without a password")
     }
 
     /// Whether the archive is an xlsx workbook (it has `xl/workbook.xml`), whatever its name.

@@ -10,7 +10,8 @@ import Testing
 /// alone that validate counts a reject by once it shows no more of them (`check(_:onKeyHash:reasonOnly:)`).
 struct CheckEquivalenceTests {
     func compare(_ text: String, _ yaml: String) throws -> Int {
-        let input = try InputOpener.open(source: MemoryByteSource(text), name: "x.csv")
+        let input = try InputOpener.open(
+            source: MemoryByteSource(text), name: text.hasPrefix("{") ? "x.ndjson" : "x.csv")
         let mapper = try ContactMapper(
             mapping: try MappingFile.parse(yaml, path: "m.yml"), header: (input.reader as? CSVReader)?.header)
         var compared = 0
@@ -110,5 +111,54 @@ struct CheckEquivalenceTests {
               name: {concat: [first, last]}
             """
         #expect(try compare(text, keyLast) == 3000)
+    }
+
+    /// NDJSON, whose plain string rules are told from their cells (``RuleProgram/Shortcut``) once the record's keys
+    /// are known, and evaluated else: keys that come and go and change places (a new layout), nulls, numbers, nested
+    /// values, blanks of spaces and tabs, texts of more than 255 bytes in fewer characters, non-ASCII text that a
+    /// transform re-cases.
+    @Test func randomNDJSONRowsGetTheSameVerdict() throws {
+        var random = SplitMix(seed: 0x5EED_0023)
+        let emails = ["\"a@x.com\"", "\" Ann@X.COM \"", "\"bad@\"", "\"\"", "null", "\"Z@Q.IO\\t\""]
+        let texts = [
+            "\"Ann\"", "\"\"", "\" \\t \"", "null", "12", "true", "{\"a\": 1}", "[1, \"x\"]", "\"Élodie\"",
+            "\"ÉLITE\"", "\"" + String(repeating: "n", count: 256) + "\"",
+            "\" " + String(repeating: "n", count: 255) + "\"",
+            "\"" + String(repeating: "é", count: 200) + "\"", "\"" + String(repeating: "é", count: 256) + "\"",
+            "\"İSTANBUL\"", "\"\\u00e9t\\u00e9\"", "\"id-1\"", "\" ID-2 \"",
+        ]
+        let keys = ["id", "avatar", "plan", "notes", "first", "last"]
+        var text = ""
+        for _ in 0..<3000 {
+            var members = ["\"email\": " + emails.randomElement(using: &random)!]
+            for key in keys where random.next() % 8 != 0 {
+                members.append("\"\(key)\": " + texts.randomElement(using: &random)!)
+            }
+            // The keys in another order now and then: a new layout, whose fields are found again by name.
+            if random.next() % 5 == 0 { members.shuffle(using: &random) }
+            text += "{" + members.joined(separator: ", ") + "}\n"
+        }
+        let mapping = """
+            role: user
+            match: email
+            fields:
+              email: {column: email, transforms: [trim, lower]}
+              external_id: id
+              name: {concat: [first, last]}
+            custom_attributes:
+              plan: {column: plan, type: string, transforms: [lower]}
+              shout: {column: plan, type: string, transforms: [trim, upper]}
+              notes: {column: notes, type: string}
+              picture: {column: avatar, type: string, transforms: [trim]}
+            """
+        #expect(try compare(text, mapping) == 3000)
+        let clearing = mapping.replacingOccurrences(of: "match: email", with: "match: email\nempty: clear")
+        #expect(try compare(text, clearing) == 3000)
+        let byExternalID = mapping.replacingOccurrences(of: "match: email", with: "match: external_id")
+            .replacingOccurrences(of: "role: user", with: "role: lead")
+        #expect(try compare(text, byExternalID) == 3000)
+        let skipping = mapping.replacingOccurrences(
+            of: "notes: {column: notes, type: string}", with: "notes: {column: notes, type: string, invalid: skip}")
+        #expect(try compare(text, skipping) == 3000)
     }
 }

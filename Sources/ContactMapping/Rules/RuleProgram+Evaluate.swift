@@ -334,7 +334,8 @@ extension RuleProgram {
     ///
     /// The match rule is evaluated first, and `onKeyHash` called with its hash, so that the caller can fetch the
     /// key's place in its table while the other rules are evaluated. When the match rule itself is refused, the rules
-    /// before it are evaluated too, so that the reason given is the first in the mapping's order, as in `map`.
+    /// before it are evaluated too, so that the reason given is the first in the mapping's order, as in `map`. A
+    /// plain string rule whose cell alone tells its verdict is not evaluated (``Shortcut``).
     func scan(_ record: RecordBuffer, isUser: Bool, onKeyHash: (Int) -> Void) -> ScanVerdict {
         Scratch.with { scratch in
             var warned = false
@@ -348,6 +349,20 @@ extension RuleProgram {
             let first = matchRule ?? 0
             for step in 0..<count {
                 let index = step == 0 ? first : step <= first ? step - 1 : step
+                let shortcut = shortcuts[index]
+                if shortcut.column != Shortcut.none {
+                    switch quickVerdict(shortcut, record) {
+                    case .blank:
+                        bits |= shortcut.blankBit
+                        continue
+                    case .value:
+                        bits |= shortcut.valueBit
+                        if shortcut.identifies { identity = true }
+                        continue
+                    case .unknown:
+                        break
+                    }
+                }
                 let rule = steps[index]
                 switch evaluate(index, record, &scratch, verdictOnly: true) {
                 case .blank:

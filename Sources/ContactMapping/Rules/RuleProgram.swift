@@ -100,6 +100,8 @@ final class RuleProgram: @unchecked Sendable {
     let fixedRoleIsUser: Bool?
     /// `empty: clear`: a blank rule sends null.
     let clearsBlanks: Bool
+    /// Every rule's ``Shortcut``, in memory the program owns (read for every rule of every row).
+    let shortcuts: UnsafeMutableBufferPointer<Shortcut>
     private let storage: UnsafeMutableBufferPointer<UInt8>
 
     init(
@@ -207,6 +209,9 @@ final class RuleProgram: @unchecked Sendable {
         count = steps.count
         if case .fixed(let role) = mapping.role { fixedRoleIsUser = role == "user" } else { fixedRoleIsUser = nil }
         clearsBlanks = mapping.empty == .clear
+        shortcuts = .allocate(capacity: max(1, steps.count))
+        _ = shortcuts.initialize(
+            from: Self.shortcuts(steps, keySlots: flatSlots, clearsBlanks: mapping.empty == .clear))
     }
 
     deinit {
@@ -215,6 +220,7 @@ final class RuleProgram: @unchecked Sendable {
         phoneFacts.deallocate()
         columnIndexes.deallocate()
         keySlots.deallocate()
+        shortcuts.deallocate()
         formats.deinitialize()
         formats.deallocate()
     }

@@ -34,8 +34,15 @@ extension ContactMapper {
             offset += 8
         }
         if offset < bytes.count {
+            let rest = bytes.count - offset
             var tail: UInt64 = 0
-            for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << UInt64(8 * (index - offset)) }
+            if bytes.count >= 8 {
+                // The last eight bytes, shifted past those already mixed in: the same value as byte by byte.
+                let last = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: bytes.count - 8, as: UInt64.self))
+                tail = last >> UInt64(8 * (8 - rest))
+            } else {
+                for index in offset..<bytes.count { tail |= UInt64(bytes[index]) << UInt64(8 * (index - offset)) }
+            }
             hash = finish(hash ^ tail)
         }
         return Int(bitPattern: UInt(hash))

@@ -12,32 +12,20 @@ import Synchronization
 /// that reading a step for every rule of every row copies a few words and retains nothing.
 final class RuleProgram: @unchecked Sendable {
     /// One rule, in plain values.
+    ///
+    /// Its yes-or-no facts are bits of one word (``Flags``): as separate booleans, every rule of every row copied
+    /// them into registers and spilled them to the stack one by one.
     struct Step: Sendable {
         var type: MappingFile.ValueType
         var source: SourceKind
+        /// Where the value goes: the contact's payload, its tags or its companies.
+        var target: MappingFile.Target
+        var flags: Flags
         /// The CSV column of a `column` source (-1 for NDJSON, whose rules find their key by name).
         var column: Int
         /// The transforms in order, two bits each (``MappingFile/TextTransform`` by position), and how many.
         var transformCodes: UInt64
         var transformCount: Int
-        var hasValueMap: Bool
-        var hasDefault: Bool
-        var isEmail: Bool
-        var isExternalID: Bool
-        var isMatch: Bool
-        /// The standard `id` field: it finds the contact and is never sent.
-        var isID: Bool
-        var isCustomAttribute: Bool
-        /// A phone rule whose region comes from a column of each row (``RuleProgram/regionColumns``).
-        var hasRegionColumn: Bool
-        /// A phone rule with a region for numbers without their calling code.
-        var hasPhoneRegion: Bool
-        /// The rule gives its phone number's extension, not the number (`extension_to`).
-        var takesExtension: Bool
-        /// A phone rule whose extensions another rule sends: they are not dropped.
-        var extensionMapped: Bool
-        /// `invalid: skip`: a refused value leaves the field out with a warning instead of rejecting the row.
-        var skipsInvalid: Bool
         /// Where the rule's CSV columns are in ``columnIndexes`` (-1: a column is an NDJSON key, see ``columns``), and
         /// how many it has.
         var columnStart: Int32
@@ -47,10 +35,73 @@ final class RuleProgram: @unchecked Sendable {
         /// Where the rule's date formats are in ``formats``, and how many.
         var formatStart: Int32
         var formatCount: Int32
-        /// Where the value goes: the contact's payload, its tags or its companies.
-        var target: MappingFile.Target
+
+        struct Flags: OptionSet, Sendable {
+            let rawValue: UInt16
+
+            static let hasValueMap = Flags(rawValue: 1 << 0)
+            static let hasDefault = Flags(rawValue: 1 << 1)
+            static let isEmail = Flags(rawValue: 1 << 2)
+            static let isExternalID = Flags(rawValue: 1 << 3)
+            static let isMatch = Flags(rawValue: 1 << 4)
+            static let isID = Flags(rawValue: 1 << 5)
+            static let isCustomAttribute = Flags(rawValue: 1 << 6)
+            static let hasRegionColumn = Flags(rawValue: 1 << 7)
+            static let hasPhoneRegion = Flags(rawValue: 1 << 8)
+            static let takesExtension = Flags(rawValue: 1 << 9)
+            static let extensionMapped = Flags(rawValue: 1 << 10)
+            static let skipsInvalid = Flags(rawValue: 1 << 11)
+            static let isList = Flags(rawValue: 1 << 12)
+        }
+
+        var hasValueMap: Bool { flags.contains(.hasValueMap) }
+        var hasDefault: Bool { flags.contains(.hasDefault) }
+        var isEmail: Bool { flags.contains(.isEmail) }
+        var isExternalID: Bool { flags.contains(.isExternalID) }
+        var isMatch: Bool { flags.contains(.isMatch) }
+        /// The standard `id` field: it finds the contact and is never sent.
+        var isID: Bool { flags.contains(.isID) }
+        var isCustomAttribute: Bool { flags.contains(.isCustomAttribute) }
+        /// A phone rule whose region comes from a column of each row (``RuleProgram/regionColumns``).
+        var hasRegionColumn: Bool { flags.contains(.hasRegionColumn) }
+        /// A phone rule with a region for numbers without their calling code.
+        var hasPhoneRegion: Bool { flags.contains(.hasPhoneRegion) }
+        /// The rule gives its phone number's extension, not the number (`extension_to`).
+        var takesExtension: Bool { flags.contains(.takesExtension) }
+        /// A phone rule whose extensions another rule sends: they are not dropped.
+        var extensionMapped: Bool { flags.contains(.extensionMapped) }
+        /// `invalid: skip`: a refused value leaves the field out with a warning instead of rejecting the row.
+        var skipsInvalid: Bool { flags.contains(.skipsInvalid) }
         /// The cell names several (tags, companies), split at ``RuleProgram/listSeparators``: each piece is checked.
-        var isList: Bool
+        var isList: Bool { flags.contains(.isList) }
+
+        init(
+            type: MappingFile.ValueType, source: SourceKind, column: Int, transformCodes: UInt64, transformCount: Int,
+            hasValueMap: Bool, hasDefault: Bool, isEmail: Bool, isExternalID: Bool, isMatch: Bool, isID: Bool,
+            isCustomAttribute: Bool, hasRegionColumn: Bool, hasPhoneRegion: Bool, takesExtension: Bool,
+            extensionMapped: Bool, skipsInvalid: Bool, columnStart: Int32, columnCount: Int32, keySlotStart: Int32,
+            formatStart: Int32, formatCount: Int32, target: MappingFile.Target, isList: Bool
+        ) {
+            self.type = type
+            self.source = source
+            self.target = target
+            self.column = column
+            self.transformCodes = transformCodes
+            self.transformCount = transformCount
+            self.columnStart = columnStart
+            self.columnCount = columnCount
+            self.keySlotStart = keySlotStart
+            self.formatStart = formatStart
+            self.formatCount = formatCount
+            let facts: [(Bool, Flags)] = [
+                (hasValueMap, .hasValueMap), (hasDefault, .hasDefault), (isEmail, .isEmail),
+                (isExternalID, .isExternalID), (isMatch, .isMatch), (isID, .isID),
+                (isCustomAttribute, .isCustomAttribute), (hasRegionColumn, .hasRegionColumn),
+                (hasPhoneRegion, .hasPhoneRegion), (takesExtension, .takesExtension),
+                (extensionMapped, .extensionMapped), (skipsInvalid, .skipsInvalid), (isList, .isList),
+            ]
+            flags = Flags(facts.filter(\.0).map(\.1))
+        }
     }
 
     enum SourceKind: Sendable {

@@ -97,4 +97,30 @@ struct KeyLookupTests {
         }
         #expect(records == expected.count)
     }
+
+    /// Keys are compared a word at a time, their last bytes as one word that overlaps: every length up to 40, equal
+    /// and differing in each byte, inside larger buffers, must give what a comparison byte by byte gives.
+    @Test func bytesCompareAsTheyDoByteByByte() {
+        var random = SeededRandom(seed: 11)
+        var compared = 0
+        for length in 0...40 {
+            let left = (0..<(length + 16)).map { _ in UInt8.random(in: 0...255, using: &random) }
+            for shift in [0, 3] {
+                var right = Array(repeating: UInt8(0xAA), count: shift) + left
+                left.withUnsafeBufferPointer { lhs in
+                    for position in -1..<length {
+                        if position >= 0 { right[shift + 2 + position] ^= 0x20 }
+                        let equal = right.withUnsafeBufferPointer { rhs in
+                            memcmpEqual(lhs.baseAddress! + 2, rhs.baseAddress! + shift + 2, length)
+                        }
+                        let expected = (0..<length).allSatisfy { left[2 + $0] == right[shift + 2 + $0] }
+                        #expect(equal == expected, "length \(length), differing at \(position)")
+                        if position >= 0 { right[shift + 2 + position] ^= 0x20 }
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 1_700)
+    }
 }

@@ -408,19 +408,34 @@ public final class RecordBuffer {
     }
 }
 
+/// Whether `count` bytes at `lhs` and `rhs` are equal.
+///
+/// Keys are compared on every NDJSON record (``RecordBuffer/layoutKey(_:matching:available:)``,
+/// ``RecordBuffer/index(ofKey:)``), and most are shorter than 16 bytes: words of eight bytes, then the last eight
+/// (or four) bytes as one word that overlaps what was compared, never a byte loop of up to seven. Every load stays
+/// inside the `count` bytes.
 @inline(__always)
 func memcmpEqual(_ lhs: UnsafePointer<UInt8>, _ rhs: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
     guard count > 0, let rhs else { return true }
-    // Eight bytes at a time: keys are compared on every NDJSON record (``RecordBuffer/index(ofKey:)``, `inspect`).
-    var offset = 0
-    while offset + 8 <= count {
-        let left = UnsafeRawPointer(lhs + offset).loadUnaligned(as: UInt64.self)
-        if left != UnsafeRawPointer(rhs + offset).loadUnaligned(as: UInt64.self) { return false }
-        offset += 8
+    let left = UnsafeRawPointer(lhs)
+    let right = UnsafeRawPointer(rhs)
+    func word(_ offset: Int) -> Bool {
+        left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
     }
-    while offset < count {
-        if lhs[offset] != rhs[offset] { return false }
-        offset += 1
+    if count >= 8 {
+        var offset = 0
+        while offset + 8 < count {
+            if !word(offset) { return false }
+            offset += 8
+        }
+        return word(count - 8)
     }
-    return true
+    if count >= 4 {
+        return left.loadUnaligned(as: UInt32.self) == right.loadUnaligned(as: UInt32.self)
+            && left.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+                == right.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+    }
+    // One to three bytes: the first, the middle and the last (some are the same byte).
+    return lhs[0] == rhs[0] && lhs[count >> 1] == rhs[count >> 1] && lhs[count - 1] == rhs[count - 1]
 }

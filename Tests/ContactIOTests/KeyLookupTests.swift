@@ -107,6 +107,9 @@ struct KeyLookupTests {
             let left = (0..<(length + 16)).map { _ in UInt8.random(in: 0...255, using: &random) }
             for shift in [0, 3] {
                 var right = Array(repeating: UInt8(0xAA), count: shift) + left
+                // The bytes around the compared ones differ: a load past either end would see it.
+                right[shift + 1] ^= 0xFF
+                right[shift + 2 + length] ^= 0xFF
                 left.withUnsafeBufferPointer { lhs in
                     for position in -1..<length {
                         if position >= 0 { right[shift + 2 + position] ^= 0x20 }

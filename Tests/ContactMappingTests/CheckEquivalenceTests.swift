@@ -18,10 +18,20 @@ struct CheckEquivalenceTests {
         while let result = try input.reader.next() {
             guard case .record = result else { continue }
             let record = input.reader.current
+            // `validate` reads a record with `check` (or the look at repeated keys with `keyAndFields`) alone: one of
+            // them goes first, before `map` has kept the NDJSON keys' field indexes of a record whose keys are new.
+            let fieldsFirst = record.number % 2 == 0 ? mapper.keyAndFields(record) : nil
+            let checked = mapper.check(record)
             let fromBytes = mapper.withMatchKey(record) { String(decoding: $0, as: UTF8.self) }
             #expect(fromBytes == mapper.matchKey(record), "line \(record.line)")
             #expect(mapper.matchKeyHash(record) == fromBytes.map { ContactMapper.keyHash($0) }, "line \(record.line)")
-            switch (mapper.map(record), mapper.check(record)) {
+            if record.number % 2 == 0 {
+                let again = mapper.keyAndFields(record)
+                #expect(
+                    fieldsFirst?.keyHash == again?.keyHash && fieldsFirst?.fields == again?.fields,
+                    "line \(record.line)")
+            }
+            switch (mapper.map(record), checked) {
             case (.contact(let contact), .valid(let hash)):
                 #expect(hash == ContactMapper.keyHash(contact.matchKey), "line \(record.line)")
                 #expect(fromBytes == contact.matchKey, "line \(record.line)")

@@ -264,6 +264,7 @@ extension RuleProgram {
     }
 
     /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.
+    @inline(__always)
     private func joinedLength(_ index: Int, _ record: RecordBuffer) -> Int {
         var length = 0
         var parts = 0

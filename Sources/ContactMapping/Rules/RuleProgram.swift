@@ -329,6 +329,7 @@ struct Scratch: ~Copyable {
     }
 
     /// `count` bytes that stay valid until ``reset()``.
+    @inline(__always)
     mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<UInt8> {
         if used + count <= capacity {
             defer { used += count }

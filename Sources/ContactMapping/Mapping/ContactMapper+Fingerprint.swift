@@ -94,10 +94,9 @@ extension ContactMapper {
         map.sorted { $0.key < $1.key }.map { "\($0.key)\u{1F}\($0.value)" }.joined(separator: "\u{1E}")
     }
 
-    /// The cell's bytes, empty when the record lacks it (as ``map(_:)`` reads it: a missing cell is empty).
-    @inline(__always)
     /// Whether `record` has the cell `column` names (null or not): an NDJSON key or dotted path that no record has is
     /// a mistake in the mapping (``NDJSONKeyCheck``).
+    @inline(__always)
     static func hasCell(_ column: ColumnReference, in record: RecordBuffer) -> Bool {
         switch column {
         case .index(let index): index < record.fieldCount
@@ -106,6 +105,7 @@ extension ContactMapper {
         }
     }
 
+    /// The cell's bytes, empty when the record lacks it or it is null (as ``map(_:)`` reads it).
     static func cellBytes(_ column: ColumnReference, in record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
         switch column {
         case .index(let index):

@@ -30,7 +30,7 @@ extension RuleProgram {
         switch step.source {
         case .column:
             if step.column >= 0 {
-                text = step.column < record.fieldCount ? record.valueBytes(step.column) : RuleProgram.empty
+                text = RuleProgram.columnText(step.column, record)
             } else {
                 text = keyedCell(index, 0, record)
             }
@@ -61,7 +61,7 @@ extension RuleProgram {
         if step.transformCount > 0 {
             let caseIsIrrelevant =
                 verdictOnly && step.type == .string && !step.isMatch && !step.hasValueMap
-                && (record.isASCII || !text.contains { $0 >= 0x80 })
+                && RuleProgram.isASCII(text, in: record)
             var codes = step.transformCodes
             for _ in 0..<step.transformCount {
                 switch codes & 3 {
@@ -240,8 +240,27 @@ extension RuleProgram {
     private func cell(_ index: Int, _ part: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
         let start = Int(steps[index].columnStart)
         guard start >= 0 else { return keyedCell(index, part, record) }
-        let column = columnIndexes[start + part]
-        return column < record.fieldCount ? record.valueBytes(column) : Self.empty
+        return Self.columnText(columnIndexes[start + part], record)
+    }
+
+    /// CSV column `column` of `record` as a rule reads it: empty when the record has fewer fields.
+    @inline(__always)
+    static func columnText(_ column: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+        column < record.fieldCount ? record.valueBytes(column) : empty
+    }
+
+    /// Field `field` of an NDJSON record (`Int.max` for a key the record lacks) as a rule reads it: as
+    /// ``ContactMapper/cellBytes(_:in:)``, a missing key and a null are empty.
+    @inline(__always)
+    static func fieldText(_ field: Int, _ record: RecordBuffer) -> UnsafeBufferPointer<UInt8> {
+        field < record.fieldCount && record.kind(field) != .null ? record.valueBytes(field) : empty
+    }
+
+    /// Whether `text`, of `record`, is ASCII: lower- or upper-casing it then changes neither its length nor its
+    /// blankness.
+    @inline(__always)
+    static func isASCII(_ text: UnsafeBufferPointer<UInt8>, in record: RecordBuffer) -> Bool {
+        record.isASCII || !text.contains { $0 >= 0x80 }
     }
 
     /// Source `part` of rule `index` in an NDJSON record: ``ContactMapper/cellBytes(_:in:)``, with the field index of
@@ -259,8 +278,7 @@ extension RuleProgram {
             record.keep(found, slot: slot, owner: identity)
             field = found ?? Int.max
         }
-        // As cellBytes: a missing key and a null are empty.
-        return field < record.fieldCount && record.kind(field) != .null ? record.valueBytes(field) : Self.empty
+        return Self.fieldText(field, record)
     }
 
     /// The length in bytes of ``joined(_:_:_:)``'s text, without making it.
@@ -367,9 +385,7 @@ extension RuleProgram {
                 let rule = steps[index]
                 switch evaluate(index, record, &scratch, verdictOnly: true) {
                 case .blank:
-                    if clearsBlanks && !rule.isID && rule.target == .contact && index < 64 {
-                        bits |= 1 << UInt64(index)
-                    }
+                    bits |= shortcut.blankBit
                 case .value(let value) where rule.target == .company:
                     if case .text(let text) = value {
                         var pieces = companies ?? CompanyPieces()
@@ -377,13 +393,13 @@ extension RuleProgram {
                         companies = pieces
                     }
                 case .value(let value):
-                    if rule.isEmail || rule.isExternalID { identity = true }
+                    if shortcut.identifies { identity = true }
                     if rule.isMatch, case .text(let key) = value {
                         let hash = ContactMapper.keyHash(bytes: UnsafeRawBufferPointer(key))
                         keyHash = hash
                         onKeyHash(hash)
                     }
-                    if !rule.isID && rule.target == .contact && index < 64 { bits |= 1 << UInt64(index) }
+                    bits |= shortcut.valueBit
                     if case .phone(_, true) = value, !rule.extensionMapped { warned = true }
                 case .rejected where rule.skipsInvalid:
                     warned = true

@@ -262,7 +262,7 @@ final class RuleProgram: @unchecked Sendable {
         clearsBlanks = mapping.empty == .clear
         shortcuts = .allocate(capacity: max(1, steps.count))
         _ = shortcuts.initialize(
-            from: Self.shortcuts(steps, keySlots: flatSlots, clearsBlanks: mapping.empty == .clear))
+            from: Self.shortcuts(steps, keySlots: flatSlots, clearsBlanks: clearsBlanks))
     }
 
     deinit {
